@@ -1,0 +1,1 @@
+namespace Paydesk.Core; internal static class Placeholder {}
