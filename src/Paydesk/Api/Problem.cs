@@ -1,0 +1,29 @@
+namespace Paydesk.Api;
+
+/// <summary>
+/// An expected failure — not found, invalid input, a conflict — as a value. Endpoints turn it into
+/// an RFC 7807 problem detail in one place (<see cref="ApiResults"/>); exceptions are for bugs.
+/// </summary>
+public sealed record Problem(int Status, string Title, string? Detail = null, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public static Problem NotFound(string what, string id) =>
+        new(StatusCodes.Status404NotFound, "Not found", $"No {what} with id '{id}'.");
+
+    public static Problem Conflict(string detail) => new(StatusCodes.Status409Conflict, "Conflict", detail);
+
+    public static Problem Invalid(string field, string message) =>
+        new(StatusCodes.Status400BadRequest, "Invalid request", $"{field}: {message}",
+            new Dictionary<string, string[]> { [field] = [message] });
+}
+
+/// <summary>Either a value or the <see cref="Problem"/> that prevented it.</summary>
+public readonly struct Result<T>
+{
+    private Result(T? value, Problem? problem) => (Value, Problem) = (value, problem);
+
+    public T? Value { get; }
+    public Problem? Problem { get; }
+
+    public static implicit operator Result<T>(T value) => new(value, null);
+    public static implicit operator Result<T>(Problem problem) => new(default, problem);
+}

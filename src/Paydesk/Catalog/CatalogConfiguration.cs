@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Paydesk.Catalog;
+
+internal sealed class CatalogConfiguration :
+    IEntityTypeConfiguration<Feature>, IEntityTypeConfiguration<Specialist>, IEntityTypeConfiguration<Service>,
+    IEntityTypeConfiguration<ServiceSpecialist>, IEntityTypeConfiguration<BookingCalendar>,
+    IEntityTypeConfiguration<Product>, IEntityTypeConfiguration<Plan>, IEntityTypeConfiguration<PlanPrice>,
+    IEntityTypeConfiguration<PlanGrant>
+{
+    public void Configure(EntityTypeBuilder<Feature> b)
+    {
+        b.HasKey(f => new { f.TenantId, f.Id });
+        b.HasIndex(f => new { f.TenantId, f.Key }).IsUnique();
+        b.Property(f => f.Key).HasMaxLength(64);
+        b.Property(f => f.Name).HasMaxLength(200);
+    }
+
+    public void Configure(EntityTypeBuilder<Specialist> b)
+    {
+        b.HasKey(s => new { s.TenantId, s.Id });
+        b.Property(s => s.Name).HasMaxLength(200);
+        b.Property(s => s.Title).HasMaxLength(200);
+        b.Property(s => s.Email).HasMaxLength(320);
+        b.Property(s => s.TimeZone).HasMaxLength(64);
+    }
+
+    public void Configure(EntityTypeBuilder<Service> b)
+    {
+        b.HasKey(s => new { s.TenantId, s.Id });
+        b.Property(s => s.Name).HasMaxLength(200);
+        b.Property(s => s.Currency).HasMaxLength(3);
+        // Forms and documents are read and written with their service, never queried on their
+        // own: a JSON text column keeps them portable across SQLite and PostgreSQL.
+        b.Property(s => s.RequiredForms).HasConversion(Json<List<string>>(), JsonComparer<List<string>>());
+        b.Property(s => s.Documents).HasConversion(Json<List<ServiceDocument>>(), JsonComparer<List<ServiceDocument>>());
+        b.HasMany(s => s.Specialists).WithOne().HasForeignKey(x => new { x.TenantId, x.ServiceId });
+        b.HasMany(s => s.Calendars).WithOne().HasForeignKey(x => new { x.TenantId, x.ServiceId });
+    }
+
+    public void Configure(EntityTypeBuilder<ServiceSpecialist> b)
+    {
+        b.HasKey(x => new { x.TenantId, x.ServiceId, x.SpecialistId });
+        b.HasOne<Specialist>().WithMany().HasForeignKey(x => new { x.TenantId, x.SpecialistId });
+    }
+
+    public void Configure(EntityTypeBuilder<BookingCalendar> b)
+    {
+        b.HasKey(c => new { c.TenantId, c.Id });
+        b.Property(c => c.Name).HasMaxLength(200);
+    }
+
+    public void Configure(EntityTypeBuilder<Product> b)
+    {
+        b.HasKey(p => new { p.TenantId, p.Id });
+        b.HasIndex(p => new { p.TenantId, p.Sku }).IsUnique();
+        b.Property(p => p.Sku).HasMaxLength(64);
+        b.Property(p => p.Name).HasMaxLength(200);
+        b.Property(p => p.Currency).HasMaxLength(3);
+    }
+
+    public void Configure(EntityTypeBuilder<Plan> b)
+    {
+        b.HasKey(p => new { p.TenantId, p.Id });
+        b.Property(p => p.Name).HasMaxLength(200);
+        b.Property(p => p.Currency).HasMaxLength(3);
+        // Two revisions racing each other must not both become version N+1.
+        b.Property(p => p.Version).IsConcurrencyToken();
+        b.HasMany(p => p.Prices).WithOne().HasForeignKey(x => new { x.TenantId, x.PlanId });
+        b.HasMany(p => p.Grants).WithOne().HasForeignKey(x => new { x.TenantId, x.PlanId });
+        b.Ignore(p => p.CurrentPrices);
+        b.Ignore(p => p.CurrentGrants);
+    }
+
+    public void Configure(EntityTypeBuilder<PlanPrice> b)
+    {
+        b.HasKey(p => new { p.TenantId, p.Id });
+        b.HasIndex(p => new { p.TenantId, p.PlanId, p.PlanVersion, p.TermMonths });
+        b.Property(p => p.Currency).HasMaxLength(3);
+        b.Ignore(p => p.Amount);
+        b.Ignore(p => p.Interval);
+    }
+
+    public void Configure(EntityTypeBuilder<PlanGrant> b)
+    {
+        b.HasKey(g => new { g.TenantId, g.Id });
+        b.HasIndex(g => new { g.TenantId, g.PlanId, g.PlanVersion, g.Position }).IsUnique();
+        b.Property(g => g.FeatureKey).HasMaxLength(64);
+        b.HasOne<Service>().WithMany().HasForeignKey(g => new { g.TenantId, g.ServiceId });
+        b.HasOne<Product>().WithMany().HasForeignKey(g => new { g.TenantId, g.ProductId });
+    }
+
+    private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() =>
+        new(v => JsonSerializer.Serialize(v, JsonOptions), v => JsonSerializer.Deserialize<T>(v, JsonOptions) ?? new T());
+
+    private static ValueComparer<T> JsonComparer<T>() where T : new() => new(
+        (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions),
+        v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(),
+        v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonOptions), JsonOptions) ?? new T());
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+
+namespace Paydesk.Catalog;
+
+internal static class CatalogEndpoints
+{
+    public static void MapCatalog(this RouteGroupBuilder api)
+    {
+        var plans = api.MapGroup("/plans").WithTags("Plans");
+        MapReads(plans, "plan", db => PlanQueries.WithCurrentVersion(db.Plans), PlanView.From);
+        plans.MapPost("/", async (PlanInput body, SavePlan save, CancellationToken ct) =>
+            (await save.Create(body, ct)).Created(p => $"/api/v1/plans/{p.Id}")).RequireAuthorization(Policies.Admin);
+        plans.MapPatch("/{id}", async (string id, PlanInput body, SavePlan save, CancellationToken ct) =>
+            (await save.Revise(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin);
+        MapArchive(plans, "plan", db => PlanQueries.WithCurrentVersion(db.Plans), PlanView.From);
+
+        var services = api.MapGroup("/services").WithTags("Services");
+        MapReads(services, "service", ServicesWithParts, ServiceView.From);
+        services.MapPost("/", async (ServiceInput body, SaveCatalogItem save, CancellationToken ct) =>
+            (await save.CreateService(body, ct)).Created(s => $"/api/v1/services/{s.Id}")).RequireAuthorization(Policies.Admin);
+        services.MapPatch("/{id}", async (string id, ServiceInput body, SaveCatalogItem save, CancellationToken ct) =>
+            (await save.UpdateService(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin);
+        MapArchive(services, "service", ServicesWithParts, ServiceView.From);
+
+        var products = api.MapGroup("/products").WithTags("Products");
+        MapReads(products, "product", db => db.Products, ProductView.From);
+        products.MapPost("/", async (ProductInput body, SaveCatalogItem save, CancellationToken ct) =>
+            (await save.CreateProduct(body, ct)).Created(p => $"/api/v1/products/{p.Id}")).RequireAuthorization(Policies.Admin);
+        products.MapPatch("/{id}", async (string id, ProductInput body, SaveCatalogItem save, CancellationToken ct) =>
+            (await save.UpdateProduct(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin);
+        MapArchive(products, "product", db => db.Products, ProductView.From);
+
+        var features = api.MapGroup("/features").WithTags("Features");
+        MapReads(features, "feature", db => db.Features, FeatureView.From);
+        features.MapPost("/", async (FeatureInput body, SaveCatalogItem save, CancellationToken ct) =>
+            (await save.CreateFeature(body, ct)).Created(f => $"/api/v1/features/{f.Id}")).RequireAuthorization(Policies.Admin);
+        MapArchive(features, "feature", db => db.Features, FeatureView.From);
+
+        var specialists = api.MapGroup("/specialists").WithTags("Specialists");
+        MapReads(specialists, "specialist", db => db.Specialists, SpecialistView.From);
+        specialists.MapPost("/", async (SpecialistInput body, SaveCatalogItem save, CancellationToken ct) =>
+            (await save.CreateSpecialist(body, ct)).Created(s => $"/api/v1/specialists/{s.Id}")).RequireAuthorization(Policies.Admin);
+        MapArchive(specialists, "specialist", db => db.Specialists, SpecialistView.From);
+    }
+
+    public static IServiceCollection AddCatalog(this IServiceCollection services) =>
+        services.AddScoped<SavePlan>().AddScoped<SaveCatalogItem>();
+
+    private static IQueryable<Service> ServicesWithParts(PaydeskDb db) =>
+        db.Services.Include(s => s.Specialists).Include(s => s.Calendars).AsSplitQuery();
+
+    /// <summary>
+    /// GET list and GET by id. Anyone of the tenant may read the catalog, customers included, but
+    /// archived items are listed only for staff who ask for them.
+    /// </summary>
+    private static void MapReads<T, TView>(RouteGroupBuilder group, string what, Func<PaydeskDb, IQueryable<T>> source, Func<T, TView> view)
+        where T : class, IArchivable where TView : class
+    {
+        group.MapGet("/", async (PageRequest page, bool? includeArchived, PaydeskDb db, CancellationToken ct) =>
+        {
+            var query = source(db);
+            if (includeArchived != true || db.Tenant.IsCustomer) query = query.Where(x => x.ArchivedAt == null);
+            return (await page.Run(query, view, ct)).Ok();
+        }).RequireAuthorization(Policies.Any);
+
+        group.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
+        {
+            var item = await source(db).FirstOrDefaultAsync(x => x.Id == id && (x.ArchivedAt == null || !db.Tenant.IsCustomer), ct);
+            return ApiResults.OkOrNotFound(item is null ? null : view(item), what, id);
+        }).RequireAuthorization(Policies.Any);
+    }
+
+    private static void MapArchive<T, TView>(RouteGroupBuilder group, string what, Func<PaydeskDb, IQueryable<T>> source, Func<T, TView> view)
+        where T : class, IArchivable
+    {
+        group.MapPost("/{id}/archive", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var item = await source(db).FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (item is null) return Problem.NotFound(what, id).ToHttp();
+            item.ArchivedAt ??= time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(view(item));
+        }).RequireAuthorization(Policies.Admin);
+    }
+}

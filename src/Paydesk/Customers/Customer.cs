@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paydesk.Storage;
+
+namespace Paydesk.Customers;
+
+/// <summary>Someone a tenant sells to: a patient, a bot user, a clinic buying from a platform.</summary>
+public sealed class Customer : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string Name { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public long? TelegramId { get; set; }
+    /// <summary>BCP 47 tag, e.g. <c>ro-RO</c>; messages to the customer use it.</summary>
+    public required string Locale { get; set; }
+    /// <summary>IANA zone; booking slots and renewal dates are shown in it.</summary>
+    public required string TimeZone { get; set; }
+    /// <summary>Set when the customer is itself a tenant (a clinic buying from the platform).</summary>
+    public string? LinkedTenantId { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ArchivedAt { get; set; }
+}
+
+internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
+{
+    public void Configure(EntityTypeBuilder<Customer> b)
+    {
+        b.HasKey(c => new { c.TenantId, c.Id });
+        b.HasIndex(c => new { c.TenantId, c.Email });
+        b.HasIndex(c => new { c.TenantId, c.TelegramId });
+        b.Property(c => c.Name).HasMaxLength(200);
+        b.Property(c => c.Email).HasMaxLength(320);
+        b.Property(c => c.Phone).HasMaxLength(32);
+        b.Property(c => c.Locale).HasMaxLength(35);
+        b.Property(c => c.TimeZone).HasMaxLength(64);
+        b.HasOne<Tenancy.Tenant>().WithMany().HasForeignKey(c => c.LinkedTenantId);
+    }
+}

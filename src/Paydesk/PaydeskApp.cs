@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Paydesk.Api;
+using Paydesk.Catalog;
+using Paydesk.Customers;
+using Paydesk.Demo;
+using Paydesk.Health;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+using Scalar.AspNetCore;
+
+namespace Paydesk;
+
+/// <summary>
+/// Builds the one Paydesk process: API, pages, webhooks and workers. Program and the tests both
+/// start it through here, so a test runs the same pipeline a user does.
+/// </summary>
+public static class PaydeskApp
+{
+    public const long MaxApiBodyBytes = 256 * 1024;
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["urls"])
+            && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls("http://localhost:5080");
+        if (!builder.Environment.IsDevelopment())
+            builder.Logging.AddJsonConsole();
+        configure?.Invoke(builder);
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddStorage(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddTenancy();
+        services.AddCustomers();
+        services.AddCatalog();
+        services.AddPaydeskHealth();
+        services.AddSingleton<DemoData>();
+        services.AddHostedService<IdempotencyPruning>();
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemHandling>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            // A field the request type does not have is an error, not silently dropped: that is
+            // how a client learns it cannot set ids, tenants, statuses or computed amounts.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.AddOpenApi("v1");
+
+        var app = builder.Build();
+        // Configured services (tests) replace the system clock by registering theirs after ours.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(LimitBodySize));
+        app.UseAuthentication();
+        app.UseMiddleware<TenantContextMiddleware>();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Paydesk API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapPaydeskHealth();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any);
+        api.MapCatalog();
+        api.MapCustomers();
+        api.MapApiKeys();
+        return app;
+    }
+
+    /// <summary>Applies migrations, writes the demo data in Development, and says where to go.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct = default)
+    {
+        if (app.Configuration.GetValue("Storage:MigrateOnStart", true))
+            await StorageRegistrations.MigrateAsync(app.Services, ct);
+        if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", true))
+            await app.Services.GetRequiredService<DemoData>().SeedIfEmptyAsync(ct);
+    }
+
+    public static void PrintBanner(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var url = addresses.FirstOrDefault() ?? "http://localhost:5080";
+        Console.WriteLine();
+        Console.WriteLine($"  Paydesk is running on {url} ({app.Services.GetRequiredService<StorageInfo>().Engine}, {app.Environment.EnvironmentName})");
+        Console.WriteLine($"  API docs:  {url}/docs");
+        Console.WriteLine($"  Health:    {url}/health/ready");
+        if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", true))
+        {
+            Console.WriteLine("  Demo API keys (Development only):");
+            foreach (var (tenant, key) in DemoData.Keys)
+                Console.WriteLine($"    {tenant,-9} {key}");
+            Console.WriteLine($"  Try: curl -H 'Authorization: Bearer {DemoData.Keys["clinic"]}' {url}/api/v1/plans");
+        }
+        Console.WriteLine();
+    }
+
+    private static async Task LimitBodySize(HttpContext http, RequestDelegate next)
+    {
+        if (http.Request.ContentLength > MaxApiBodyBytes)
+        {
+            await TypedResults.Problem($"The body is larger than {MaxApiBodyBytes / 1024} KiB.",
+                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large").ExecuteAsync(http);
+            return;
+        }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxApiBodyBytes;
+        await next(http);
+    }
+}

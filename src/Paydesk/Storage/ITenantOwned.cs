@@ -1,0 +1,16 @@
+namespace Paydesk.Storage;
+
+/// <summary>
+/// A row that belongs to one tenant. Its key starts with <see cref="TenantId"/>, every query on it
+/// is filtered to the caller's tenant, and saving it under another tenant is refused.
+/// </summary>
+public interface ITenantOwned
+{
+    string TenantId { get; set; }
+}
+
+/// <summary>A tenant-owned row with its own prefixed id, which is what lists page over.</summary>
+public interface IHasId : ITenantOwned
+{
+    string Id { get; }
+}

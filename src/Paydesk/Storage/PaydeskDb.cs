@@ -1,0 +1,89 @@
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
+using Paydesk.Catalog;
+using Paydesk.Customers;
+using Paydesk.Tenancy;
+
+namespace Paydesk.Storage;
+
+/// <summary>
+/// The one database context. Every tenant-owned set is filtered to the tenant of the current
+/// <see cref="TenantContext"/>, and saving a row under another tenant throws, so a forgotten
+/// <c>Where</c> cannot leak data. Each engine has its own subclass, because each has its own
+/// migrations: <see cref="SqlitePaydeskDb"/> and <see cref="PostgresPaydeskDb"/>.
+/// </summary>
+public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) : DbContext(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Feature> Features => Set<Feature>();
+    public DbSet<Specialist> Specialists => Set<Specialist>();
+    public DbSet<Service> Services => Set<Service>();
+    public DbSet<BookingCalendar> BookingCalendars => Set<BookingCalendar>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanPrice> PlanPrices => Set<PlanPrice>();
+    public DbSet<PlanGrant> PlanGrants => Set<PlanGrant>();
+
+    public TenantContext Tenant => tenant;
+
+    // Read by the query filters on every query; an unset context matches no row.
+    private string FilterTenantId => tenant.TenantId ?? "";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PaydeskDb).Assembly);
+
+        var scope = typeof(PaydeskDb).GetMethod(nameof(ScopeToTenant), BindingFlags.NonPublic | BindingFlags.Instance)!;
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().ToList())
+        {
+            if (typeof(ITenantOwned).IsAssignableFrom(entity.ClrType))
+                scope.MakeGenericMethod(entity.ClrType).Invoke(this, [modelBuilder]);
+        }
+    }
+
+    private void ScopeToTenant<T>(ModelBuilder modelBuilder) where T : class, ITenantOwned
+    {
+        var entity = modelBuilder.Entity<T>();
+        entity.HasQueryFilter(e => e.TenantId == FilterTenantId);
+        entity.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Restrict);
+        entity.Property(e => e.TenantId).HasMaxLength(40);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>New rows take the current tenant; a row of another tenant is never written.</summary>
+    private void StampTenant()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State == EntityState.Added && string.IsNullOrEmpty(entry.Entity.TenantId))
+                entry.Entity.TenantId = tenant.TenantId
+                    ?? throw new InvalidOperationException($"A {entry.Entity.GetType().Name} was added outside any tenant.");
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                && entry.Entity.TenantId != tenant.TenantId)
+                throw new InvalidOperationException(
+                    $"A {entry.Entity.GetType().Name} of another tenant was about to be written; refused.");
+        }
+    }
+}

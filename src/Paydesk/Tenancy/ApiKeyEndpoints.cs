@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
+using Paydesk.Storage;
+
+namespace Paydesk.Tenancy;
+
+public sealed record NewApiKey(string? Name, string? Role);
+
+public sealed record ApiKeyView(string Id, string Name, string Role, string Hint, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
+{
+    public static ApiKeyView From(ApiKey k) =>
+        new(k.Id, k.Name, RoleNames.Of(k.Role), k.Hint, k.CreatedAt, k.ExpiresAt, k.RevokedAt);
+}
+
+internal static class RoleNames
+{
+    public static string Of(Role role) => role switch
+    {
+        Role.TenantAdmin => "admin",
+        Role.Staff => "staff",
+        Role.Customer => "customer",
+        _ => "platform_admin",
+    };
+}
+
+/// <summary>The secret appears in this answer and nowhere else, ever.</summary>
+public sealed record CreatedApiKey(ApiKeyView Key, string Secret);
+
+internal static class ApiKeyEndpoints
+{
+    public static void MapApiKeys(this RouteGroupBuilder api)
+    {
+        var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
+
+        keys.MapGet("/", async (PageRequest page, PaydeskDb db, CancellationToken ct) =>
+            (await page.Run(db.ApiKeys.Where(k => k.Role != Role.Customer), ApiKeyView.From, ct)).Ok());
+
+        keys.MapPost("/", async (NewApiKey body, IssueApiKey issue, PaydeskDb db, CancellationToken ct) =>
+        {
+            var errors = new FieldErrors();
+            var name = errors.Text("name", body.Name);
+            var role = body.Role switch
+            {
+                "admin" => Role.TenantAdmin,
+                "staff" or null => Role.Staff,
+                _ => (Role?)null,
+            };
+            if (role is null) errors.Add("role", "must be 'admin' or 'staff'.");
+            if (errors.Any) return errors.ToProblem().ToHttp();
+
+            var issued = issue.Add(name, role!.Value, customerId: null, expiresAt: null);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Created($"/api/v1/api-keys/{issued.Key.Id}", new CreatedApiKey(ApiKeyView.From(issued.Key), issued.Secret));
+        }).WithMetadata(new ReturnsSecretOnce());
+
+        keys.MapPost("/{id}/revoke", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+            if (key is null) return Problem.NotFound("API key", id).ToHttp();
+            key.RevokedAt ??= time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(ApiKeyView.From(key));
+        });
+    }
+}
