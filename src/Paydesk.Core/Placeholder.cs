@@ -1,1 +1,0 @@
-namespace Paydesk.Core; internal static class Placeholder {}
