@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paydesk.Api;
 using Paydesk.Catalog;
 using Paydesk.Customers;
@@ -34,7 +35,8 @@ public static class PaydeskApp
         configure?.Invoke(builder);
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        // A test host may have registered a clock it moves by hand.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddStorage(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddTenancy();
         services.AddCustomers();
@@ -58,7 +60,6 @@ public static class PaydeskApp
         services.AddOpenApi("v1");
 
         var app = builder.Build();
-        // Configured services (tests) replace the system clock by registering theirs after ours.
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();

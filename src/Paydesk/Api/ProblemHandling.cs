@@ -50,7 +50,9 @@ internal sealed partial class ProblemHandling(IProblemDetailsService problems, I
 
     private static ValidationProblemDetails InvalidJson(JsonException json)
     {
-        var field = FieldOf(json);
+        // A reader error (the body is not JSON at all) wraps another JsonException; a value of
+        // the wrong type does not.
+        var field = json.InnerException is JsonException ? "" : FieldOf(json);
         var message = UnmappedMember().IsMatch(json.Message)
             ? "is not a field of this request (server-owned fields such as id, tenant and status cannot be set)."
             : "has a value of the wrong type or format (amounts are whole numbers of minor units).";

@@ -14,9 +14,12 @@ public sealed class SqlitePaydeskDb(DbContextOptions<SqlitePaydeskDb> options, T
         base.ConfigureConventions(configurationBuilder);
         // SQLite has no date type: stored as text it cannot be compared or ordered in SQL. All
         // instants are UTC, so their ticks order them correctly.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
 }
+
+internal sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 
 /// <summary>The production store: many Paydesk processes share one PostgreSQL.</summary>
 public sealed class PostgresPaydeskDb(DbContextOptions<PostgresPaydeskDb> options, TenantContext tenant)

@@ -63,13 +63,35 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         StampTenant();
+        NormalizeInstants();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampTenant();
+        NormalizeInstants();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Instants are stored in UTC at whole microseconds (PostgreSQL's precision), and made so before
+    /// they are written, so the answer to a create says exactly what a later read will.
+    /// </summary>
+    private void NormalizeInstants()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
+            foreach (var property in entry.Properties)
+            {
+                if (property.CurrentValue is DateTimeOffset instant)
+                {
+                    var normalized = new DateTimeOffset(instant.UtcTicks - instant.UtcTicks % 10, TimeSpan.Zero);
+                    if (normalized != instant || instant.Offset != TimeSpan.Zero) property.CurrentValue = normalized;
+                }
+            }
+        }
     }
 
     /// <summary>New rows take the current tenant; a row of another tenant is never written.</summary>

@@ -1,0 +1,43 @@
+namespace Paydesk.Tests.Health;
+
+public sealed class HealthTests
+{
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Live_and_ready_answer_200_on_a_migrated_database(Engine engine)
+    {
+        var client = (await PaydeskHost.Shared(engine)).Client();
+        (await client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ready = await client.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ready.Content.ReadAsStringAsync()).ShouldBe("Healthy");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Ready_is_503_until_the_migrations_are_applied(Engine engine)
+    {
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { MigrateOnStart = false });
+        var client = host.Client();
+        (await client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+
+        await Paydesk.Storage.StorageRegistrations.MigrateAsync(host.Services);
+        (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Ready_is_503_when_the_database_is_unreachable()
+    {
+        // A port nothing listens on: the process is alive, but not ready.
+        await using var host = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions
+        {
+            MigrateOnStart = false,
+            ConnectionString = "Host=127.0.0.1;Port=1;Username=paydesk;Password=hunter2-not-logged;Database=none;Timeout=2",
+        });
+        var client = host.Client();
+        (await client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ready = await client.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        Assert.DoesNotContain("hunter2", await ready.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("hunter2-not-logged"));
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+
+namespace Paydesk.Tests.Infrastructure;
+
+public enum Engine { Sqlite, Postgres }
+
+public sealed record HostOptions
+{
+    public string Environment { get; init; } = "Testing";
+    public FakeTimeProvider? Clock { get; init; }
+    public bool MigrateOnStart { get; init; } = true;
+    public string? ConnectionString { get; init; }
+}
+
+/// <summary>
+/// Paydesk, running for real: Kestrel on a free loopback port, the real pipeline, real
+/// migrations on a fresh SQLite file or a fresh PostgreSQL database. Tests talk to it over HTTP.
+/// </summary>
+public sealed class PaydeskHost : IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<Engine, Lazy<Task<PaydeskHost>>> SharedHosts = new();
+    private readonly WebApplication _app;
+    private readonly string? _sqliteFile;
+
+    public Engine Engine { get; }
+    public Uri BaseAddress { get; }
+    public CapturedLogs Logs { get; }
+    public IServiceProvider Services => _app.Services;
+
+    private PaydeskHost(WebApplication app, Engine engine, Uri baseAddress, CapturedLogs logs, string? sqliteFile) =>
+        (_app, Engine, BaseAddress, Logs, _sqliteFile) = (app, engine, baseAddress, logs, sqliteFile);
+
+    /// <summary>One host per engine for the whole run; tests keep apart by making their own tenants.</summary>
+    public static Task<PaydeskHost> Shared(Engine engine) =>
+        SharedHosts.GetOrAdd(engine, e => new Lazy<Task<PaydeskHost>>(() => StartAsync(e, new HostOptions()))).Value;
+
+    public static async Task<PaydeskHost> StartAsync(Engine engine, HostOptions options)
+    {
+        string? sqliteFile = null;
+        var connectionString = options.ConnectionString;
+        if (connectionString is null)
+        {
+            if (engine == Engine.Postgres)
+            {
+                connectionString = await (await PostgresCluster.Shared).CreateDatabaseAsync("paydesk");
+            }
+            else
+            {
+                sqliteFile = Path.Combine(Path.GetTempPath(), $"paydesk-test-{Guid.NewGuid():N}.db");
+                connectionString = $"Data Source={sqliteFile};Pooling=false";
+            }
+        }
+
+        var logs = new CapturedLogs();
+        var app = PaydeskApp.Build(
+            [
+                $"--environment={options.Environment}",
+                "--urls=http://127.0.0.1:0",
+                $"--Storage:Engine={engine.ToString().ToLowerInvariant()}",
+                $"--ConnectionStrings:Paydesk={connectionString}",
+                $"--Storage:MigrateOnStart={options.MigrateOnStart}",
+            ],
+            builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(logs);
+                builder.Logging.SetMinimumLevel(LogLevel.Debug);
+                if (options.Clock is { } clock) builder.Services.AddSingleton<TimeProvider>(clock);
+            });
+        if (options.Clock is { } fake) app.Services.GetRequiredService<TimeProvider>().ShouldBe(fake);
+
+        await PaydeskApp.PrepareAsync(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new PaydeskHost(app, engine, new Uri(address), logs, sqliteFile);
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>A new tenant of its own, and a client holding its admin key.</summary>
+    public async Task<TenantClient> NewTenantAsync(string currency = "RON", string timeZone = "Europe/Bucharest")
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var slug = $"t-{Guid.NewGuid():N}"[..20];
+        var result = await scope.ServiceProvider.GetRequiredService<CreateTenant>()
+            .Run(new NewTenant(slug, $"Tenant {slug}", currency, timeZone), CancellationToken.None);
+        if (result.Problem is { } p) throw new InvalidOperationException(p.Detail);
+        return new TenantClient(this, result.Value!.Tenant.Id, result.Value.AdminKeySecret);
+    }
+
+    /// <summary>Runs work against the database as the given tenant, the way a request would.</summary>
+    public async Task<T> InTenantAsync<T>(string tenantId, Func<PaydeskDb, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId, Role.TenantAdmin);
+        return await work(scope.ServiceProvider.GetRequiredService<PaydeskDb>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_sqliteFile is not null)
+            foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+                File.Delete(file);
+    }
+}
+
+/// <summary>A tenant's admin key, with the helpers tests use to call the API as that tenant.</summary>
+public sealed class TenantClient(PaydeskHost host, string tenantId, string adminKey)
+{
+    public string TenantId { get; } = tenantId;
+    public string AdminKey { get; } = adminKey;
+    public HttpClient Http { get; } = host.Client(adminKey);
+    public PaydeskHost Host { get; } = host;
+
+    public async Task<JsonElement> PostOk(string path, object body, string? idempotencyKey = null)
+    {
+        var response = await Post(path, body, idempotencyKey);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public Task<HttpResponseMessage> Post(string path, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return Http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> PostRaw(string path, string json, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return Http.SendAsync(request);
+    }
+
+    public async Task<JsonElement> GetOk(string path)
+    {
+        var response = await Http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Every item of a list, following its cursors.</summary>
+    public async Task<List<JsonElement>> ListAll(string path)
+    {
+        var items = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var separator = path.Contains('?') ? '&' : '?';
+            var page = await GetOk(cursor is null ? path : $"{path}{separator}cursor={cursor}");
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+        } while (cursor is not null);
+        return items;
+    }
+
+    public async Task<string> CreateServiceAsync(string name = "Consultation", long price = 150_00, string currency = "RON") =>
+        (await PostOk("/api/v1/services", new { name, durationMinutes = 45, price = new { amount = price, currency } })).Id();
+
+    public async Task<string> CreateCustomerAsync(string name = "Maria Pop", string? email = "maria@example.com") =>
+        (await PostOk("/api/v1/customers", new { name, email })).Id();
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Paydesk.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for the test run, made with the installed server binaries:
+/// initdb into a temporary directory, started on a free loopback port, one database per test
+/// host, stopped and deleted when the test process exits.
+/// </summary>
+public sealed class PostgresCluster
+{
+    private static readonly Lazy<Task<PostgresCluster>> Instance = new(StartAsync);
+    private readonly string _bin;
+    private readonly string _dataDir;
+    private readonly bool _asPostgresUser;
+    private int _databases;
+
+    public int Port { get; }
+
+    private PostgresCluster(string bin, string dataDir, bool asPostgresUser, int port) =>
+        (_bin, _dataDir, _asPostgresUser, Port) = (bin, dataDir, asPostgresUser, port);
+
+    public static Task<PostgresCluster> Shared => Instance.Value;
+
+    public string ConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Timeout=30";
+
+    /// <summary>Creates an empty database and answers its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Interlocked.Increment(ref _databases)}";
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return ConnectionString(name);
+    }
+
+    private static async Task<PostgresCluster> StartAsync()
+    {
+        var bin = FindBinaries();
+        var asPostgresUser = Environment.UserName == "root";
+        if (asPostgresUser && Run("id", ["-u", "postgres"], check: false).ExitCode != 0)
+            throw new InvalidOperationException(
+                "The tests run as root, and initdb refuses root, but there is no 'postgres' user to run it as. " +
+                "Fix: apt-get install -y postgresql (it creates the user), or run the tests as a non-root user.");
+
+        var dataDir = Path.Combine(Path.GetTempPath(), $"paydesk-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        Directory.CreateDirectory(dataDir);
+        if (asPostgresUser) Run("chown", ["postgres:postgres", dataDir]);
+
+        var port = FreePort();
+        var cluster = new PostgresCluster(bin, dataDir, asPostgresUser, port);
+        cluster.Pg("initdb", "-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        cluster.Pg("pg_ctl", "-D", dataDir, "-l", Path.Combine(dataDir, "server.log"), "-w", "-t", "60",
+            "-o", $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={dataDir} -c fsync=off -c max_connections=300", "start");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        return cluster;
+    }
+
+    private void Stop()
+    {
+        Pg("pg_ctl", "-D", _dataDir, "-m", "immediate", "-w", "stop");
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private void Pg(string tool, params string[] args)
+    {
+        var path = Path.Combine(_bin, tool);
+        var (exitCode, output) = _asPostgresUser ? Run("runuser", ["-u", "postgres", "--", path, .. args], check: false) : Run(path, args, check: false);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"{tool} failed ({exitCode}):\n{output}");
+    }
+
+    private static string FindBinaries()
+    {
+        var root = "/usr/lib/postgresql";
+        var bin = Directory.Exists(root)
+            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "bin"))
+                .Where(b => File.Exists(Path.Combine(b, "initdb"))).OrderDescending().FirstOrDefault()
+            : null;
+        return bin ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin. " +
+            "Fix: apt-get update && apt-get install -y postgresql");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static (int ExitCode, string Output) Run(string file, string[] args, bool check = true)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        var output = stdout.Result + stderr.Result;
+        if (check && process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}):\n{output}");
+        return (process.ExitCode, output);
+    }
+}
