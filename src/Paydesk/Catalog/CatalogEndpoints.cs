@@ -12,37 +12,37 @@ internal static class CatalogEndpoints
         var plans = api.MapGroup("/plans").WithTags("Plans");
         MapReads(plans, "plan", db => PlanQueries.WithCurrentVersion(db.Plans), PlanView.From);
         plans.MapPost("/", async (PlanInput body, SavePlan save, CancellationToken ct) =>
-            (await save.Create(body, ct)).Created(p => $"/api/v1/plans/{p.Id}")).RequireAuthorization(Policies.Admin);
+            (await save.Create(body, ct)).Created(p => $"/api/v1/plans/{p.Id}")).RequireAuthorization(Policies.Admin).Creates<PlanView>();
         plans.MapPatch("/{id}", async (string id, PlanInput body, SavePlan save, CancellationToken ct) =>
-            (await save.Revise(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin);
+            (await save.Revise(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<PlanView>();
         MapArchive(plans, "plan", db => PlanQueries.WithCurrentVersion(db.Plans), PlanView.From);
 
         var services = api.MapGroup("/services").WithTags("Services");
         MapReads(services, "service", ServicesWithParts, ServiceView.From);
         services.MapPost("/", async (ServiceInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.CreateService(body, ct)).Created(s => $"/api/v1/services/{s.Id}")).RequireAuthorization(Policies.Admin);
+            (await save.CreateService(body, ct)).Created(s => $"/api/v1/services/{s.Id}")).RequireAuthorization(Policies.Admin).Creates<ServiceView>();
         services.MapPatch("/{id}", async (string id, ServiceInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.UpdateService(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin);
+            (await save.UpdateService(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<ServiceView>();
         MapArchive(services, "service", ServicesWithParts, ServiceView.From);
 
         var products = api.MapGroup("/products").WithTags("Products");
         MapReads(products, "product", db => db.Products, ProductView.From);
         products.MapPost("/", async (ProductInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.CreateProduct(body, ct)).Created(p => $"/api/v1/products/{p.Id}")).RequireAuthorization(Policies.Admin);
+            (await save.CreateProduct(body, ct)).Created(p => $"/api/v1/products/{p.Id}")).RequireAuthorization(Policies.Admin).Creates<ProductView>();
         products.MapPatch("/{id}", async (string id, ProductInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.UpdateProduct(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin);
+            (await save.UpdateProduct(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<ProductView>();
         MapArchive(products, "product", db => db.Products, ProductView.From);
 
         var features = api.MapGroup("/features").WithTags("Features");
         MapReads(features, "feature", db => db.Features, FeatureView.From);
         features.MapPost("/", async (FeatureInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.CreateFeature(body, ct)).Created(f => $"/api/v1/features/{f.Id}")).RequireAuthorization(Policies.Admin);
+            (await save.CreateFeature(body, ct)).Created(f => $"/api/v1/features/{f.Id}")).RequireAuthorization(Policies.Admin).Creates<FeatureView>();
         MapArchive(features, "feature", db => db.Features, FeatureView.From);
 
         var specialists = api.MapGroup("/specialists").WithTags("Specialists");
         MapReads(specialists, "specialist", db => db.Specialists, SpecialistView.From);
         specialists.MapPost("/", async (SpecialistInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.CreateSpecialist(body, ct)).Created(s => $"/api/v1/specialists/{s.Id}")).RequireAuthorization(Policies.Admin);
+            (await save.CreateSpecialist(body, ct)).Created(s => $"/api/v1/specialists/{s.Id}")).RequireAuthorization(Policies.Admin).Creates<SpecialistView>();
         MapArchive(specialists, "specialist", db => db.Specialists, SpecialistView.From);
     }
 
@@ -64,13 +64,13 @@ internal static class CatalogEndpoints
             var query = source(db);
             if (includeArchived != true || db.Tenant.IsCustomer) query = query.Where(x => x.ArchivedAt == null);
             return (await page.Run(query, view, ct)).Ok();
-        }).RequireAuthorization(Policies.Any);
+        }).RequireAuthorization(Policies.Any).Lists<TView>();
 
         group.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
         {
             var item = await source(db).FirstOrDefaultAsync(x => x.Id == id && (x.ArchivedAt == null || !db.Tenant.IsCustomer), ct);
             return ApiResults.OkOrNotFound(item is null ? null : view(item), what, id);
-        }).RequireAuthorization(Policies.Any);
+        }).RequireAuthorization(Policies.Any).Reads<TView>();
     }
 
     private static void MapArchive<T, TView>(RouteGroupBuilder group, string what, Func<PaydeskDb, IQueryable<T>> source, Func<T, TView> view)
@@ -83,6 +83,6 @@ internal static class CatalogEndpoints
             item.ArchivedAt ??= time.GetUtcNow();
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(view(item));
-        }).RequireAuthorization(Policies.Admin);
+        }).RequireAuthorization(Policies.Admin).Reads<TView>();
     }
 }

@@ -79,19 +79,19 @@ internal static class CustomerEndpoints
         var customers = api.MapGroup("/customers").WithTags("Customers").RequireAuthorization(Policies.Any);
 
         customers.MapGet("/", async (PageRequest page, PaydeskDb db, CancellationToken ct) =>
-            (await page.Run(CustomerQueries.Visible(db), CustomerView.From, ct)).Ok());
+            (await page.Run(CustomerQueries.Visible(db), CustomerView.From, ct)).Ok()).Lists<CustomerView>();
 
         customers.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
             ApiResults.OkOrNotFound(
                 await CustomerQueries.Visible(db).Where(c => c.Id == id).Select(c => CustomerView.From(c)).FirstOrDefaultAsync(ct),
-                "customer", id));
+                "customer", id)).Reads<CustomerView>();
 
         customers.MapPost("/", async (CustomerInput body, SaveCustomer save, CancellationToken ct) =>
             (await save.Create(body, ct)).Created(c => $"/api/v1/customers/{c.Id}"))
-            .RequireAuthorization(Policies.Staff);
+            .RequireAuthorization(Policies.Staff).Creates<CustomerView>();
 
         customers.MapPatch("/{id}", async (string id, CustomerInput body, SaveCustomer save, CancellationToken ct) =>
-            (await save.Update(id, body, ct)).Ok());
+            (await save.Update(id, body, ct)).Ok()).Revises<CustomerView>();
 
         customers.MapPost("/{id}/archive", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
@@ -100,12 +100,12 @@ internal static class CustomerEndpoints
             customer.ArchivedAt ??= time.GetUtcNow();
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(CustomerView.From(customer));
-        }).RequireAuthorization(Policies.Staff);
+        }).RequireAuthorization(Policies.Staff).Reads<CustomerView>();
 
-        customers.MapPost("/{id}/sessions", async (string id, NewCustomerSession body, PaydeskDb db, IssueApiKey issue, TimeProvider time, CancellationToken ct) =>
+        customers.MapPost("/{id}/sessions", async (string id, NewCustomerSession? body, PaydeskDb db, IssueApiKey issue, TimeProvider time, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
-            var ttl = errors.Count("ttlMinutes", body.TtlMinutes ?? 60, min: 1, max: 24 * 60);
+            var ttl = errors.Count("ttlMinutes", body?.TtlMinutes ?? 60, min: 1, max: 24 * 60);
             if (errors.Any) return errors.ToProblem().ToHttp();
             var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == id && c.ArchivedAt == null, ct);
             if (customer is null) return Problem.NotFound("active customer", id).ToHttp();
@@ -114,7 +114,7 @@ internal static class CustomerEndpoints
             var issued = issue.Add($"Session of {customer.Id}", Role.Customer, customer.Id, expiresAt);
             await db.SaveChangesAsync(ct);
             return TypedResults.Created($"/api/v1/customers/{customer.Id}", new CustomerSessionView(customer.Id, issued.Secret, expiresAt));
-        }).RequireAuthorization(Policies.Staff).WithMetadata(new ReturnsSecretOnce());
+        }).RequireAuthorization(Policies.Staff).WithMetadata(new ReturnsSecretOnce()).Creates<CustomerSessionView>();
     }
 
     public static IServiceCollection AddCustomers(this IServiceCollection services) => services.AddScoped<SaveCustomer>();

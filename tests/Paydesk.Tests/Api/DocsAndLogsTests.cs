@@ -12,6 +12,13 @@ public sealed class DocsAndLogsTests
         foreach (var path in new[] { "/api/v1/plans", "/api/v1/plans/{id}", "/api/v1/services", "/api/v1/products", "/api/v1/customers", "/api/v1/features", "/api/v1/specialists", "/api/v1/api-keys" })
             Assert.Contains(path, paths);
         Assert.True(document.GetProperty("paths").GetProperty("/api/v1/plans").TryGetProperty("post", out _));
+        // Answers are described too, problems included, so the docs page shows what comes back.
+        var read = document.GetProperty("paths").GetProperty("/api/v1/plans/{id}").GetProperty("get").GetProperty("responses");
+        Assert.True(read.GetProperty("200").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(read.GetProperty("404").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        var schemas = document.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(s => s.Name).ToList();
+        Assert.Contains("PlanView", schemas);
+        Assert.Contains("MoneyView", schemas);
 
         var docs = await client.GetAsync("/docs/");
         docs.StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -82,8 +82,14 @@ public sealed class TenantIsolationTests
         (await asMaria.PatchAsJsonAsync($"/api/v1/customers/{maria}", new { phone = "+40 700 000 000" })).EnsureSuccessStatusCode();
         (await asMaria.GetAsync("/api/v1/plans")).StatusCode.ShouldBe(HttpStatusCode.OK);
         await (await asMaria.PostAsJsonAsync("/api/v1/plans", new { name = "x", price = new { amount = 1, currency = "RON" } })).ShouldBeProblem(403);
-        await (await asMaria.PostAsJsonAsync($"/api/v1/customers/{ion}/sessions", new { })).ShouldBeProblem(403);
+        await (await asMaria.PostAsync($"/api/v1/customers/{ion}/sessions", null)).ShouldBeProblem(403);
         await (await asMaria.GetAsync("/api/v1/api-keys")).ShouldBeProblem(403);
+
+        // A session needs no body: it lasts an hour unless told otherwise.
+        var ionSession = await clinic.Http.PostAsync($"/api/v1/customers/{ion}/sessions", null);
+        ionSession.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var expiresIn = (await ionSession.Json()).GetProperty("expiresAt").GetDateTimeOffset() - TimeProvider.System.GetUtcNow();
+        Assert.InRange(expiresIn, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(60));
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
