@@ -97,6 +97,19 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_missing_body_or_an_unreadable_parameter_is_named()
+    {
+        var tenant = await (await PaydeskHost.Shared(Engine.Sqlite)).NewTenantAsync();
+        var noBody = await tenant.Http.PostAsync("/api/v1/plans", null);
+        var problem = await noBody.ShouldBeProblem(400, "body");
+        Assert.DoesNotContain("Service", problem.Str("detail")); // no framework hints for developers
+        await (await tenant.PostRaw("/api/v1/plans", "null")).ShouldBeProblem(400, "body");
+        await (await tenant.Http.GetAsync("/api/v1/plans?includeArchived=maybe")).ShouldBeProblem(400, "includeArchived");
+        await (await tenant.Http.PostAsync("/api/v1/plans", new StringContent("name=x"))).ShouldBeProblem(415);
+        Assert.Empty(await tenant.ListAll("/api/v1/plans"));
+    }
+
+    [Fact]
     public async Task An_unknown_route_and_a_wrong_method_answer_problem_details()
     {
         var tenant = await (await PaydeskHost.Shared(Engine.Sqlite)).NewTenantAsync();
