@@ -24,4 +24,10 @@ public enum TransitionDecision
 public readonly record struct TransitionResult(TransitionDecision Decision, string Reason)
 {
     public string Reason { get; } = Reason ?? throw new ArgumentNullException(nameof(Reason));
+
+    public bool IsApply => Decision == TransitionDecision.Apply;
+
+    public bool IsAlreadyThere => Decision == TransitionDecision.AlreadyThere;
+
+    public bool IsRefused => Decision == TransitionDecision.Refused;
 }

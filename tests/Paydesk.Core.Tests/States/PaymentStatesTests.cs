@@ -93,6 +93,18 @@ public class PaymentStatesTests
         Assert.Equal(TransitionDecision.Apply, PaymentStates.Decide(PartiallyRefunded, PartiallyRefunded).Decision);
     }
 
+    [Fact]
+    public void Each_decision_answers_exactly_one_shortcut()
+    {
+        var apply = PaymentStates.Decide(Pending, Succeeded);
+        var alreadyThere = PaymentStates.Decide(Succeeded, Succeeded);
+        var refused = PaymentStates.Decide(Succeeded, Failed);
+
+        Assert.Equal((true, false, false), (apply.IsApply, apply.IsAlreadyThere, apply.IsRefused));
+        Assert.Equal((false, true, false), (alreadyThere.IsApply, alreadyThere.IsAlreadyThere, alreadyThere.IsRefused));
+        Assert.Equal((false, false, true), (refused.IsApply, refused.IsAlreadyThere, refused.IsRefused));
+    }
+
     [Theory]
     [InlineData(Created, "created")]
     [InlineData(Pending, "pending")]
