@@ -10,6 +10,7 @@ using Paydesk.Catalog;
 using Paydesk.Customers;
 using Paydesk.Demo;
 using Paydesk.Health;
+using Paydesk.Orders;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 using Scalar.AspNetCore;
@@ -41,6 +42,7 @@ public static class PaydeskApp
         services.AddTenancy();
         services.AddCustomers();
         services.AddCatalog();
+        services.AddOrders(builder.Configuration);
         services.AddPaydeskHealth();
         services.AddSingleton<DemoData>();
         services.AddHostedService<IdempotencyPruning>();
@@ -77,6 +79,7 @@ public static class PaydeskApp
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any);
         api.MapCatalog();
         api.MapCustomers();
+        api.MapOrders();
         api.MapApiKeys();
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Catalog;
 using Paydesk.Customers;
+using Paydesk.Orders;
 using Paydesk.Tenancy;
 
 namespace Paydesk.Storage;
@@ -29,6 +30,8 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<PlanPrice> PlanPrices => Set<PlanPrice>();
     public DbSet<PlanGrant> PlanGrants => Set<PlanGrant>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
 
     public TenantContext Tenant => tenant;
 
@@ -87,12 +90,16 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
             {
                 if (property.CurrentValue is DateTimeOffset instant)
                 {
-                    var normalized = new DateTimeOffset(instant.UtcTicks - instant.UtcTicks % 10, TimeSpan.Zero);
+                    var normalized = Stored(instant);
                     if (normalized != instant || instant.Offset != TimeSpan.Zero) property.CurrentValue = normalized;
                 }
             }
         }
     }
+
+    /// <summary>An instant as the database keeps it: UTC, whole microseconds. Bulk updates use it too.</summary>
+    public static DateTimeOffset Stored(DateTimeOffset instant) =>
+        new(instant.UtcTicks - instant.UtcTicks % 10, TimeSpan.Zero);
 
     /// <summary>New rows take the current tenant; a row of another tenant is never written.</summary>
     private void StampTenant()

@@ -113,6 +113,13 @@ public sealed class PaydeskHost : IAsyncDisposable
         return await work(scope.ServiceProvider.GetRequiredService<PaydeskDb>());
     }
 
+    /// <summary>Runs work with a service of the host outside any tenant, as a background job would.</summary>
+    public async Task<TResult> RunAsync<TService, TResult>(Func<TService, Task<TResult>> work) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

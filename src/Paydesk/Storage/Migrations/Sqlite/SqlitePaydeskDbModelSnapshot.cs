@@ -637,6 +637,183 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Orders.Order", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long?>("FulfilledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fulfilled_at");
+
+                    b.Property<long?>("PaidAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_at");
+
+                    b.Property<string>("PaidByPaymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("paid_by_payment_id");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_minor");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_orders");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_orders_status_expires_at");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_orders_tenant_id_customer_id");
+
+                    b.ToTable("orders", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Orders.OrderLine", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("BundledByLineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bundled_by_line_id");
+
+                    b.Property<string>("CalendarId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("calendar_id");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<int?>("IntervalCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("interval_count");
+
+                    b.Property<string>("IntervalUnit")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("interval_unit");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PlanId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("plan_id");
+
+                    b.Property<int?>("PlanVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("plan_version");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<string>("PriceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_id");
+
+                    b.Property<string>("ProductId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<int?>("TermMonths")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("term_months");
+
+                    b.Property<long>("UnitAmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_amount_minor");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_order_lines");
+
+                    b.HasIndex("TenantId", "CalendarId")
+                        .HasDatabaseName("ix_order_lines_tenant_id_calendar_id");
+
+                    b.HasIndex("TenantId", "PriceId")
+                        .HasDatabaseName("ix_order_lines_tenant_id_price_id");
+
+                    b.HasIndex("TenantId", "ProductId")
+                        .HasDatabaseName("ix_order_lines_tenant_id_product_id");
+
+                    b.HasIndex("TenantId", "OrderId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_lines_tenant_id_order_id_position");
+
+                    b.ToTable("order_lines", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Tenancy.ApiKey", b =>
                 {
                     b.Property<string>("TenantId")
@@ -987,6 +1164,55 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasConstraintName("fk_customers_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Paydesk.Orders.Order", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_orders_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_orders_customers_tenant_id_customer_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Orders.OrderLine", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_lines_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Catalog.BookingCalendar", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CalendarId")
+                        .HasConstraintName("fk_order_lines_booking_calendars_tenant_id_calendar_id");
+
+                    b.HasOne("Paydesk.Orders.Order", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("TenantId", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_lines_orders_tenant_id_order_id");
+
+                    b.HasOne("Paydesk.Catalog.PlanPrice", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "PriceId")
+                        .HasConstraintName("fk_order_lines_plan_prices_tenant_id_price_id");
+
+                    b.HasOne("Paydesk.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ProductId")
+                        .HasConstraintName("fk_order_lines_products_tenant_id_product_id");
+                });
+
             modelBuilder.Entity("Paydesk.Tenancy.ApiKey", b =>
                 {
                     b.HasOne("Paydesk.Tenancy.Tenant", null)
@@ -1036,6 +1262,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.Navigation("Calendars");
 
                     b.Navigation("Specialists");
+                });
+
+            modelBuilder.Entity("Paydesk.Orders.Order", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paydesk.Core;
+using Paydesk.Storage;
+
+namespace Paydesk.Orders;
+
+/// <summary>
+/// What a customer asked to buy, priced by the server from the catalog when it was placed. The
+/// lines and the total are frozen then: a later price change never alters an order.
+/// </summary>
+public sealed class Order : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string CustomerId { get; init; }
+    public OrderStatus Status { get; set; }
+    public required string Currency { get; init; }
+    public long TotalMinor { get; init; }
+    public long RefundedMinor { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>An order still unpaid then is expired by the sweeper.</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+    public DateTimeOffset? PaidAt { get; set; }
+    /// <summary>The one payment that paid this order; any other that succeeds is refunded.</summary>
+    public string? PaidByPaymentId { get; set; }
+    public DateTimeOffset? FulfilledAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>Bumped on every status change, so two racing changes cannot both win.</summary>
+    public int Revision { get; set; }
+    public List<OrderLine> Lines { get; set; } = [];
+
+    public Money Total => new(TotalMinor, Core.Currency.Parse(Currency));
+}
+
+public enum OrderLineKind
+{
+    /// <summary>A plan at one of its prices.</summary>
+    Plan,
+    /// <summary>A physical product that came bundled with a plan line, at no extra charge.</summary>
+    BundledProduct,
+}
+
+public sealed class OrderLine : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string OrderId { get; init; }
+    public int Position { get; init; }
+    public OrderLineKind Kind { get; init; }
+    public required string Description { get; init; }
+    public int Quantity { get; init; }
+    public long UnitAmountMinor { get; init; }
+    public long AmountMinor { get; init; }
+
+    public string? PlanId { get; init; }
+    public int? PlanVersion { get; init; }
+    public string? PriceId { get; init; }
+    public int? TermMonths { get; init; }
+    public IntervalUnit? IntervalUnit { get; init; }
+    public int? IntervalCount { get; init; }
+    public string? CalendarId { get; init; }
+
+    public string? ProductId { get; init; }
+    /// <summary>The plan line whose grant put this product in the order.</summary>
+    public string? BundledByLineId { get; init; }
+}
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>, IEntityTypeConfiguration<OrderLine>
+{
+    public void Configure(EntityTypeBuilder<Order> b)
+    {
+        b.HasKey(o => new { o.TenantId, o.Id });
+        b.HasIndex(o => new { o.TenantId, o.CustomerId });
+        b.HasIndex(o => new { o.Status, o.ExpiresAt });
+        b.Property(o => o.Currency).HasMaxLength(3);
+        b.Property(o => o.Revision).IsConcurrencyToken();
+        b.HasOne<Customers.Customer>().WithMany().HasForeignKey(o => new { o.TenantId, o.CustomerId });
+        b.HasMany(o => o.Lines).WithOne().HasForeignKey(l => new { l.TenantId, l.OrderId });
+        b.Ignore(o => o.Total);
+    }
+
+    public void Configure(EntityTypeBuilder<OrderLine> b)
+    {
+        b.HasKey(l => new { l.TenantId, l.Id });
+        b.HasIndex(l => new { l.TenantId, l.OrderId, l.Position }).IsUnique();
+        b.Property(l => l.Description).HasMaxLength(300);
+        b.HasOne<Catalog.PlanPrice>().WithMany().HasForeignKey(l => new { l.TenantId, l.PriceId });
+        b.HasOne<Catalog.Product>().WithMany().HasForeignKey(l => new { l.TenantId, l.ProductId });
+        b.HasOne<Catalog.BookingCalendar>().WithMany().HasForeignKey(l => new { l.TenantId, l.CalendarId });
+    }
+}

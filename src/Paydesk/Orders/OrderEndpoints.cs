@@ -1,0 +1,128 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
+using Paydesk.Core;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+
+namespace Paydesk.Orders;
+
+public sealed record OrderLineView(
+    string Id, string Type, string Description, int Quantity, MoneyView UnitPrice, MoneyView Amount,
+    string? PlanId, int? PlanVersion, string? PriceId, int? TermMonths, IntervalView? Interval, string? CalendarId,
+    string? ProductId, string? BundledWith);
+
+public sealed record OrderView(
+    string Id, string CustomerId, string Status, MoneyView Total, MoneyView Refunded, IReadOnlyList<OrderLineView> Lines,
+    DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? PaidAt, string? PaidByPaymentId,
+    DateTimeOffset? FulfilledAt, DateTimeOffset? ClosedAt)
+{
+    public static OrderView From(Order o) => new(
+        o.Id, o.CustomerId, o.Status.ToApi(), MoneyView.From(o.TotalMinor, o.Currency), MoneyView.From(o.RefundedMinor, o.Currency),
+        o.Lines.OrderBy(l => l.Position).Select(l => new OrderLineView(
+            l.Id, l.Kind == OrderLineKind.Plan ? "plan" : "bundled_product", l.Description, l.Quantity,
+            MoneyView.From(l.UnitAmountMinor, o.Currency), MoneyView.From(l.AmountMinor, o.Currency),
+            l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
+            l.ProductId, l.BundledByLineId)).ToList(),
+        o.CreatedAt, o.ExpiresAt, o.PaidAt, o.PaidByPaymentId, o.FulfilledAt, o.ClosedAt);
+}
+
+internal static class OrderQueries
+{
+    /// <summary>The orders the caller may see: the tenant's, or a customer's own.</summary>
+    public static IQueryable<Order> Visible(PaydeskDb db)
+    {
+        var orders = db.Orders.Include(o => o.Lines);
+        return db.Tenant.IsCustomer ? orders.Where(o => o.CustomerId == db.Tenant.CustomerId) : orders;
+    }
+}
+
+internal static class OrderEndpoints
+{
+    public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<OrderOptions>(configuration.GetSection("Orders"));
+        services.AddScoped<PlaceOrder>();
+        services.AddHostedService<OrderExpiry>();
+        return services;
+    }
+
+    public static void MapOrders(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/orders").WithTags("Orders").RequireAuthorization(Policies.Any);
+
+        orders.MapPost("/", async (OrderInput body, PlaceOrder place, CancellationToken ct) =>
+            (await place.Run(body, ct)).Created(o => $"/api/v1/orders/{o.Id}")).Creates<OrderView>();
+
+        orders.MapGet("/", async (PageRequest page, string? customerId, string? status, PaydeskDb db, CancellationToken ct) =>
+        {
+            var query = OrderQueries.Visible(db);
+            if (customerId is not null) query = query.Where(o => o.CustomerId == customerId);
+            if (status is not null)
+            {
+                if (!OrderStates.TryParseApi(status, out var wanted))
+                    return Problem.Invalid("status", "is not an order status (awaiting_payment, paid, fulfilled, canceled, expired, partially_refunded, refunded).").ToHttp();
+                query = query.Where(o => o.Status == wanted);
+            }
+            return (await page.Run(query, OrderView.From, ct)).Ok();
+        }).Lists<OrderView>();
+
+        orders.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
+        {
+            var order = await OrderQueries.Visible(db).FirstOrDefaultAsync(o => o.Id == id, ct);
+            return ApiResults.OkOrNotFound(order is null ? null : OrderView.From(order), "order", id);
+        }).Reads<OrderView>();
+
+        orders.MapPost("/{id}/cancel", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var order = await OrderQueries.Visible(db).FirstOrDefaultAsync(o => o.Id == id, ct);
+            if (order is null) return Problem.NotFound("order", id).ToHttp();
+            var decision = OrderStates.Decide(order.Status, OrderStatus.Canceled);
+            if (decision.IsRefused)
+                return Problem.Conflict($"The order is {order.Status.ToApi()} and cannot be canceled: {decision.Reason}").ToHttp();
+            if (decision.IsApply)
+            {
+                order.Status = OrderStatus.Canceled;
+                order.ClosedAt = time.GetUtcNow();
+                order.Revision++;
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    return Problem.Conflict("The order changed while it was being canceled (it may have been paid); read it again.").ToHttp();
+                }
+            }
+            return TypedResults.Ok(OrderView.From(order));
+        }).Revises<OrderView>();
+    }
+}
+
+/// <summary>
+/// Expires unpaid orders past their time. One conditional UPDATE: safe to run in several
+/// processes at once, and a payment that lands at the same moment either wins or finds the order
+/// expired (and is then refunded).
+/// </summary>
+internal sealed class OrderExpiry(IServiceScopeFactory scopes, TimeProvider time, ILogger<OrderExpiry> log) : BackgroundService
+{
+    public static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
+
+    public static async Task<int> SweepAsync(PaydeskDb db, DateTimeOffset now, CancellationToken ct) =>
+        await db.Orders.IgnoreQueryFilters()
+            .Where(o => o.Status == OrderStatus.AwaitingPayment && o.ExpiresAt <= now)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, OrderStatus.Expired)
+                .SetProperty(o => o.ClosedAt, now)
+                .SetProperty(o => o.Revision, o => o.Revision + 1), ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Every, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var expired = await SweepAsync(scope.ServiceProvider.GetRequiredService<PaydeskDb>(), PaydeskDb.Stored(time.GetUtcNow()), stoppingToken);
+            if (expired > 0) log.LogInformation("Expired {Count} unpaid orders", expired);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Paydesk.Tests.Orders;
+
+public sealed class OrderTests
+{
+    /// <summary>A clinic with a package, a termed listing plan and a hybrid plan that bundles a band.</summary>
+    private sealed record Shop(TenantClient Tenant, string Customer, string Package, string Termed, string Hybrid, string Monthly, string Band);
+
+    private static async Task<Shop> OpenShop(PaydeskHost host)
+    {
+        var t = await host.NewTenantAsync();
+        var service = await t.CreateServiceAsync("Physiotherapy session", 180_00);
+        var band = (await t.PostOk("/api/v1/products", new { sku = "BAND", name = "Resistance band", price = new { amount = 45_00, currency = "RON" } })).Id();
+        await t.PostOk("/api/v1/features", new { key = "telerehab", name = "Telerehab" });
+        var package = (await t.PostOk("/api/v1/plans", new
+        {
+            name = "10 sessions", price = new { amount = 1_500_00, currency = "RON" },
+            grants = new[] { new { type = "sessions", serviceId = service, count = 10 } },
+        })).Id();
+        var termed = (await t.PostOk("/api/v1/plans", new
+        {
+            name = "Telerehab", terms = new[] { new { months = 1, price = new { amount = 200_00, currency = "RON" } }, new { months = 3, price = new { amount = 540_00, currency = "RON" } } },
+            grants = new[] { new { type = "access", feature = "telerehab" } },
+        })).Id();
+        var hybrid = (await t.PostOk("/api/v1/plans", new
+        {
+            name = "Recovery", price = new { amount = 1_200_00, currency = "RON" },
+            grants = new object[] { new { type = "sessions", serviceId = service, count = 6 }, new { type = "product", productId = band, quantity = 2 } },
+        })).Id();
+        var monthly = (await t.PostOk("/api/v1/plans", new
+        {
+            name = "Monthly", price = new { amount = 200_00, currency = "RON" }, interval = new { unit = "month", count = 1 },
+            grants = new[] { new { type = "access", feature = "telerehab" } },
+        })).Id();
+        var customer = await t.CreateCustomerAsync();
+        return new Shop(t, customer, package, termed, hybrid, monthly, band);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_order_is_priced_from_the_catalog_with_bundled_products_added(Engine engine)
+    {
+        var shop = await OpenShop(await PaydeskHost.Shared(engine));
+
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new
+        {
+            customerId = shop.Customer,
+            lines = new object[] { new { planId = shop.Termed, termMonths = 3 }, new { planId = shop.Hybrid, quantity = 2 } },
+        });
+
+        order.Str("status").ShouldBe("awaiting_payment");
+        order.GetProperty("total").GetProperty("amount").GetInt64().ShouldBe(540_00 + 2 * 1_200_00);
+        var lines = order.GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(["plan", "plan", "bundled_product"], lines.Select(l => l.Str("type")));
+        lines[0].GetProperty("termMonths").GetInt32().ShouldBe(3);
+        lines[0].Str("description").ShouldBe("Telerehab — 3 months");
+        lines[1].GetProperty("amount").GetProperty("amount").GetInt64().ShouldBe(2_400_00);
+        lines[2].Str("productId").ShouldBe(shop.Band);
+        lines[2].GetProperty("quantity").GetInt32().ShouldBe(4); // 2 bands per program, 2 programs
+        lines[2].GetProperty("amount").GetProperty("amount").GetInt64().ShouldBe(0);
+        lines[2].Str("bundledWith").ShouldBe(lines[1].Id());
+        Assert.Equal(order.GetRawText(), (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"customerId":"{c}","lines":[{"planId":"{p}"}],"total":{"amount":1,"currency":"RON"}}""", "total")]
+    [InlineData("""{"customerId":"{c}","lines":[{"planId":"{p}","price":{"amount":1,"currency":"RON"}}]}""", "lines[0].price")]
+    [InlineData("""{"customerId":"{c}","lines":[{"planId":"{p}","amount":1}]}""", "lines[0].amount")]
+    [InlineData("""{"customerId":"{c}","lines":[{"planId":"{p}"}],"status":"paid"}""", "status")]
+    [InlineData("""{"customerId":"{c}","lines":[{"planId":"{p}"}],"currency":"USD"}""", "currency")]
+    [InlineData("""{"customerId":"{c}","lines":[{"planId":"{p}"}],"discount":{"amount":100,"currency":"RON"}}""", "discount")]
+    public async Task A_client_sent_price_amount_status_or_discount_is_rejected(string template, string field)
+    {
+        var shop = await OpenShop(await PaydeskHost.Shared(Engine.Sqlite));
+        var json = template.Replace("{c}", shop.Customer).Replace("{p}", shop.Package);
+
+        await (await shop.Tenant.PostRaw("/api/v1/orders", json)).ShouldBeProblem(400, field);
+        Assert.Empty(await shop.Tenant.ListAll("/api/v1/orders"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Bad_lines_are_named(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await OpenShop(host);
+        var other = await OpenShop(host);
+        var usd = (await shop.Tenant.PostOk("/api/v1/plans", new { name = "Dollars", price = new { amount = 30_00, currency = "USD" } })).Id();
+        async Task Refused(object body, string field) =>
+            await (await shop.Tenant.Post("/api/v1/orders", body)).ShouldBeProblem(400, field);
+
+        await Refused(new { customerId = shop.Customer, lines = Array.Empty<object>() }, "lines");
+        await Refused(new { lines = new[] { new { planId = shop.Package } } }, "customerId");
+        await Refused(new { customerId = other.Customer, lines = new[] { new { planId = shop.Package } } }, "customerId");
+        await Refused(new { customerId = shop.Customer, lines = new[] { new { planId = other.Package } } }, "lines[0].planId");
+        await Refused(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Termed } } }, "lines[0].termMonths");
+        await Refused(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Termed, termMonths = 6 } } }, "lines[0].termMonths");
+        await Refused(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package, termMonths = 3 } } }, "lines[0].termMonths");
+        await Refused(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package, quantity = 0 } } }, "lines[0].quantity");
+        await Refused(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Monthly, quantity = 2 } } }, "lines[0].quantity");
+        await Refused(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package, calendarId = "cal_nope" } } }, "lines[0].calendarId");
+        await Refused(new { customerId = shop.Customer, lines = new object[] { new { planId = shop.Package }, new { planId = usd } } }, "lines[1].planId");
+
+        Assert.Empty(await shop.Tenant.ListAll("/api/v1/orders"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_price_change_after_the_order_leaves_the_order_as_it_was(Engine engine)
+    {
+        var shop = await OpenShop(await PaydeskHost.Shared(engine));
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+
+        await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/plans/{shop.Package}", new { price = new { amount = 1_900_00, currency = "RON" } });
+
+        var again = await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}");
+        again.GetProperty("total").GetProperty("amount").GetInt64().ShouldBe(1_500_00);
+        again.GetProperty("lines")[0].GetProperty("planVersion").GetInt32().ShouldBe(1);
+        var next = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        next.GetProperty("total").GetProperty("amount").GetInt64().ShouldBe(1_900_00);
+        Assert.NotEqual(again.GetProperty("lines")[0].Str("priceId"), next.GetProperty("lines")[0].Str("priceId"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_customer_orders_only_for_themself_and_sees_only_their_orders(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await OpenShop(host);
+        var someoneElse = await shop.Tenant.CreateCustomerAsync("Ion", "ion@example.com");
+        var theirs = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = someoneElse, lines = new[] { new { planId = shop.Package } } });
+        var asCustomer = host.Client((await shop.Tenant.PostOk($"/api/v1/customers/{shop.Customer}/sessions", new { })).Str("token"));
+
+        var mine = await (await asCustomer.PostAsJsonAsync("/api/v1/orders", new { lines = new[] { new { planId = shop.Package } } })).Json();
+        mine.Str("customerId").ShouldBe(shop.Customer);
+        await (await asCustomer.PostAsJsonAsync("/api/v1/orders", new { customerId = someoneElse, lines = new[] { new { planId = shop.Package } } }))
+            .ShouldBeProblem(400, "customerId");
+
+        var visible = await asCustomer.GetFromJsonAsync<JsonElement>("/api/v1/orders");
+        Assert.Equal([mine.Id()], visible.Items().Select(o => o.Id()));
+        await (await asCustomer.GetAsync($"/api/v1/orders/{theirs.Id()}")).ShouldBeProblem(404);
+        await (await asCustomer.PostAsync($"/api/v1/orders/{theirs.Id()}/cancel", null)).ShouldBeProblem(404);
+        (await shop.Tenant.GetOk($"/api/v1/orders/{theirs.Id()}")).Str("status").ShouldBe("awaiting_payment");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_unpaid_order_can_be_canceled_once(Engine engine)
+    {
+        var shop = await OpenShop(await PaydeskHost.Shared(engine));
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+
+        var canceled = await shop.Tenant.PostOk($"/api/v1/orders/{order.Id()}/cancel", new { });
+        canceled.Str("status").ShouldBe("canceled");
+        Assert.Equal(JsonValueKind.String, canceled.GetProperty("closedAt").ValueKind);
+        var again = await shop.Tenant.PostOk($"/api/v1/orders/{order.Id()}/cancel", new { });
+        again.Str("closedAt").ShouldBe(canceled.Str("closedAt"));
+
+        var filtered = await shop.Tenant.GetOk("/api/v1/orders?status=canceled");
+        Assert.Equal([order.Id()], filtered.Items().Select(o => o.Id()));
+        await (await shop.Tenant.Http.GetAsync("/api/v1/orders?status=lost")).ShouldBeProblem(400, "status");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_unpaid_order_expires_after_its_time_and_cannot_be_canceled_then(Engine engine)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 31, 22, 0, 0, TimeSpan.Zero));
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await OpenShop(host);
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        order.GetProperty("expiresAt").GetDateTimeOffset().ShouldBe(clock.GetUtcNow().AddHours(24));
+
+        clock.Advance(TimeSpan.FromHours(23));
+        await host.RunAsync<Paydesk.Storage.PaydeskDb, int>(db => Paydesk.Orders.OrderExpiry.SweepAsync(db, clock.GetUtcNow(), default));
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe("awaiting_payment");
+
+        // The sweeper runs on the host's clock: moving it past the expiry is all it takes.
+        clock.Advance(TimeSpan.FromHours(1) + OrderExpiryPeriod);
+        var expired = await Eventually(async () => await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}"), o => o.Str("status") == "expired");
+        Assert.Equal(JsonValueKind.String, expired.GetProperty("closedAt").ValueKind);
+        await (await shop.Tenant.Post($"/api/v1/orders/{order.Id()}/cancel", new { })).ShouldBeProblem(409);
+    }
+
+    private static readonly TimeSpan OrderExpiryPeriod = Paydesk.Orders.OrderExpiry.Every;
+
+    private static async Task<JsonElement> Eventually(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var value = await read();
+            if (done(value) || attempt == 100) return done(value) ? value : throw new Xunit.Sdk.XunitException($"never became so: {value}");
+            await Task.Delay(50);
+        }
+    }
+}
