@@ -10,7 +10,11 @@ using Paydesk.Catalog;
 using Paydesk.Customers;
 using Paydesk.Demo;
 using Paydesk.Health;
+using Paydesk.Notifications.Email;
 using Paydesk.Orders;
+using Paydesk.Payments;
+using Paydesk.Invoices;
+using Paydesk.Entitlements;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 using Scalar.AspNetCore;
@@ -43,7 +47,10 @@ public static class PaydeskApp
         services.AddCustomers();
         services.AddCatalog();
         services.AddOrders(builder.Configuration);
+        services.AddInvoices(builder.Configuration);
+        services.AddPayments(builder.Configuration);
         services.AddPaydeskHealth();
+        services.AddEmail(builder.Configuration, builder.Environment);
         services.AddSingleton<DemoData>();
         services.AddHostedService<IdempotencyPruning>();
 
@@ -75,11 +82,17 @@ public static class PaydeskApp
         app.MapScalarApiReference("/docs", o => o.WithTitle("Paydesk API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
         app.MapPaydeskHealth();
+        app.MapPaymentWebhooks();
+        app.MapDevMail();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any);
         api.MapCatalog();
         api.MapCustomers();
         api.MapOrders();
+        api.MapOrderPayments();
+        api.MapPayments();
+        api.MapInvoices();
+        api.MapEntitlements();
         api.MapApiKeys();
         return app;
     }

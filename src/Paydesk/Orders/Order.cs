@@ -26,6 +26,10 @@ public sealed class Order : IHasId
     public string? PaidByPaymentId { get; set; }
     public DateTimeOffset? FulfilledAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>Failed fulfilments so far; the next try is due at <see cref="NextFulfilmentAt"/>.</summary>
+    public int FulfilmentAttempts { get; set; }
+    public DateTimeOffset? NextFulfilmentAt { get; set; }
+    public string? FulfilmentError { get; set; }
     /// <summary>Bumped on every status change, so two racing changes cannot both win.</summary>
     public int Revision { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
@@ -73,6 +77,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>, IEnt
         b.HasKey(o => new { o.TenantId, o.Id });
         b.HasIndex(o => new { o.TenantId, o.CustomerId });
         b.HasIndex(o => new { o.Status, o.ExpiresAt });
+        b.HasIndex(o => new { o.Status, o.NextFulfilmentAt });
+        b.Property(o => o.FulfilmentError).HasMaxLength(500);
         b.Property(o => o.Currency).HasMaxLength(3);
         b.Property(o => o.Revision).IsConcurrencyToken();
         b.HasOne<Customers.Customer>().WithMany().HasForeignKey(o => new { o.TenantId, o.CustomerId });

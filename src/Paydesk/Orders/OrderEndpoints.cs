@@ -14,7 +14,7 @@ public sealed record OrderLineView(
 public sealed record OrderView(
     string Id, string CustomerId, string Status, MoneyView Total, MoneyView Refunded, IReadOnlyList<OrderLineView> Lines,
     DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? PaidAt, string? PaidByPaymentId,
-    DateTimeOffset? FulfilledAt, DateTimeOffset? ClosedAt)
+    DateTimeOffset? FulfilledAt, DateTimeOffset? ClosedAt, FulfilmentView? Fulfilment)
 {
     public static OrderView From(Order o) => new(
         o.Id, o.CustomerId, o.Status.ToApi(), MoneyView.From(o.TotalMinor, o.Currency), MoneyView.From(o.RefundedMinor, o.Currency),
@@ -23,8 +23,12 @@ public sealed record OrderView(
             MoneyView.From(l.UnitAmountMinor, o.Currency), MoneyView.From(l.AmountMinor, o.Currency),
             l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
             l.ProductId, l.BundledByLineId)).ToList(),
-        o.CreatedAt, o.ExpiresAt, o.PaidAt, o.PaidByPaymentId, o.FulfilledAt, o.ClosedAt);
+        o.CreatedAt, o.ExpiresAt, o.PaidAt, o.PaidByPaymentId, o.FulfilledAt, o.ClosedAt,
+        o.FulfilmentAttempts > 0 && o.Status == OrderStatus.Paid ? new FulfilmentView(o.FulfilmentAttempts, o.NextFulfilmentAt, o.FulfilmentError) : null);
 }
+
+/// <summary>A paid order whose activation failed: how often, why, and when it is tried again.</summary>
+public sealed record FulfilmentView(int FailedAttempts, DateTimeOffset? NextAttemptAt, string? Error);
 
 internal static class OrderQueries
 {
@@ -43,6 +47,9 @@ internal static class OrderEndpoints
         services.Configure<OrderOptions>(configuration.GetSection("Orders"));
         services.AddScoped<PlaceOrder>();
         services.AddHostedService<OrderExpiry>();
+        services.AddScoped<FulfilOrder>();
+        services.AddScoped<Payments.IPaymentPurpose, OrderPurpose>();
+        services.AddHostedService<FulfilmentRetries>();
         return services;
     }
 
@@ -53,9 +60,11 @@ internal static class OrderEndpoints
         orders.MapPost("/", async (OrderInput body, PlaceOrder place, CancellationToken ct) =>
             (await place.Run(body, ct)).Created(o => $"/api/v1/orders/{o.Id}")).Creates<OrderView>();
 
-        orders.MapGet("/", async (PageRequest page, string? customerId, string? status, PaydeskDb db, CancellationToken ct) =>
+        orders.MapGet("/", async (PageRequest page, string? customerId, string? status, bool? fulfilmentFailed, PaydeskDb db, CancellationToken ct) =>
         {
             var query = OrderQueries.Visible(db);
+            // The failed activations: paid, not fulfilled, at least one failed try.
+            if (fulfilmentFailed == true) query = query.Where(o => o.Status == OrderStatus.Paid && o.FulfilmentAttempts > 0);
             if (customerId is not null) query = query.Where(o => o.CustomerId == customerId);
             if (status is not null)
             {

@@ -32,6 +32,15 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<PlanGrant> PlanGrants => Set<PlanGrant>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<Payments.Payment> Payments => Set<Payments.Payment>();
+    public DbSet<Payments.PaymentOperation> PaymentOperations => Set<Payments.PaymentOperation>();
+    public DbSet<Payments.ProviderAccount> ProviderAccounts => Set<Payments.ProviderAccount>();
+    public DbSet<Payments.WebhookEvent> WebhookEvents => Set<Payments.WebhookEvent>();
+    public DbSet<Payments.Mock.MockCharge> MockCharges => Set<Payments.Mock.MockCharge>();
+    public DbSet<Invoices.Invoice> Invoices => Set<Invoices.Invoice>();
+    public DbSet<Invoices.InvoiceSequence> InvoiceSequences => Set<Invoices.InvoiceSequence>();
+    public DbSet<Entitlements.Entitlement> Entitlements => Set<Entitlements.Entitlement>();
+    public DbSet<Entitlements.Shipment> Shipments => Set<Entitlements.Shipment>();
 
     public TenantContext Tenant => tenant;
 

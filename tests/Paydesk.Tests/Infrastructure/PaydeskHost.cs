@@ -71,6 +71,9 @@ public sealed class PaydeskHost : IAsyncDisposable
                 $"--Storage:Engine={engine.ToString().ToLowerInvariant()}",
                 $"--ConnectionStrings:Paydesk={connectionString}",
                 $"--Storage:MigrateOnStart={options.MigrateOnStart}",
+                "--Payments:MockEnabled=true",
+                "--Email:Mode=folder",
+                $"--Email:Folder={Path.Combine(Path.GetTempPath(), "paydesk-test-mail")}",
             ],
             builder =>
             {
@@ -181,6 +184,38 @@ public sealed class TenantClient(PaydeskHost host, string tenantId, string admin
             cursor = page.GetProperty("nextCursor").GetString();
         } while (cursor is not null);
         return items;
+    }
+
+    /// <summary>Starts a checkout for the order and answers the payment id and the Mock page's URL.</summary>
+    public async Task<(string PaymentId, string RedirectUrl)> CheckoutAsync(string orderId)
+    {
+        var checkout = await PostOk($"/api/v1/orders/{orderId}/checkout", new { provider = "mock" });
+        return (checkout.Str("paymentId"), checkout.Str("redirectUrl"));
+    }
+
+    /// <summary>Presses a button on the Mock provider's page, as a browser would: a form post. Answers where it sends the browser.</summary>
+    public async Task<Uri> PressOnMockPageAsync(string paymentId, string action = "succeed", string delivery = "normal")
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress };
+        var page = await browser.GetAsync($"/mock-pay/{paymentId}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"/mock-pay/{paymentId}/{action}", await page.Content.ReadAsStringAsync());
+        var pressed = await browser.PostAsync($"/mock-pay/{paymentId}/{action}",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["delivery"] = delivery }));
+        Assert.Equal(HttpStatusCode.Redirect, pressed.StatusCode);
+        return pressed.Headers.Location!;
+    }
+
+    /// <summary>Reads the order until it reaches the status (notifications arrive on their own time).</summary>
+    public async Task<JsonElement> OrderWhenAsync(string orderId, string status)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var order = await GetOk($"/api/v1/orders/{orderId}");
+            if (order.Str("status") == status) return order;
+            if (attempt == 200) throw new Xunit.Sdk.XunitException($"order {orderId} never became {status}: {order}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task<string> CreateServiceAsync(string name = "Consultation", long price = 150_00, string currency = "RON") =>

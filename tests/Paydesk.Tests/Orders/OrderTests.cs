@@ -4,43 +4,10 @@ namespace Paydesk.Tests.Orders;
 
 public sealed class OrderTests
 {
-    /// <summary>A clinic with a package, a termed listing plan and a hybrid plan that bundles a band.</summary>
-    private sealed record Shop(TenantClient Tenant, string Customer, string Package, string Termed, string Hybrid, string Monthly, string Band);
-
-    private static async Task<Shop> OpenShop(PaydeskHost host)
-    {
-        var t = await host.NewTenantAsync();
-        var service = await t.CreateServiceAsync("Physiotherapy session", 180_00);
-        var band = (await t.PostOk("/api/v1/products", new { sku = "BAND", name = "Resistance band", price = new { amount = 45_00, currency = "RON" } })).Id();
-        await t.PostOk("/api/v1/features", new { key = "telerehab", name = "Telerehab" });
-        var package = (await t.PostOk("/api/v1/plans", new
-        {
-            name = "10 sessions", price = new { amount = 1_500_00, currency = "RON" },
-            grants = new[] { new { type = "sessions", serviceId = service, count = 10 } },
-        })).Id();
-        var termed = (await t.PostOk("/api/v1/plans", new
-        {
-            name = "Telerehab", terms = new[] { new { months = 1, price = new { amount = 200_00, currency = "RON" } }, new { months = 3, price = new { amount = 540_00, currency = "RON" } } },
-            grants = new[] { new { type = "access", feature = "telerehab" } },
-        })).Id();
-        var hybrid = (await t.PostOk("/api/v1/plans", new
-        {
-            name = "Recovery", price = new { amount = 1_200_00, currency = "RON" },
-            grants = new object[] { new { type = "sessions", serviceId = service, count = 6 }, new { type = "product", productId = band, quantity = 2 } },
-        })).Id();
-        var monthly = (await t.PostOk("/api/v1/plans", new
-        {
-            name = "Monthly", price = new { amount = 200_00, currency = "RON" }, interval = new { unit = "month", count = 1 },
-            grants = new[] { new { type = "access", feature = "telerehab" } },
-        })).Id();
-        var customer = await t.CreateCustomerAsync();
-        return new Shop(t, customer, package, termed, hybrid, monthly, band);
-    }
-
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task An_order_is_priced_from_the_catalog_with_bundled_products_added(Engine engine)
     {
-        var shop = await OpenShop(await PaydeskHost.Shared(engine));
+        var shop = await Shop.OpenAsync(await PaydeskHost.Shared(engine));
 
         var order = await shop.Tenant.PostOk("/api/v1/orders", new
         {
@@ -71,7 +38,7 @@ public sealed class OrderTests
     [InlineData("""{"customerId":"{c}","lines":[{"planId":"{p}"}],"discount":{"amount":100,"currency":"RON"}}""", "discount")]
     public async Task A_client_sent_price_amount_status_or_discount_is_rejected(string template, string field)
     {
-        var shop = await OpenShop(await PaydeskHost.Shared(Engine.Sqlite));
+        var shop = await Shop.OpenAsync(await PaydeskHost.Shared(Engine.Sqlite));
         var json = template.Replace("{c}", shop.Customer).Replace("{p}", shop.Package);
 
         await (await shop.Tenant.PostRaw("/api/v1/orders", json)).ShouldBeProblem(400, field);
@@ -82,8 +49,8 @@ public sealed class OrderTests
     public async Task Bad_lines_are_named(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);
-        var shop = await OpenShop(host);
-        var other = await OpenShop(host);
+        var shop = await Shop.OpenAsync(host);
+        var other = await Shop.OpenAsync(host);
         var usd = (await shop.Tenant.PostOk("/api/v1/plans", new { name = "Dollars", price = new { amount = 30_00, currency = "USD" } })).Id();
         async Task Refused(object body, string field) =>
             await (await shop.Tenant.Post("/api/v1/orders", body)).ShouldBeProblem(400, field);
@@ -106,7 +73,7 @@ public sealed class OrderTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_price_change_after_the_order_leaves_the_order_as_it_was(Engine engine)
     {
-        var shop = await OpenShop(await PaydeskHost.Shared(engine));
+        var shop = await Shop.OpenAsync(await PaydeskHost.Shared(engine));
         var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
 
         await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/plans/{shop.Package}", new { price = new { amount = 1_900_00, currency = "RON" } });
@@ -123,7 +90,7 @@ public sealed class OrderTests
     public async Task A_customer_orders_only_for_themself_and_sees_only_their_orders(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);
-        var shop = await OpenShop(host);
+        var shop = await Shop.OpenAsync(host);
         var someoneElse = await shop.Tenant.CreateCustomerAsync("Ion", "ion@example.com");
         var theirs = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = someoneElse, lines = new[] { new { planId = shop.Package } } });
         var asCustomer = host.Client((await shop.Tenant.PostOk($"/api/v1/customers/{shop.Customer}/sessions", new { })).Str("token"));
@@ -143,7 +110,7 @@ public sealed class OrderTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task An_unpaid_order_can_be_canceled_once(Engine engine)
     {
-        var shop = await OpenShop(await PaydeskHost.Shared(engine));
+        var shop = await Shop.OpenAsync(await PaydeskHost.Shared(engine));
         var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
 
         var canceled = await shop.Tenant.PostOk($"/api/v1/orders/{order.Id()}/cancel", new { });
@@ -162,7 +129,7 @@ public sealed class OrderTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 31, 22, 0, 0, TimeSpan.Zero));
         await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
-        var shop = await OpenShop(host);
+        var shop = await Shop.OpenAsync(host);
         var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
         order.GetProperty("expiresAt").GetDateTimeOffset().ShouldBe(clock.GetUtcNow().AddHours(24));
 

@@ -671,6 +671,274 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Entitlements.Entitlement", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("FeatureKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("feature_key");
+
+                    b.Property<string>("GrantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("grant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_line_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("ServiceId")
+                        .HasColumnType("text")
+                        .HasColumnName("service_id")
+                        .UseCollation("C");
+
+                    b.Property<int?>("SessionsTotal")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_total");
+
+                    b.Property<int>("SessionsUsed")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_used");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("Tokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tokens");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_entitlements");
+
+                    b.HasIndex("TenantId", "OrderId")
+                        .HasDatabaseName("ix_entitlements_tenant_id_order_id");
+
+                    b.HasIndex("TenantId", "OrderLineId", "GrantId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_entitlements_tenant_id_order_line_id_grant_id");
+
+                    b.HasIndex("TenantId", "CustomerId", "Kind", "FeatureKey")
+                        .HasDatabaseName("ix_entitlements_tenant_id_customer_id_kind_feature_key");
+
+                    b.ToTable("entitlements", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Entitlements.Shipment", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_line_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("product_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_shipments");
+
+                    b.HasIndex("TenantId", "OrderId")
+                        .HasDatabaseName("ix_shipments_tenant_id_order_id");
+
+                    b.HasIndex("TenantId", "OrderLineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipments_tenant_id_order_line_id");
+
+                    b.HasIndex("TenantId", "ProductId")
+                        .HasDatabaseName("ix_shipments_tenant_id_product_id");
+
+                    b.ToTable("shipments", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.Invoice", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("number");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payment_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_minor");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("TenantId", "OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_tenant_id_order_id");
+
+                    b.HasIndex("TenantId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_tenant_id_sequence");
+
+                    b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.InvoiceSequence", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("LastSequence")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("prefix");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_invoice_sequences");
+
+                    b.ToTable("invoice_sequences", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Orders.Order", b =>
                 {
                     b.Property<string>("TenantId")
@@ -712,6 +980,19 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("fulfilled_at");
 
+                    b.Property<int>("FulfilmentAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("fulfilment_attempts");
+
+                    b.Property<string>("FulfilmentError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("fulfilment_error");
+
+                    b.Property<DateTimeOffset?>("NextFulfilmentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_fulfilment_at");
+
                     b.Property<DateTimeOffset?>("PaidAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("paid_at");
@@ -745,6 +1026,9 @@ namespace Paydesk.Storage.Migrations.Postgres
 
                     b.HasIndex("Status", "ExpiresAt")
                         .HasDatabaseName("ix_orders_status_expires_at");
+
+                    b.HasIndex("Status", "NextFulfilmentAt")
+                        .HasDatabaseName("ix_orders_status_next_fulfilment_at");
 
                     b.HasIndex("TenantId", "CustomerId")
                         .HasDatabaseName("ix_orders_tenant_id_customer_id");
@@ -858,6 +1142,365 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_order_lines_tenant_id_order_id_position");
 
                     b.ToTable("order_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Mock.MockCharge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("account_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("CancelUrl")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("cancel_url");
+
+                    b.Property<int>("Captures")
+                        .HasColumnType("integer")
+                        .HasColumnName("captures");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("NotifyUrl")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("notify_url");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payment_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SuccessUrl")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("success_url");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mock_provider_charges");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_mock_provider_charges_payment_id");
+
+                    b.HasIndex("AccountId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_mock_provider_charges_account_id_idempotency_key");
+
+                    b.ToTable("mock_provider_charges", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Payment", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("provider_account_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProviderPaymentId")
+                        .HasColumnType("text")
+                        .HasColumnName("provider_payment_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("RedirectUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("redirect_url");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<string>("ReviewReason")
+                        .HasColumnType("text")
+                        .HasColumnName("review_reason");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_payments");
+
+                    b.HasIndex("ProviderAccountId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payments_provider_account_id_idempotency_key");
+
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasDatabaseName("ix_payments_status_updated_at");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_payments_tenant_id_customer_id");
+
+                    b.HasIndex("TenantId", "ProviderAccountId")
+                        .HasDatabaseName("ix_payments_tenant_id_provider_account_id");
+
+                    b.HasIndex("TenantId", "Purpose")
+                        .HasDatabaseName("ix_payments_tenant_id_purpose");
+
+                    b.ToTable("payments", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.PaymentOperation", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payment_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("summary");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_payment_operations");
+
+                    b.HasIndex("TenantId", "PaymentId")
+                        .HasDatabaseName("ix_payment_operations_tenant_id_payment_id");
+
+                    b.ToTable("payment_operations", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.ProviderAccount", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("webhook_secret");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_provider_accounts");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_provider_accounts_id");
+
+                    b.ToTable("provider_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("account_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Headers")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("headers");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderEventId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_event_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("RawBody")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("raw_body");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_webhook_events");
+
+                    b.HasIndex("Provider", "AccountId", "ProviderEventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_webhook_events_provider_account_id_provider_event_id");
+
+                    b.ToTable("webhook_events", (string)null);
                 });
 
             modelBuilder.Entity("Paydesk.Tenancy.ApiKey", b =>
@@ -1219,6 +1862,81 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasConstraintName("fk_customers_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Paydesk.Entitlements.Entitlement", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_entitlements_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_entitlements_customers_tenant_id_customer_id");
+
+                    b.HasOne("Paydesk.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_entitlements_orders_tenant_id_order_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Entitlements.Shipment", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_orders_tenant_id_order_id");
+
+                    b.HasOne("Paydesk.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_products_tenant_id_product_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.Invoice", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_orders_tenant_id_order_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.InvoiceSequence", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoice_sequences_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Paydesk.Orders.Order", b =>
                 {
                     b.HasOne("Paydesk.Tenancy.Tenant", null)
@@ -1266,6 +1984,67 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("TenantId", "ProductId")
                         .HasConstraintName("fk_order_lines_products_tenant_id_product_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Payment", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_customers_tenant_id_customer_id");
+
+                    b.HasOne("Paydesk.Payments.ProviderAccount", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ProviderAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_provider_accounts_tenant_id_provider_account_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.PaymentOperation", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_operations_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Payments.Payment", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_operations_payments_tenant_id_payment_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.ProviderAccount", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_accounts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_events_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Tenancy.ApiKey", b =>

@@ -637,6 +637,255 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Entitlements.Entitlement", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long?>("EndsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("FeatureKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("feature_key");
+
+                    b.Property<string>("GrantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("grant_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("ServiceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_id");
+
+                    b.Property<int?>("SessionsTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sessions_total");
+
+                    b.Property<int>("SessionsUsed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sessions_used");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("Tokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tokens");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_entitlements");
+
+                    b.HasIndex("TenantId", "OrderId")
+                        .HasDatabaseName("ix_entitlements_tenant_id_order_id");
+
+                    b.HasIndex("TenantId", "OrderLineId", "GrantId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_entitlements_tenant_id_order_line_id_grant_id");
+
+                    b.HasIndex("TenantId", "CustomerId", "Kind", "FeatureKey")
+                        .HasDatabaseName("ix_entitlements_tenant_id_customer_id_kind_feature_key");
+
+                    b.ToTable("entitlements", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Entitlements.Shipment", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderLineId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_shipments");
+
+                    b.HasIndex("TenantId", "OrderId")
+                        .HasDatabaseName("ix_shipments_tenant_id_order_id");
+
+                    b.HasIndex("TenantId", "OrderLineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipments_tenant_id_order_line_id");
+
+                    b.HasIndex("TenantId", "ProductId")
+                        .HasDatabaseName("ix_shipments_tenant_id_product_id");
+
+                    b.ToTable("shipments", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.Invoice", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<long>("TotalMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_minor");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_invoices");
+
+                    b.HasIndex("TenantId", "OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_tenant_id_order_id");
+
+                    b.HasIndex("TenantId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_tenant_id_sequence");
+
+                    b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.InvoiceSequence", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("LastSequence")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prefix");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_invoice_sequences");
+
+                    b.ToTable("invoice_sequences", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Orders.Order", b =>
                 {
                     b.Property<string>("TenantId")
@@ -675,6 +924,19 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("fulfilled_at");
 
+                    b.Property<int>("FulfilmentAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fulfilment_attempts");
+
+                    b.Property<string>("FulfilmentError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fulfilment_error");
+
+                    b.Property<long?>("NextFulfilmentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_fulfilment_at");
+
                     b.Property<long?>("PaidAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("paid_at");
@@ -707,6 +969,9 @@ namespace Paydesk.Storage.Migrations.Sqlite
 
                     b.HasIndex("Status", "ExpiresAt")
                         .HasDatabaseName("ix_orders_status_expires_at");
+
+                    b.HasIndex("Status", "NextFulfilmentAt")
+                        .HasDatabaseName("ix_orders_status_next_fulfilment_at");
 
                     b.HasIndex("TenantId", "CustomerId")
                         .HasDatabaseName("ix_orders_tenant_id_customer_id");
@@ -812,6 +1077,348 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_order_lines_tenant_id_order_id_position");
 
                     b.ToTable("order_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Mock.MockCharge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("CancelUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancel_url");
+
+                    b.Property<int>("Captures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("captures");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("NotifyUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notify_url");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SuccessUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("success_url");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mock_provider_charges");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_mock_provider_charges_payment_id");
+
+                    b.HasIndex("AccountId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_mock_provider_charges_account_id_idempotency_key");
+
+                    b.ToTable("mock_provider_charges", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Payment", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderAccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_account_id");
+
+                    b.Property<string>("ProviderPaymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_payment_id");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("RedirectUrl")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("redirect_url");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<string>("ReviewReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("review_reason");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<long?>("SettledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_payments");
+
+                    b.HasIndex("ProviderAccountId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payments_provider_account_id_idempotency_key");
+
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasDatabaseName("ix_payments_status_updated_at");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_payments_tenant_id_customer_id");
+
+                    b.HasIndex("TenantId", "ProviderAccountId")
+                        .HasDatabaseName("ix_payments_tenant_id_provider_account_id");
+
+                    b.HasIndex("TenantId", "Purpose")
+                        .HasDatabaseName("ix_payments_tenant_id_purpose");
+
+                    b.ToTable("payments", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.PaymentOperation", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_payment_operations");
+
+                    b.HasIndex("TenantId", "PaymentId")
+                        .HasDatabaseName("ix_payment_operations_tenant_id_payment_id");
+
+                    b.ToTable("payment_operations", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.ProviderAccount", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("IsDefault")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_default");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_secret");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_provider_accounts");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_provider_accounts_id");
+
+                    b.ToTable("provider_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Headers")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("headers");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderEventId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_event_id");
+
+                    b.Property<string>("RawBody")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_body");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_webhook_events");
+
+                    b.HasIndex("Provider", "AccountId", "ProviderEventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_webhook_events_provider_account_id_provider_event_id");
+
+                    b.ToTable("webhook_events", (string)null);
                 });
 
             modelBuilder.Entity("Paydesk.Tenancy.ApiKey", b =>
@@ -1164,6 +1771,81 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasConstraintName("fk_customers_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Paydesk.Entitlements.Entitlement", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_entitlements_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_entitlements_customers_tenant_id_customer_id");
+
+                    b.HasOne("Paydesk.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_entitlements_orders_tenant_id_order_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Entitlements.Shipment", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_orders_tenant_id_order_id");
+
+                    b.HasOne("Paydesk.Catalog.Product", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_products_tenant_id_product_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.Invoice", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoices_orders_tenant_id_order_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.InvoiceSequence", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoice_sequences_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Paydesk.Orders.Order", b =>
                 {
                     b.HasOne("Paydesk.Tenancy.Tenant", null)
@@ -1211,6 +1893,67 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("TenantId", "ProductId")
                         .HasConstraintName("fk_order_lines_products_tenant_id_product_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Payment", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_customers_tenant_id_customer_id");
+
+                    b.HasOne("Paydesk.Payments.ProviderAccount", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "ProviderAccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_provider_accounts_tenant_id_provider_account_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.PaymentOperation", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_operations_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Payments.Payment", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_operations_payments_tenant_id_payment_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.ProviderAccount", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_accounts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_events_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Tenancy.ApiKey", b =>

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paydesk.Core;
+using Paydesk.Storage;
+
+namespace Paydesk.Entitlements;
+
+public enum EntitlementKind { Sessions, Access, Badge, Tokens }
+
+/// <summary>
+/// What one grant of one paid order line gave the customer: sessions to use, access or a badge
+/// for a term, tokens to credit. Exactly one per (order line, grant) — a unique key — so
+/// fulfilling twice cannot grant twice.
+/// </summary>
+/// <remarks>
+/// Buying the same access again adds a new entitlement that starts where the current one ends,
+/// rather than editing the old one: a refund then revokes exactly what that purchase added.
+/// </remarks>
+public sealed class Entitlement : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string CustomerId { get; init; }
+    public required string OrderId { get; init; }
+    public required string OrderLineId { get; init; }
+    public required string GrantId { get; init; }
+    public EntitlementKind Kind { get; init; }
+    public EntitlementStatus Status { get; set; }
+    public string? FeatureKey { get; init; }
+    public string? ServiceId { get; init; }
+    public int? SessionsTotal { get; init; }
+    public int SessionsUsed { get; set; }
+    public long? Tokens { get; init; }
+    public DateTimeOffset StartsAt { get; init; }
+    public DateTimeOffset? EndsAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+public enum ShipmentStatus { Placed, Shipped, Delivered }
+
+/// <summary>A physical product on its way to the customer: placed → shipped → delivered.</summary>
+public sealed class Shipment : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string CustomerId { get; init; }
+    public required string OrderId { get; init; }
+    public required string OrderLineId { get; init; }
+    public required string ProductId { get; init; }
+    public int Quantity { get; init; }
+    public ShipmentStatus Status { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal sealed class EntitlementConfiguration : IEntityTypeConfiguration<Entitlement>, IEntityTypeConfiguration<Shipment>
+{
+    public void Configure(EntityTypeBuilder<Entitlement> b)
+    {
+        b.HasKey(e => new { e.TenantId, e.Id });
+        b.HasIndex(e => new { e.TenantId, e.OrderLineId, e.GrantId }).IsUnique();
+        b.HasIndex(e => new { e.TenantId, e.CustomerId, e.Kind, e.FeatureKey });
+        b.Property(e => e.FeatureKey).HasMaxLength(64);
+        b.HasOne<Orders.Order>().WithMany().HasForeignKey(e => new { e.TenantId, e.OrderId });
+        b.HasOne<Customers.Customer>().WithMany().HasForeignKey(e => new { e.TenantId, e.CustomerId });
+    }
+
+    public void Configure(EntityTypeBuilder<Shipment> b)
+    {
+        b.HasKey(s => new { s.TenantId, s.Id });
+        b.HasIndex(s => new { s.TenantId, s.OrderLineId }).IsUnique();
+        b.HasOne<Orders.Order>().WithMany().HasForeignKey(s => new { s.TenantId, s.OrderId });
+        b.HasOne<Catalog.Product>().WithMany().HasForeignKey(s => new { s.TenantId, s.ProductId });
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Catalog;
+using Paydesk.Core;
+using Paydesk.Entitlements;
+using Paydesk.Payments;
+using Paydesk.Storage;
+
+namespace Paydesk.Orders;
+
+/// <summary>
+/// Turns a paid order's grants into entitlements and shipments and marks it fulfilled, in one
+/// transaction. Safe to run any number of times: what exists is not made again. A failure is
+/// recorded on the order and retried with backoff; an admin can also run it by hand.
+/// </summary>
+public sealed class FulfilOrder(PaydeskDb db, IdGenerator ids, TimeProvider time, FaultPoints faults, ILogger<FulfilOrder> log)
+{
+    public static readonly TimeSpan[] Backoff =
+        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(12)];
+
+    /// <summary>Answers whether the order is fulfilled now.</summary>
+    public async Task<bool> RunAsync(string orderId, CancellationToken ct)
+    {
+        try
+        {
+            return await FulfilAsync(orderId, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Fulfilment of order {OrderId} failed; it will be retried", orderId);
+            db.ChangeTracker.Clear();
+            var order = await db.Orders.FirstAsync(o => o.Id == orderId, CancellationToken.None);
+            order.FulfilmentAttempts++;
+            order.FulfilmentError = e.Message.Length > 500 ? e.Message[..500] : e.Message;
+            order.NextFulfilmentAt = time.GetUtcNow() + Backoff[Math.Min(order.FulfilmentAttempts - 1, Backoff.Length - 1)];
+            await db.SaveChangesAsync(CancellationToken.None);
+            return false;
+        }
+    }
+
+    private async Task<bool> FulfilAsync(string orderId, CancellationToken ct)
+    {
+        var order = await db.Orders.Include(o => o.Lines).FirstAsync(o => o.Id == orderId, ct);
+        if (order.Status == OrderStatus.Fulfilled) return true;
+        if (order.Status != OrderStatus.Paid) return false;
+        faults.Hit(FaultPoints.Fulfilment);
+
+        var now = time.GetUtcNow();
+        var customer = await db.Customers.FirstAsync(c => c.Id == order.CustomerId, ct);
+        var zone = Zones.TryGet(customer.TimeZone, out var z) ? z : Zones.Get("UTC");
+        var existing = await db.Entitlements.Where(e => e.OrderId == order.Id).Select(e => e.OrderLineId + "/" + e.GrantId).ToListAsync(ct);
+        var shipped = await db.Shipments.Where(s => s.OrderId == order.Id).Select(s => s.OrderLineId).ToListAsync(ct);
+
+        foreach (var line in order.Lines.OrderBy(l => l.Position))
+        {
+            if (line.Kind == OrderLineKind.BundledProduct)
+            {
+                if (!shipped.Contains(line.Id))
+                    db.Shipments.Add(new Shipment
+                    {
+                        TenantId = "", Id = ids.New("shp"), CustomerId = order.CustomerId, OrderId = order.Id, OrderLineId = line.Id,
+                        ProductId = line.ProductId!, Quantity = line.Quantity, Status = ShipmentStatus.Placed, CreatedAt = now, UpdatedAt = now,
+                    });
+                continue;
+            }
+
+            var grants = await db.PlanGrants.Where(g => g.PlanId == line.PlanId && g.PlanVersion == line.PlanVersion)
+                .OrderBy(g => g.Position).ToListAsync(ct);
+            foreach (var grant in grants.Where(g => g.Kind != GrantKind.Product && !existing.Contains(line.Id + "/" + g.Id)))
+                db.Entitlements.Add(await EntitlementFor(order, line, grant, zone, now, ct));
+        }
+
+        order.Status = OrderStatus.Fulfilled;
+        order.FulfilledAt = now;
+        order.NextFulfilmentAt = null;
+        order.FulfilmentError = null;
+        order.Revision++;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private async Task<Entitlement> EntitlementFor(Order order, OrderLine line, PlanGrant grant, NodaTime.DateTimeZone zone, DateTimeOffset now, CancellationToken ct)
+    {
+        var kind = grant.Kind switch
+        {
+            GrantKind.Sessions => EntitlementKind.Sessions,
+            GrantKind.Access => EntitlementKind.Access,
+            GrantKind.Badge => EntitlementKind.Badge,
+            GrantKind.Tokens => EntitlementKind.Tokens,
+            _ => throw new InvalidOperationException($"A {grant.Kind} grant is not an entitlement."),
+        };
+        var start = now;
+        DateTimeOffset? end = null;
+        switch (kind)
+        {
+            case EntitlementKind.Sessions when grant.ValidForUnit is { } unit:
+                end = new BillingInterval(unit, grant.ValidForCount ?? 1).Boundary(now, zone, 1);
+                break;
+            case EntitlementKind.Access or EntitlementKind.Badge:
+                // Bought again while still active: the new term starts where the current one ends.
+                var current = await db.Entitlements
+                    .Where(e => e.CustomerId == order.CustomerId && e.Kind == kind && e.FeatureKey == grant.FeatureKey
+                                && e.Status == EntitlementStatus.Active && e.EndsAt > now)
+                    .MaxAsync(e => e.EndsAt, ct);
+                start = current ?? now;
+                end = TermOf(grant, line).Boundary(start, zone, line.Quantity);
+                break;
+        }
+        return new Entitlement
+        {
+            TenantId = "", Id = ids.New("ent"), CustomerId = order.CustomerId, OrderId = order.Id, OrderLineId = line.Id, GrantId = grant.Id,
+            Kind = kind, Status = EntitlementStatus.Active, FeatureKey = grant.FeatureKey, ServiceId = grant.ServiceId,
+            SessionsTotal = grant.SessionCount * line.Quantity, Tokens = grant.TokenAmount * line.Quantity,
+            StartsAt = start, EndsAt = end, CreatedAt = now,
+        };
+    }
+
+    /// <summary>The grant's own term, else the term bought, else one period of the subscription.</summary>
+    private static BillingInterval TermOf(PlanGrant grant, OrderLine line) =>
+        grant.TermUnit is { } unit ? new BillingInterval(unit, grant.TermCount ?? 1)
+        : line.TermMonths is { } months ? new BillingInterval(IntervalUnit.Month, months)
+        : line.IntervalUnit is { } interval ? new BillingInterval(interval, line.IntervalCount ?? 1)
+        : throw new InvalidOperationException($"Grant {grant.Id} has no term and line {line.Id} bought none.");
+}

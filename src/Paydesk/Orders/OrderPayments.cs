@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
+using Paydesk.Core;
+using Paydesk.Invoices;
+using Paydesk.Payments;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+
+namespace Paydesk.Orders;
+
+/// <summary>
+/// The <c>order:…</c> purpose: a succeeded payment pays its order (exactly one payment does),
+/// issues the invoice in the same transaction, and fulfilment follows once that has committed.
+/// </summary>
+internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : IPaymentPurpose
+{
+    public const string Prefix = "order:";
+
+    public string Kind => "order";
+
+    public static string For(string orderId) => Prefix + orderId;
+
+    public async Task<string?> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct)
+    {
+        var orderId = payment.Purpose[Prefix.Length..];
+        var order = await db.Orders.Include(o => o.Lines).FirstAsync(o => o.Id == orderId, ct);
+        if (order.PaidByPaymentId == payment.Id) return null;
+        if (order.PaidByPaymentId is not null || !OrderStates.Decide(order.Status, OrderStatus.Paid).IsApply)
+            return $"Order {order.Id} is {order.Status.ToApi()}{(order.PaidByPaymentId is { } by ? $" (paid by {by})" : "")}; this payment is to be refunded.";
+        if (order.TotalMinor != payment.AmountMinor || order.Currency != payment.Currency)
+            return $"Order {order.Id} totals {order.Total}, the payment {payment.Amount}; nothing was activated.";
+
+        var now = time.GetUtcNow();
+        order.Status = OrderStatus.Paid;
+        order.PaidAt = now;
+        order.PaidByPaymentId = payment.Id;
+        order.NextFulfilmentAt = now;
+        order.Revision++;
+        await invoices.RunAsync(db, order, payment.Id, ct);
+        return null;
+    }
+
+    public Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct) =>
+        services.GetRequiredService<FulfilOrder>().RunAsync(payment.Purpose[Prefix.Length..], ct);
+}
+
+/// <summary>Retries fulfilments that failed, when their backoff is due. Idempotent, like fulfilment itself.</summary>
+internal sealed class FulfilmentRetries(IServiceScopeFactory scopes, TimeProvider time, ILogger<FulfilmentRetries> log) : BackgroundService
+{
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct)
+    {
+        List<(string TenantId, string Id)> due;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            due = (await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Orders.IgnoreQueryFilters()
+                .Where(o => o.Status == OrderStatus.Paid && o.NextFulfilmentAt <= now)
+                .OrderBy(o => o.NextFulfilmentAt).Take(100).Select(o => new { o.TenantId, o.Id }).ToListAsync(ct))
+                .Select(o => (o.TenantId, o.Id)).ToList();
+        }
+        var done = 0;
+        foreach (var (tenantId, orderId) in due)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId, Role.TenantAdmin);
+            if (await scope.ServiceProvider.GetRequiredService<FulfilOrder>().RunAsync(orderId, ct)) done++;
+        }
+        return done;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Every, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var done = await RunDueAsync(scopes, time.GetUtcNow(), stoppingToken);
+            if (done > 0) log.LogInformation("Fulfilled {Count} orders on retry", done);
+        }
+    }
+}
+
+internal static class OrderPaymentEndpoints
+{
+    public static void MapOrderPayments(this RouteGroupBuilder api)
+    {
+        var orders = api.MapGroup("/orders").WithTags("Orders");
+
+        orders.MapPost("/{id}/checkout", async (string id, CheckoutInput? body, PaydeskDb db, StartCheckout checkout, HttpRequest request, CancellationToken ct) =>
+        {
+            var order = await OrderQueries.Visible(db).FirstOrDefaultAsync(o => o.Id == id, ct);
+            if (order is null) return Problem.NotFound("order", id).ToHttp();
+            if (order.Status != OrderStatus.AwaitingPayment)
+                return Problem.Conflict($"The order is {order.Status.ToApi()}; only an order awaiting payment can be paid.").ToHttp();
+            var description = string.Join(", ", order.Lines.Where(l => l.Kind == OrderLineKind.Plan).OrderBy(l => l.Position).Select(l => l.Description));
+            var requestBase = new Uri($"{request.Scheme}://{request.Host}");
+            return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, description, body ?? new CheckoutInput(null, null, null), requestBase, ct))
+                .Created(c => $"/api/v1/payments/{c.PaymentId}");
+        }).RequireAuthorization(Policies.Any).Creates<CheckoutView>();
+
+        orders.MapPost("/{id}/fulfil", async (string id, PaydeskDb db, FulfilOrder fulfil, CancellationToken ct) =>
+        {
+            var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == id, ct);
+            if (order is null) return Problem.NotFound("order", id).ToHttp();
+            if (order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilled))
+                return Problem.Conflict($"The order is {order.Status.ToApi()}; only a paid order can be fulfilled.").ToHttp();
+            var fulfilled = await fulfil.RunAsync(id, ct);
+            db.ChangeTracker.Clear();
+            var view = OrderView.From(await OrderQueries.Visible(db).FirstAsync(o => o.Id == id, ct));
+            return fulfilled ? TypedResults.Ok(view)
+                : Problem.Conflict($"Fulfilment failed again: {view.Fulfilment?.Error}").ToHttp();
+        }).RequireAuthorization(Policies.Admin).Revises<OrderView>();
+    }
+}

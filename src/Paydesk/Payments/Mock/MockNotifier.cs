@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Paydesk.Payments.Mock;
+
+/// <summary>One notification the Mock provider owes Paydesk.</summary>
+public sealed record MockEvent(string Id, string Type, string PaymentId, string ChargeId, string Status, long Amount, string Currency, DateTimeOffset Created);
+
+public sealed record MockDelivery(string Url, string AccountId, MockEvent Event, TimeSpan Delay, int Copies);
+
+/// <summary>
+/// Delivers the Mock provider's notifications the way a provider does: later, over HTTP, signed,
+/// retried when Paydesk does not answer 2xx — and, when asked, twice, late or out of order.
+/// </summary>
+public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory scopes, TimeProvider time, ILogger<MockNotifier> log) : BackgroundService
+{
+    private static readonly TimeSpan[] Retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)];
+    private readonly Channel<MockDelivery> _queue = Channel.CreateUnbounded<MockDelivery>();
+
+    public void Enqueue(MockDelivery delivery) => _queue.Writer.TryWrite(delivery);
+
+    public static string Body(MockEvent e) => JsonSerializer.Serialize(new
+    {
+        id = e.Id, type = e.Type, created = e.Created.ToUnixTimeSeconds(),
+        data = new { paymentId = e.PaymentId, chargeId = e.ChargeId, status = e.Status, amount = e.Amount, currency = e.Currency },
+    });
+
+    public static string NewEventId() => "mevt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var delivery in _queue.Reader.ReadAllAsync(stoppingToken))
+        {
+            // Each delivery runs on its own, so a late or retried one does not hold up the rest.
+            _ = Task.WhenAll(Enumerable.Range(0, delivery.Copies).Select(_ => DeliverAsync(delivery, stoppingToken)));
+        }
+    }
+
+    private async Task DeliverAsync(MockDelivery delivery, CancellationToken ct)
+    {
+        try
+        {
+            if (delivery.Delay > TimeSpan.Zero) await Task.Delay(delivery.Delay, time, ct);
+            string? secret;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                secret = await scope.ServiceProvider.GetRequiredService<MockAccounts>().SecretOf(delivery.AccountId, ct);
+            }
+            var body = Body(delivery.Event);
+            for (var attempt = 0; ; attempt++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                if (secret is not null)
+                    request.Headers.Add(MockProvider.SignatureHeader, MockProvider.SignatureHeaderValue(secret, time.GetUtcNow().ToUnixTimeSeconds(), body));
+                try
+                {
+                    using var response = await http.CreateClient(nameof(MockNotifier)).SendAsync(request, ct);
+                    if (response.IsSuccessStatusCode) return;
+                    log.LogInformation("Mock notification {EventId} answered {Status}", delivery.Event.Id, (int)response.StatusCode);
+                }
+                catch (HttpRequestException e)
+                {
+                    log.LogInformation("Mock notification {EventId} not delivered: {Error}", delivery.Event.Id, e.Message);
+                }
+                if (attempt >= Retries.Length) return;
+                await Task.Delay(Retries[attempt], time, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+}
+
+/// <summary>The provider's side reads the secret it shares with the account, as Stripe knows an endpoint's secret.</summary>
+public sealed class MockAccounts(Storage.PaydeskDb db)
+{
+    public async Task<string?> SecretOf(string accountId, CancellationToken ct)
+    {
+        var account = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.ProviderAccounts), a => a.Id == accountId, ct);
+        return account?.WebhookSecret;
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paydesk.Core;
+using Paydesk.Storage;
+
+namespace Paydesk.Payments.Mock;
+
+/// <summary>
+/// The Mock provider's own record of a checkout, as a real provider would keep it on its side:
+/// not a tenant row, and never read by Paydesk except through the provider's interface.
+/// </summary>
+public sealed class MockCharge
+{
+    public required string Id { get; init; }
+    public required string AccountId { get; init; }
+    public required string PaymentId { get; init; }
+    public required string IdempotencyKey { get; init; }
+    public long AmountMinor { get; init; }
+    public required string Currency { get; init; }
+    public required string Description { get; init; }
+    public required string Status { get; set; }
+    /// <summary>How many times money actually moved: a test counts double charges here.</summary>
+    public int Captures { get; set; }
+    public required string SuccessUrl { get; init; }
+    public required string CancelUrl { get; init; }
+    public required string NotifyUrl { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal sealed class MockChargeConfiguration : IEntityTypeConfiguration<MockCharge>
+{
+    public void Configure(EntityTypeBuilder<MockCharge> b)
+    {
+        b.ToTable("mock_provider_charges");
+        b.HasKey(c => c.Id);
+        b.HasIndex(c => new { c.AccountId, c.IdempotencyKey }).IsUnique();
+        b.HasIndex(c => c.PaymentId);
+        b.Property(c => c.Status).HasMaxLength(16);
+    }
+}
+
+/// <summary>
+/// A provider for development, demos and tests: a hosted fake payment page, and notifications
+/// signed like a real provider's (HMAC-SHA256 over <c>{timestamp}.{raw body}</c>, in the header
+/// <c>Paydesk-Mock-Signature: t=…,v1=…</c>) and delivered to the webhook endpoint over HTTP.
+/// </summary>
+public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time) : IPaymentProvider
+{
+    public const string ProviderName = "mock";
+    public const string SignatureHeader = "Paydesk-Mock-Signature";
+    public static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(300);
+
+    public string Name => ProviderName;
+
+    public async Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct)
+    {
+        // The provider's own storage: a scope of its own, like a call to another service.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        var charge = await db.MockCharges.FirstOrDefaultAsync(c => c.AccountId == account.Id && c.IdempotencyKey == request.IdempotencyKey, ct);
+        if (charge is null)
+        {
+            var now = time.GetUtcNow();
+            charge = new MockCharge
+            {
+                Id = scope.ServiceProvider.GetRequiredService<IdGenerator>().New("mch"), AccountId = account.Id,
+                PaymentId = request.PaymentId, IdempotencyKey = request.IdempotencyKey, AmountMinor = request.Amount.Minor,
+                Currency = request.Amount.Currency.Code, Description = request.Description, Status = "open",
+                SuccessUrl = request.SuccessUrl, CancelUrl = request.CancelUrl, NotifyUrl = request.NotifyUrl, CreatedAt = now, UpdatedAt = now,
+            };
+            db.MockCharges.Add(charge);
+            await db.SaveChangesAsync(ct);
+        }
+        var origin = new Uri(request.NotifyUrl).GetLeftPart(UriPartial.Authority);
+        return new CheckoutSession(charge.Id, $"{origin}/mock-pay/{request.PaymentId}");
+    }
+
+    public NotificationCheck CheckNotification(ProviderAccount account, IReadOnlyDictionary<string, string> headers, string rawBody, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(account.WebhookSecret))
+            return NotificationCheck.Refused("the account has no webhook secret; notifications are refused until one is set");
+        if (!headers.TryGetValue(SignatureHeader, out var header))
+            return NotificationCheck.Refused($"no {SignatureHeader} header");
+
+        long? timestamp = null;
+        var signatures = new List<byte[]>();
+        foreach (var part in header.Split(','))
+        {
+            var pair = part.Split('=', 2);
+            if (pair.Length != 2) continue;
+            if (pair[0] == "t" && long.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out var t)) timestamp = t;
+            if (pair[0] == "v1" && pair[1].Length == 64)
+            {
+                try { signatures.Add(Convert.FromHexString(pair[1])); } catch (FormatException) { }
+            }
+        }
+        if (timestamp is null || signatures.Count == 0)
+            return NotificationCheck.Refused("the signature header has no timestamp or no v1 signature");
+        var age = now - DateTimeOffset.FromUnixTimeSeconds(timestamp.Value);
+        if (age.Duration() > Tolerance)
+            return NotificationCheck.Refused($"the timestamp is {(age > TimeSpan.Zero ? "stale" : "in the future")} by {age.Duration().TotalSeconds:0} s");
+
+        var expected = Sign(account.WebhookSecret, timestamp.Value, rawBody);
+        if (!signatures.Any(s => CryptographicOperations.FixedTimeEquals(s, expected)))
+            return NotificationCheck.Refused("no v1 signature matches");
+
+        try
+        {
+            var root = JsonDocument.Parse(rawBody).RootElement;
+            var data = root.GetProperty("data");
+            var status = data.GetProperty("status").GetString() is { } s && PaymentStates.TryParseApi(s, out var parsed)
+                ? parsed : throw new FormatException("unknown status");
+            return NotificationCheck.Verified(new ProviderNotification(
+                root.GetProperty("id").GetString()!, data.GetProperty("paymentId").GetString()!, data.GetProperty("chargeId").GetString(),
+                status, data.GetProperty("amount").GetInt64(), data.GetProperty("currency").GetString()!,
+                DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("created").GetInt64()), root.GetProperty("type").GetString()!));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
+        {
+            return NotificationCheck.Refused($"the body is not a Mock event: {e.Message}");
+        }
+    }
+
+    public async Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        var charge = await db.MockCharges.AsNoTracking().FirstOrDefaultAsync(c => c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey, ct);
+        // A checkout the provider never saw was never paid.
+        if (charge is null) return new ProviderPaymentState(PaymentStatus.Canceled, null, null);
+        return new ProviderPaymentState(StatusOf(charge.Status), charge.AmountMinor, charge.Currency);
+    }
+
+    public static PaymentStatus StatusOf(string chargeStatus) => chargeStatus switch
+    {
+        "open" or "pending" => PaymentStatus.Pending,
+        "succeeded" => PaymentStatus.Succeeded,
+        "failed" => PaymentStatus.Failed,
+        "canceled" => PaymentStatus.Canceled,
+        _ => PaymentStatus.Unknown,
+    };
+
+    public static byte[] Sign(string secret, long timestamp, string rawBody) =>
+        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp.ToString(CultureInfo.InvariantCulture)}.{rawBody}"));
+
+    public static string SignatureHeaderValue(string secret, long timestamp, string rawBody) =>
+        $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(Sign(secret, timestamp, rawBody))}";
+}

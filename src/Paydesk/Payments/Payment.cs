@@ -1,0 +1,150 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paydesk.Core;
+using Paydesk.Storage;
+
+namespace Paydesk.Payments;
+
+/// <summary>
+/// One attempt to collect money through a provider. Written before the provider is called, with
+/// the idempotency key the provider sees, so a crash after the provider answered is recovered by
+/// asking the provider, never by charging again.
+/// </summary>
+/// <remarks>
+/// Payments know nothing of orders or subscriptions: <see cref="Purpose"/> is an opaque
+/// <c>kind:id</c> (<c>order:ord_…</c>) handed to the registered <see cref="IPaymentPurpose"/>
+/// when the payment settles.
+/// </remarks>
+public sealed class Payment : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string Purpose { get; init; }
+    public required string CustomerId { get; init; }
+    public long AmountMinor { get; init; }
+    public required string Currency { get; init; }
+    public PaymentStatus Status { get; set; }
+    public required string Provider { get; init; }
+    public required string ProviderAccountId { get; init; }
+    /// <summary>Sent to the provider with every request about this payment.</summary>
+    public required string IdempotencyKey { get; init; }
+    public string? ProviderPaymentId { get; set; }
+    public string? RedirectUrl { get; set; }
+    public long RefundedMinor { get; set; }
+    /// <summary>Set when something needs a person: an amount that does not match, a payment for an order already paid.</summary>
+    public string? ReviewReason { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? SettledAt { get; set; }
+    /// <summary>Bumped on every change of status, so two racing notifications cannot both apply.</summary>
+    public int Revision { get; set; }
+
+    public Money Amount => new(AmountMinor, Core.Currency.Parse(Currency));
+}
+
+public enum OperationKind
+{
+    /// <summary>Paydesk asked the provider something.</summary>
+    Request,
+    /// <summary>The provider answered.</summary>
+    Response,
+    /// <summary>The provider told Paydesk something on its own (a webhook).</summary>
+    Notification,
+    /// <summary>The payment's status moved.</summary>
+    Transition,
+    /// <summary>A move that would have gone backwards or sideways, ignored.</summary>
+    RefusedTransition,
+    /// <summary>Something a person must look at (an amount mismatch, a second payment for one order).</summary>
+    Review,
+}
+
+/// <summary>The operations log: every exchange with a provider about a payment, and what came of it.</summary>
+public sealed class PaymentOperation : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string PaymentId { get; init; }
+    public OperationKind Kind { get; init; }
+    public required string Summary { get; init; }
+    /// <summary>What was sent or received, with secrets left out.</summary>
+    public string? Detail { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A tenant's account at a payment provider, with the secret its notifications are signed with.</summary>
+public sealed class ProviderAccount : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string Provider { get; init; }
+    public required string Name { get; set; }
+    /// <summary>Never returned by the API and never logged. Empty means notifications are refused (fail closed).</summary>
+    public string? WebhookSecret { get; set; }
+    public bool IsDefault { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>
+/// The inbox: every verified notification, raw, keyed by the provider's own event id so that a
+/// redelivery is recognised and acknowledged without being applied again.
+/// </summary>
+public sealed class WebhookEvent : ITenantOwned
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string Provider { get; init; }
+    public required string AccountId { get; init; }
+    public required string ProviderEventId { get; init; }
+    public required string RawBody { get; init; }
+    public required string Headers { get; init; }
+    public DateTimeOffset ReceivedAt { get; init; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+    public string? Outcome { get; set; }
+}
+
+internal sealed class PaymentConfiguration :
+    IEntityTypeConfiguration<Payment>, IEntityTypeConfiguration<PaymentOperation>,
+    IEntityTypeConfiguration<ProviderAccount>, IEntityTypeConfiguration<WebhookEvent>
+{
+    public void Configure(EntityTypeBuilder<Payment> b)
+    {
+        b.HasKey(p => new { p.TenantId, p.Id });
+        b.HasIndex(p => new { p.TenantId, p.Purpose });
+        b.HasIndex(p => new { p.Status, p.UpdatedAt });
+        b.HasIndex(p => new { p.ProviderAccountId, p.IdempotencyKey }).IsUnique();
+        b.Property(p => p.Purpose).HasMaxLength(80);
+        b.Property(p => p.Currency).HasMaxLength(3);
+        b.Property(p => p.Provider).HasMaxLength(32);
+        b.Property(p => p.IdempotencyKey).HasMaxLength(80);
+        b.Property(p => p.Revision).IsConcurrencyToken();
+        b.HasOne<ProviderAccount>().WithMany().HasForeignKey(p => new { p.TenantId, p.ProviderAccountId });
+        b.HasOne<Customers.Customer>().WithMany().HasForeignKey(p => new { p.TenantId, p.CustomerId });
+        b.Ignore(p => p.Amount);
+    }
+
+    public void Configure(EntityTypeBuilder<PaymentOperation> b)
+    {
+        b.HasKey(o => new { o.TenantId, o.Id });
+        b.HasIndex(o => new { o.TenantId, o.PaymentId });
+        b.Property(o => o.Summary).HasMaxLength(500);
+        b.HasOne<Payment>().WithMany().HasForeignKey(o => new { o.TenantId, o.PaymentId });
+    }
+
+    public void Configure(EntityTypeBuilder<ProviderAccount> b)
+    {
+        b.HasKey(a => new { a.TenantId, a.Id });
+        // Notifications name the account in their URL, before the tenant is known.
+        b.HasIndex(a => a.Id).IsUnique();
+        b.Property(a => a.Provider).HasMaxLength(32);
+        b.Property(a => a.Name).HasMaxLength(200);
+        b.Property(a => a.WebhookSecret).HasMaxLength(200);
+    }
+
+    public void Configure(EntityTypeBuilder<WebhookEvent> b)
+    {
+        b.HasKey(e => new { e.TenantId, e.Id });
+        b.HasIndex(e => new { e.Provider, e.AccountId, e.ProviderEventId }).IsUnique();
+        b.Property(e => e.Provider).HasMaxLength(32);
+        b.Property(e => e.ProviderEventId).HasMaxLength(200);
+    }
+}

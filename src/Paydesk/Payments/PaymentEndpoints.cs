@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
+using Paydesk.Core;
+using Paydesk.Payments.Mock;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+
+namespace Paydesk.Payments;
+
+public sealed record PaymentOperationView(string Id, string Kind, string Summary, DateTimeOffset At);
+
+public sealed record PaymentView(
+    string Id, string Purpose, string CustomerId, string Status, MoneyView Amount, MoneyView Refunded, string Provider,
+    string? RedirectUrl, string? ReviewReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SettledAt,
+    IReadOnlyList<PaymentOperationView>? Operations)
+{
+    public static PaymentView From(Payment p, IEnumerable<PaymentOperation>? operations = null) => new(
+        p.Id, p.Purpose, p.CustomerId, p.Status.ToApi(), MoneyView.From(p.AmountMinor, p.Currency), MoneyView.From(p.RefundedMinor, p.Currency),
+        p.Provider, p.RedirectUrl, p.ReviewReason, p.CreatedAt, p.UpdatedAt, p.SettledAt,
+        operations?.OrderBy(o => o.Id, StringComparer.Ordinal)
+            .Select(o => new PaymentOperationView(o.Id, o.Kind.ToString().ToLowerInvariant(), o.Summary, o.CreatedAt)).ToList());
+}
+
+public static class PaymentRegistrations
+{
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<PaymentOptions>(configuration.GetSection("Payments"));
+        services.AddSingleton<FaultPoints>();
+        services.AddSingleton<ProviderRegistry>();
+        services.AddScoped<PaymentOutcomes>();
+        services.AddScoped<StartCheckout>();
+        services.AddSingleton<ReceiveNotification>();
+        services.AddSingleton<IPaymentProvider, MockProvider>();
+        services.AddScoped<MockAccounts>();
+        services.AddSingleton<MockNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<MockNotifier>());
+        services.AddHttpClient(nameof(MockNotifier), c => c.Timeout = TimeSpan.FromSeconds(30));
+        return services;
+    }
+
+    public static void MapPayments(this RouteGroupBuilder api)
+    {
+        var payments = api.MapGroup("/payments").WithTags("Payments").RequireAuthorization(Policies.Any);
+
+        payments.MapGet("/", async (PageRequest page, string? purpose, PaydeskDb db, CancellationToken ct) =>
+        {
+            var query = Visible(db);
+            if (purpose is not null) query = query.Where(p => p.Purpose == purpose);
+            return (await page.Run(query, p => PaymentView.From(p), ct)).Ok();
+        }).Lists<PaymentView>();
+
+        payments.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
+        {
+            var payment = await Visible(db).FirstOrDefaultAsync(p => p.Id == id, ct);
+            if (payment is null) return Problem.NotFound("payment", id).ToHttp();
+            // The operations log is the merchant's record; a customer sees the payment, not its internals.
+            var operations = db.Tenant.IsCustomer ? null : await db.PaymentOperations.Where(o => o.PaymentId == id).ToListAsync(ct);
+            return TypedResults.Ok(PaymentView.From(payment, operations));
+        }).Reads<PaymentView>();
+    }
+
+    public static void MapPaymentWebhooks(this WebApplication app)
+    {
+        app.MapPost("/webhooks/{provider}/{accountId}", (string provider, string accountId, HttpRequest request, ReceiveNotification receive, CancellationToken ct) =>
+            receive.Run(provider, accountId, request, ct)).WithTags("Webhooks").AllowAnonymous();
+        app.MapMockPay();
+        app.MapPaymentReturnPages();
+    }
+
+    private static IQueryable<Payment> Visible(PaydeskDb db) =>
+        db.Tenant.IsCustomer ? db.Payments.Where(p => p.CustomerId == db.Tenant.CustomerId) : db.Payments;
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+
+namespace Paydesk.Payments;
+
+/// <summary>
+/// <c>POST /webhooks/{provider}/{accountId}</c>: verify the signature over the raw body, store the
+/// event in the inbox under the provider's event id (a redelivery is acknowledged and ignored),
+/// and apply it — all of it in one transaction, so an event is applied at most once.
+/// </summary>
+public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderRegistry providers, TimeProvider time, ILogger<ReceiveNotification> log)
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public async Task<IResult> Run(string providerName, string accountId, HttpRequest request, CancellationToken ct)
+    {
+        var provider = providers.Find(providerName);
+        if (provider is null) return Refuse(StatusCodes.Status404NotFound, "Unknown provider", $"No provider '{providerName}' is enabled here.");
+
+        if (request.ContentLength > MaxBodyBytes)
+            return Refuse(StatusCodes.Status413PayloadTooLarge, "Request body too large", "A notification is at most 64 KiB.");
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var raw = await reader.ReadToEndAsync(ct);
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+
+        ProviderAccount? account;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            account = await scope.ServiceProvider.GetRequiredService<PaydeskDb>().ProviderAccounts.IgnoreQueryFilters().AsNoTracking()
+                .FirstOrDefaultAsync(a => a.Id == accountId && a.Provider == provider.Name, ct);
+        }
+        if (account is null) return Refuse(StatusCodes.Status404NotFound, "Unknown account", $"No {provider.Name} account '{accountId}'.");
+
+        var check = provider.CheckNotification(account, headers, raw, time.GetUtcNow());
+        if (check.Notification is not { } notification)
+        {
+            log.LogWarning("Refused a {Provider} notification for account {AccountId}: {Reason}", provider.Name, accountId, check.Refusal);
+            return Refuse(StatusCodes.Status400BadRequest, "Notification refused", "The notification could not be verified.");
+        }
+
+        // Racing deliveries of different events for one payment collide on its revision; the
+        // loser starts again and finds the payment moved on.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(account.TenantId, Role.TenantAdmin);
+            var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+            try
+            {
+                var (outcome, payment) = await ApplyAsync(scope.ServiceProvider, db, account, notification, raw, headers, ct);
+                if (payment is not null)
+                    await scope.ServiceProvider.GetRequiredService<PaymentOutcomes>().AfterCommitAsync(scope.ServiceProvider, payment, ct);
+                return Results.Ok(new { received = true, outcome });
+            }
+            catch (DbUpdateException e)
+            {
+                if (await IsInInbox(account, notification.EventId, ct))
+                    return Results.Ok(new { received = true, outcome = "duplicate" });
+                if (attempt >= 5) throw;
+                log.LogInformation(e, "Notification {EventId} collided with another change; retrying", notification.EventId);
+            }
+        }
+    }
+
+    private async Task<(string Outcome, Payment? Payment)> ApplyAsync(
+        IServiceProvider services, PaydeskDb db, ProviderAccount account, ProviderNotification notification,
+        string raw, Dictionary<string, string> headers, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await db.WebhookEvents.AnyAsync(e => e.Provider == account.Provider && e.AccountId == account.Id && e.ProviderEventId == notification.EventId, ct))
+            return ("duplicate", null);
+
+        var now = time.GetUtcNow();
+        var stored = new WebhookEvent
+        {
+            TenantId = "", Id = services.GetRequiredService<IdGenerator>().New("evt"), Provider = account.Provider, AccountId = account.Id,
+            ProviderEventId = notification.EventId, RawBody = raw, Headers = JsonSerializer.Serialize(headers), ReceivedAt = now,
+        };
+        db.WebhookEvents.Add(stored);
+        // The event's own insert decides a race between two deliveries of it.
+        await db.SaveChangesAsync(ct);
+
+        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == notification.PaymentId && p.ProviderAccountId == account.Id, ct);
+        string outcome;
+        if (payment is null)
+        {
+            outcome = "unknown_payment";
+            log.LogWarning("Notification {EventId} names a payment {PaymentId} this account does not have", notification.EventId, notification.PaymentId);
+        }
+        else
+        {
+            var outcomes = services.GetRequiredService<PaymentOutcomes>();
+            outcomes.Log(payment, OperationKind.Notification, $"{notification.Type} ({notification.EventId})", raw.Length > 4000 ? raw[..4000] : raw);
+            payment.ProviderPaymentId ??= notification.ProviderPaymentId;
+            outcome = await outcomes.ApplyAsync(payment, notification.Status, notification.AmountMinor, notification.Currency, $"notification {notification.EventId}", ct);
+        }
+        stored.ProcessedAt = now;
+        stored.Outcome = outcome;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return (outcome, outcome == PaymentOutcomes.Applied ? payment : null);
+    }
+
+    private async Task<bool> IsInInbox(ProviderAccount account, string eventId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<PaydeskDb>().WebhookEvents.IgnoreQueryFilters()
+            .AnyAsync(e => e.Provider == account.Provider && e.AccountId == account.Id && e.ProviderEventId == eventId, ct);
+    }
+
+    private static IResult Refuse(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title);
+}

@@ -1,0 +1,151 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paydesk.Api;
+using Paydesk.Core;
+using Paydesk.Storage;
+
+namespace Paydesk.Payments;
+
+public sealed class PaymentOptions
+{
+    /// <summary>The Mock provider: on by default in Development, refused elsewhere unless enabled here.</summary>
+    public bool? MockEnabled { get; set; }
+
+    /// <summary>Where providers reach Paydesk (notifications, return pages); the request's own address when empty.</summary>
+    public string? PublicUrl { get; set; }
+}
+
+/// <summary>The payment providers this process knows, by name.</summary>
+public sealed class ProviderRegistry(IEnumerable<IPaymentProvider> providers, IOptions<PaymentOptions> options, IHostEnvironment environment)
+{
+    public IPaymentProvider? Find(string name)
+    {
+        if (name == Mock.MockProvider.ProviderName && !MockEnabled) return null;
+        return providers.FirstOrDefault(p => p.Name == name);
+    }
+
+    public bool MockEnabled => options.Value.MockEnabled ?? environment.IsDevelopment();
+}
+
+public sealed record CheckoutInput(string? Provider, string? SuccessUrl, string? CancelUrl);
+
+public sealed record CheckoutView(string PaymentId, string Status, string? RedirectUrl, MoneyView Amount);
+
+/// <summary>
+/// Starts a hosted checkout for something payable. The payment row is committed before the
+/// provider is called; a provider that does not answer leaves it <c>unknown</c> for the reconciler.
+/// </summary>
+public sealed class StartCheckout(
+    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, TimeProvider time,
+    IOptions<PaymentOptions> options, FaultPoints faults, ILogger<StartCheckout> log)
+{
+    public async Task<Result<CheckoutView>> Run(
+        string purpose, string customerId, Money amount, string description, CheckoutInput input, Uri requestBase, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var providerName = input.Provider ?? Mock.MockProvider.ProviderName;
+        var provider = providers.Find(providerName);
+        if (provider is null) errors.Add("provider", $"'{providerName}' is not a payment provider enabled here.");
+        var baseUrl = new Uri(options.Value.PublicUrl is { Length: > 0 } configured ? configured : requestBase.GetLeftPart(UriPartial.Authority));
+        var successUrl = ReturnUrl(errors, "successUrl", input.SuccessUrl, baseUrl, "success");
+        var cancelUrl = ReturnUrl(errors, "cancelUrl", input.CancelUrl, baseUrl, "canceled");
+        if (errors.Any) return errors.ToProblem();
+
+        var account = await AccountFor(provider!.Name, ct);
+        var now = time.GetUtcNow();
+        var paymentId = ids.New("pay");
+        var payment = new Payment
+        {
+            TenantId = "", Id = paymentId, Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor,
+            Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider.Name, ProviderAccountId = account.Id,
+            IdempotencyKey = paymentId, CreatedAt = now, UpdatedAt = now,
+        };
+        db.Payments.Add(payment);
+        outcomes.Log(payment, OperationKind.Request, $"create checkout for {amount} at {provider.Name}");
+        await db.SaveChangesAsync(ct);
+
+        CheckoutSession session;
+        try
+        {
+            session = await provider.CreateCheckoutAsync(account, new CheckoutRequest(
+                payment.Id, payment.IdempotencyKey, amount, description,
+                successUrl.Replace("{PAYMENT_ID}", payment.Id), cancelUrl.Replace("{PAYMENT_ID}", payment.Id),
+                new Uri(baseUrl, $"/webhooks/{provider.Name}/{account.Id}").ToString()), ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
+        {
+            // Neither yes nor no: the reconciler asks the provider later; nothing is charged twice.
+            log.LogWarning(e, "Payment {PaymentId}: {Provider} did not answer the checkout request", payment.Id, provider.Name);
+            await outcomes.ApplyAsync(payment, PaymentStatus.Unknown, null, null, $"{provider.Name} did not answer", ct);
+            await db.SaveChangesAsync(CancellationToken.None);
+            return new Problem(StatusCodes.Status502BadGateway, "Provider did not answer",
+                $"The payment {payment.Id} is recorded as unknown and will be checked with {provider.Name}; do not start another for the same purchase yet.");
+        }
+
+        faults.Hit(FaultPoints.AfterProviderCheckout);
+        payment.ProviderPaymentId = session.ProviderPaymentId;
+        payment.RedirectUrl = session.RedirectUrl;
+        outcomes.Log(payment, OperationKind.Response, $"checkout {session.ProviderPaymentId} opened");
+        await outcomes.ApplyAsync(payment, PaymentStatus.Pending, null, null, "checkout opened", ct);
+        await db.SaveChangesAsync(ct);
+        return new CheckoutView(payment.Id, payment.Status.ToApi(), payment.RedirectUrl, MoneyView.From(amount));
+    }
+
+    /// <summary>The tenant's default account at the provider; for the Mock provider one is made on first use.</summary>
+    private async Task<ProviderAccount> AccountFor(string provider, CancellationToken ct)
+    {
+        var account = await db.ProviderAccounts.Where(a => a.Provider == provider)
+            .OrderByDescending(a => a.IsDefault).ThenBy(a => a.Id).FirstOrDefaultAsync(ct);
+        if (account is not null) return account;
+        if (provider != Mock.MockProvider.ProviderName)
+            throw new InvalidOperationException($"The tenant has no {provider} account.");
+        account = new ProviderAccount
+        {
+            TenantId = "", Id = ids.New("acct"), Provider = provider, Name = "Mock payments", IsDefault = true,
+            WebhookSecret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), CreatedAt = time.GetUtcNow(),
+        };
+        db.ProviderAccounts.Add(account);
+        return account;
+    }
+
+    private static string ReturnUrl(FieldErrors errors, string field, string? given, Uri baseUrl, string outcome)
+    {
+        if (given is null) return new Uri(baseUrl, $"/pay/{{PAYMENT_ID}}/{outcome}").ToString();
+        if (!Uri.TryCreate(given, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+            errors.Add(field, "must be an absolute http(s) URL; {PAYMENT_ID} in it is replaced by the payment's id.");
+        return given;
+    }
+}
+
+/// <summary>
+/// Named places where a test can make the process fail, to prove that a crash there loses nothing.
+/// Inert unless armed, and only tests arm them.
+/// </summary>
+public sealed class FaultPoints
+{
+    public const string AfterProviderCheckout = "after-provider-checkout";
+    public const string Fulfilment = "fulfilment";
+
+    private readonly Dictionary<string, int> _armed = new(StringComparer.Ordinal);
+
+    public void Arm(string point, int times = 1)
+    {
+        lock (_armed) _armed[point] = times;
+    }
+
+    public void Hit(string point)
+    {
+        lock (_armed)
+        {
+            if (!_armed.TryGetValue(point, out var left) || left <= 0) return;
+            _armed[point] = left - 1;
+        }
+        throw new InjectedFaultException(point);
+    }
+}
+
+public sealed class InjectedFaultException(string point) : Exception($"Injected fault at '{point}'.")
+{
+    public string Point { get; } = point;
+}
