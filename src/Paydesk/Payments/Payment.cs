@@ -36,6 +36,9 @@ public sealed class Payment : IHasId
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? SettledAt { get; set; }
+    /// <summary>When the reconciler next asks the provider about a payment whose outcome is not known.</summary>
+    public DateTimeOffset? NextCheckAt { get; set; }
+    public int CheckAttempts { get; set; }
     /// <summary>Bumped on every change of status, so two racing notifications cannot both apply.</summary>
     public int Revision { get; set; }
 
@@ -71,6 +74,31 @@ public sealed class PaymentOperation : IHasId
     public DateTimeOffset CreatedAt { get; init; }
 }
 
+public enum RefundStatus { Requested, Succeeded, Failed }
+
+/// <summary>
+/// Money given back on a payment, full or partial. Requested first (in the transaction that
+/// decides it), then carried out at the provider by a job with the refund's own idempotency key.
+/// </summary>
+public sealed class Refund : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    public required string PaymentId { get; init; }
+    public long AmountMinor { get; init; }
+    public required string Currency { get; init; }
+    public RefundStatus Status { get; set; }
+    public required string Reason { get; init; }
+    /// <summary>True when Paydesk decided it (a second payment for an order already paid).</summary>
+    public bool Automatic { get; init; }
+    public string? ProviderRefundId { get; set; }
+    public string? Error { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset? NextAttemptAt { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? SettledAt { get; set; }
+}
+
 /// <summary>A tenant's account at a payment provider, with the secret its notifications are signed with.</summary>
 public sealed class ProviderAccount : IHasId
 {
@@ -104,13 +132,25 @@ public sealed class WebhookEvent : ITenantOwned
 
 internal sealed class PaymentConfiguration :
     IEntityTypeConfiguration<Payment>, IEntityTypeConfiguration<PaymentOperation>,
-    IEntityTypeConfiguration<ProviderAccount>, IEntityTypeConfiguration<WebhookEvent>
+    IEntityTypeConfiguration<ProviderAccount>, IEntityTypeConfiguration<WebhookEvent>, IEntityTypeConfiguration<Refund>
 {
+    public void Configure(EntityTypeBuilder<Refund> b)
+    {
+        b.HasKey(r => new { r.TenantId, r.Id });
+        b.HasIndex(r => new { r.TenantId, r.PaymentId });
+        b.HasIndex(r => new { r.Status, r.NextAttemptAt });
+        b.Property(r => r.Currency).HasMaxLength(3);
+        b.Property(r => r.Reason).HasMaxLength(500);
+        b.Property(r => r.Error).HasMaxLength(500);
+        b.HasOne<Payment>().WithMany().HasForeignKey(r => new { r.TenantId, r.PaymentId });
+    }
+
     public void Configure(EntityTypeBuilder<Payment> b)
     {
         b.HasKey(p => new { p.TenantId, p.Id });
         b.HasIndex(p => new { p.TenantId, p.Purpose });
         b.HasIndex(p => new { p.Status, p.UpdatedAt });
+        b.HasIndex(p => p.NextCheckAt);
         b.HasIndex(p => new { p.ProviderAccountId, p.IdempotencyKey }).IsUnique();
         b.Property(p => p.Purpose).HasMaxLength(80);
         b.Property(p => p.Currency).HasMaxLength(3);

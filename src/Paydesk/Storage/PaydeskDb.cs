@@ -36,6 +36,8 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Payments.PaymentOperation> PaymentOperations => Set<Payments.PaymentOperation>();
     public DbSet<Payments.ProviderAccount> ProviderAccounts => Set<Payments.ProviderAccount>();
     public DbSet<Payments.WebhookEvent> WebhookEvents => Set<Payments.WebhookEvent>();
+    public DbSet<Payments.Refund> Refunds => Set<Payments.Refund>();
+    public DbSet<Notifications.Outbox.OutboxMessage> OutboxMessages => Set<Notifications.Outbox.OutboxMessage>();
     public DbSet<Payments.Mock.MockCharge> MockCharges => Set<Payments.Mock.MockCharge>();
     public DbSet<Invoices.Invoice> Invoices => Set<Invoices.Invoice>();
     public DbSet<Invoices.InvoiceSequence> InvoiceSequences => Set<Invoices.InvoiceSequence>();

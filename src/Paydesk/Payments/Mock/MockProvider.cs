@@ -25,6 +25,7 @@ public sealed class MockCharge
     public required string Status { get; set; }
     /// <summary>How many times money actually moved: a test counts double charges here.</summary>
     public int Captures { get; set; }
+    public long RefundedMinor { get; set; }
     public required string SuccessUrl { get; init; }
     public required string CancelUrl { get; init; }
     public required string NotifyUrl { get; init; }

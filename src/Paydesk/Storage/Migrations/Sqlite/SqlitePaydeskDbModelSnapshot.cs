@@ -886,6 +886,95 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("invoice_sequences", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Notifications.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("html_body");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient");
+
+                    b.Property<string>("RecipientName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recipient_name");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text_body");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_outbox_messages_status_next_attempt_at");
+
+                    b.HasIndex("TenantId", "EventKey", "Channel", "Recipient")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_tenant_id_event_key_channel_recipient");
+
+                    b.ToTable("outbox_messages", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Orders.Order", b =>
                 {
                     b.Property<string>("TenantId")
@@ -1132,6 +1221,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("payment_id");
 
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_minor");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1175,6 +1268,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount_minor");
 
+                    b.Property<int>("CheckAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("check_attempts");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -1195,6 +1292,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasMaxLength(80)
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<long?>("NextCheckAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_check_at");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -1250,6 +1351,9 @@ namespace Paydesk.Storage.Migrations.Sqlite
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_payments");
+
+                    b.HasIndex("NextCheckAt")
+                        .HasDatabaseName("ix_payments_next_check_at");
 
                     b.HasIndex("ProviderAccountId", "IdempotencyKey")
                         .IsUnique()
@@ -1359,6 +1463,85 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_provider_accounts_id");
 
                     b.ToTable("provider_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Refund", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("automatic");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("ProviderRefundId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_refund_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("SettledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_refunds");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_refunds_status_next_attempt_at");
+
+                    b.HasIndex("TenantId", "PaymentId")
+                        .HasDatabaseName("ix_refunds_tenant_id_payment_id");
+
+                    b.ToTable("refunds", (string)null);
                 });
 
             modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
@@ -1846,6 +2029,16 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasConstraintName("fk_invoice_sequences_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Paydesk.Notifications.Outbox.OutboxMessage", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_outbox_messages_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Paydesk.Orders.Order", b =>
                 {
                     b.HasOne("Paydesk.Tenancy.Tenant", null)
@@ -1944,6 +2137,23 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_provider_accounts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Refund", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_refunds_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Payments.Payment", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_refunds_payments_tenant_id_payment_id");
                 });
 
             modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
