@@ -11,6 +11,7 @@ using Paydesk.Customers;
 using Paydesk.Demo;
 using Paydesk.Health;
 using Paydesk.Notifications.Email;
+using Paydesk.Notifications.Outbox;
 using Paydesk.Orders;
 using Paydesk.Payments;
 using Paydesk.Invoices;
@@ -51,6 +52,7 @@ public static class PaydeskApp
         services.AddPayments(builder.Configuration);
         services.AddPaydeskHealth();
         services.AddEmail(builder.Configuration, builder.Environment);
+        services.AddOutbox();
         services.AddSingleton<DemoData>();
         services.AddHostedService<IdempotencyPruning>();
 
@@ -84,6 +86,7 @@ public static class PaydeskApp
         app.MapPaydeskHealth();
         app.MapPaymentWebhooks();
         app.MapDevMail();
+        app.MapInvoicePages();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any);
         api.MapCatalog();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Paydesk.Catalog;
 using Paydesk.Core;
 using Paydesk.Entitlements;
+using Paydesk.Notifications.Messages;
 using Paydesk.Payments;
 using Paydesk.Storage;
 
@@ -12,7 +13,8 @@ namespace Paydesk.Orders;
 /// transaction. Safe to run any number of times: what exists is not made again. A failure is
 /// recorded on the order and retried with backoff; an admin can also run it by hand.
 /// </summary>
-public sealed class FulfilOrder(PaydeskDb db, IdGenerator ids, TimeProvider time, FaultPoints faults, ILogger<FulfilOrder> log)
+public sealed class FulfilOrder(
+    PaydeskDb db, IdGenerator ids, TimeProvider time, FaultPoints faults, PaymentConfirmation confirmation, ILogger<FulfilOrder> log)
 {
     public static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(12)];
@@ -74,6 +76,8 @@ public sealed class FulfilOrder(PaydeskDb db, IdGenerator ids, TimeProvider time
         order.NextFulfilmentAt = null;
         order.FulfilmentError = null;
         order.Revision++;
+        // The customer's email is owed from the moment this commits, and only then.
+        await confirmation.EnqueueAsync(db, order, customer, ct);
         await db.SaveChangesAsync(ct);
         return true;
     }

@@ -22,6 +22,8 @@ public sealed record HostOptions
     public FakeTimeProvider? Clock { get; init; }
     public bool MigrateOnStart { get; init; } = true;
     public string? ConnectionString { get; init; }
+    /// <summary>Send mail over SMTP, unencrypted, to this port on 127.0.0.1 (maildev's, or one nothing listens on), instead of into a folder.</summary>
+    public int? SmtpPort { get; init; }
 }
 
 /// <summary>
@@ -72,8 +74,9 @@ public sealed class PaydeskHost : IAsyncDisposable
                 $"--ConnectionStrings:Paydesk={connectionString}",
                 $"--Storage:MigrateOnStart={options.MigrateOnStart}",
                 "--Payments:MockEnabled=true",
-                "--Email:Mode=folder",
-                $"--Email:Folder={Path.Combine(Path.GetTempPath(), "paydesk-test-mail")}",
+                .. options.SmtpPort is { } smtpPort
+                    ? (string[])["--Email:Mode=smtp", "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={smtpPort}", "--Email:Smtp:Security=none", "--Email:Smtp:TimeoutSeconds=10"]
+                    : ["--Email:Mode=folder", $"--Email:Folder={Path.Combine(Path.GetTempPath(), "paydesk-test-mail")}"],
             ],
             builder =>
             {

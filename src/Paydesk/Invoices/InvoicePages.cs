@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Customers;
+using Paydesk.Orders;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+
+namespace Paydesk.Invoices;
+
+/// <summary>
+/// <c>GET /invoices/{id}?t={token}</c>: the invoice as a page to read and print, for whoever holds
+/// the signed link (<see cref="InvoiceLinks"/>) — a customer opening it from an email has no API
+/// key. A missing or wrong token is a 404, exactly like an invoice that does not exist.
+/// </summary>
+public static class InvoicePages
+{
+    // Inline styles only; no script, nothing fetched, and the token in the address is never sent on as a Referer.
+    private const string Policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public static void MapInvoicePages(this WebApplication app)
+    {
+        app.MapGet("/invoices/{id}", async (string id, string? t, InvoiceLinks links, PaydeskDb db, HttpContext http, CancellationToken ct) =>
+        {
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
+            if (links.TenantOf(id, t) is not { } tenantId) return Results.NotFound();
+            var page = await LoadAsync(db, tenantId, id, ct);
+            if (page is null) return Results.NotFound();
+
+            http.Response.Headers.ContentSecurityPolicy = Policy;
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "private, no-store";
+            http.Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
+            return Results.Content(Render(page), "text/html; charset=utf-8");
+        }).ExcludeFromDescription();
+    }
+
+    internal sealed record InvoicePage(Tenant Tenant, Invoice Invoice, Order Order, Customer? Customer);
+
+    private static async Task<InvoicePage?> LoadAsync(PaydeskDb db, string tenantId, string invoiceId, CancellationToken ct)
+    {
+        // No tenant context here (no API key): each query names the tenant the token was sealed for.
+        var invoice = await db.Invoices.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(i => i.TenantId == tenantId && i.Id == invoiceId, ct);
+        if (invoice is null) return null;
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(x => x.Id == tenantId, ct);
+        var order = await db.Orders.IgnoreQueryFilters().AsNoTracking().Include(o => o.Lines)
+            .FirstAsync(o => o.TenantId == tenantId && o.Id == invoice.OrderId, ct);
+        var customer = await db.Customers.IgnoreQueryFilters().AsNoTracking()
+            .FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Id == invoice.CustomerId, ct);
+        return new InvoicePage(tenant, invoice, order, customer);
+    }
+
+    /// <summary>
+    /// The page. Dates are on the tenant's calendar; numbers and month names in the customer's
+    /// language. The customer's name and email are as they are now; the lines and amounts are the
+    /// order's, frozen when it was placed.
+    /// </summary>
+    internal static string Render(InvoicePage page)
+    {
+        var (tenant, invoice, order, customer) = page;
+        var culture = Display.Culture(customer?.Locale);
+        var zone = Display.Zone(tenant.TimeZone);
+        string Money(long minor) => Display.Amount(minor, invoice.Currency, culture);
+
+        var body = new StringBuilder();
+        body.Append(CultureInfo.InvariantCulture, $"""
+            <header>
+              <div><p class="seller">{E(tenant.Name)}</p><h1>Invoice {E(invoice.Number)}</h1></div>
+              <dl>
+                <dt>Issued</dt><dd>{E(Display.Date(invoice.IssuedAt, zone, culture))}</dd>
+                <dt>Order</dt><dd><code>{E(order.Id)}</code></dd>
+                <dt>Payment</dt><dd><code>{E(invoice.PaymentId)}</code></dd>
+              </dl>
+            </header>
+            <section class="billto"><h2>Billed to</h2><p>{E(customer?.Name ?? invoice.CustomerId)}
+            """);
+        if (!string.IsNullOrWhiteSpace(customer?.Email)) body.Append(CultureInfo.InvariantCulture, $"<br>{E(customer.Email)}");
+        body.Append("</p></section>");
+
+        body.Append("<table><thead><tr><th>Description</th><th class=\"num\">Quantity</th><th class=\"num\">Unit price</th><th class=\"num\">Amount</th></tr></thead><tbody>");
+        foreach (var line in order.Lines.OrderBy(l => l.Position))
+        {
+            var included = line.Kind == OrderLineKind.BundledProduct && line.AmountMinor == 0;
+            body.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{E(line.Description)}</td><td class=\"num\">{E(line.Quantity.ToString("N0", culture))}</td>" +
+                $"<td class=\"num\">{(included ? "" : E(Money(line.UnitAmountMinor)))}</td><td class=\"num\">{(included ? "included" : E(Money(line.AmountMinor)))}</td></tr>");
+        }
+        body.Append(CultureInfo.InvariantCulture,
+            $"</tbody><tfoot><tr><th colspan=\"3\">Total</th><td class=\"num total\">{E(Money(invoice.TotalMinor))}</td></tr></tfoot></table>");
+        body.Append(CultureInfo.InvariantCulture, $"<p class=\"paid\">Paid by payment <code>{E(invoice.PaymentId)}</code>.</p>");
+        body.Append("<p class=\"noprint muted\">Use your browser's Print command to print this invoice or save it as a PDF.</p>");
+
+        return $$"""
+            <!doctype html>
+            <html lang="{{E(culture.Name)}}">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex, nofollow">
+            <title>Invoice {{E(invoice.Number)}} · {{E(tenant.Name)}}</title>
+            <style>
+              body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #f5f7fa; margin: 0; padding: 2rem; }
+              main { max-width: 48rem; margin: 0 auto; background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 2rem 2.5rem; }
+              header { display: flex; justify-content: space-between; gap: 2rem; flex-wrap: wrap; border-bottom: 2px solid #1f2933; padding-bottom: 1rem; }
+              h1 { font-size: 1.5rem; margin: 0; } h2 { font-size: .8rem; text-transform: uppercase; letter-spacing: .05em; color: #52606d; margin: 1.5rem 0 .3rem; }
+              .seller { font-size: 1.1rem; font-weight: 600; margin: 0 0 .3rem; }
+              dl { display: grid; grid-template-columns: auto auto; gap: .1rem 1rem; margin: 0; font-size: .9rem; }
+              dt { color: #52606d; } dd { margin: 0; }
+              .billto p { margin: 0; }
+              table { border-collapse: collapse; width: 100%; margin-top: 1.5rem; }
+              th, td { text-align: left; vertical-align: top; padding: .5rem .6rem; border-bottom: 1px solid #e4e7eb; }
+              thead th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #52606d; }
+              .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+              tfoot th, tfoot td { border-bottom: none; border-top: 2px solid #1f2933; font-weight: 700; font-size: 1.05rem; }
+              .paid { margin-top: 1.5rem; } .muted { color: #7b8794; font-size: .85rem; }
+              code { font-size: .85rem; }
+              @page { margin: 15mm; }
+              @media print {
+                body { background: #fff; padding: 0; font-size: 11pt; }
+                main { box-shadow: none; border-radius: 0; padding: 0; max-width: none; }
+                .noprint { display: none; }
+              }
+            </style>
+            </head>
+            <body><main>
+            {{body}}
+            </main></body>
+            </html>
+            """;
+    }
+
+    private static string E(string text) => Html.Encode(text);
+}
