@@ -196,15 +196,14 @@ internal sealed class IdempotencyPruning(IServiceScopeFactory scopes, TimeProvid
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        await Jobs.Periodic.RunAsync(time, TimeSpan.FromHours(1), async ct =>
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
             // Keys are kept a day longer than promised, so a key is never forgotten early.
             var cutoff = time.GetUtcNow() - IdempotencyMiddleware.Retention * 2;
-            var pruned = await db.IdempotencyRecords.IgnoreQueryFilters().Where(r => r.CreatedAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+            var pruned = await db.IdempotencyRecords.IgnoreQueryFilters().Where(r => r.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
             if (pruned > 0) log.LogInformation("Pruned {Count} idempotency keys older than {Cutoff}", pruned, cutoff);
-        }
+        }, log, stoppingToken);
     }
 }

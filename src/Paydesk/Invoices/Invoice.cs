@@ -21,9 +21,9 @@ public sealed class Invoice : IHasId
 }
 
 /// <summary>
-/// A tenant's invoice sequence. The number is taken in the transaction that records the payment:
-/// if that transaction does not commit, the number was never used, so there are no gaps; two
-/// transactions taking the same number collide on <see cref="LastSequence"/> and one retries.
+/// A tenant's invoice sequence. The number is taken in the transaction that records the payment
+/// (see <see cref="IssueInvoice"/>): if that transaction does not commit, the number was never
+/// used, so there are no gaps and no repeats.
 /// </summary>
 public sealed class InvoiceSequence : ITenantOwned
 {
@@ -63,16 +63,23 @@ public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.E
 {
     public async Task<Invoice> RunAsync(PaydeskDb db, Orders.Order order, string paymentId, CancellationToken ct)
     {
-        var sequence = await db.InvoiceSequences.FirstOrDefaultAsync(ct);
-        if (sequence is null)
-        {
-            sequence = new InvoiceSequence { TenantId = "", Prefix = options.Value.DefaultPrefix };
-            db.InvoiceSequences.Add(sequence);
-        }
-        sequence.LastSequence++;
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("An invoice number is taken inside the transaction that records the payment; outside it a failure would leave a gap.");
+
+        var tenantId = db.Tenant.TenantId!;
+        var prefix = options.Value.DefaultPrefix;
+        // One statement takes the number: it waits for a concurrent payment's transaction to end
+        // (the row is locked until then) and so never hands out the same number twice, and it is
+        // undone with the transaction if the payment is not recorded, so no number is skipped.
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO invoice_sequences (tenant_id, prefix, last_sequence) VALUES ({tenantId}, {prefix}, 0) ON CONFLICT (tenant_id) DO NOTHING", ct);
+        var sequence = (await db.Database.SqlQuery<long>(
+            $"UPDATE invoice_sequences SET last_sequence = last_sequence + 1 WHERE tenant_id = {tenantId} RETURNING last_sequence AS \"Value\"").ToListAsync(ct)).Single();
+        prefix = await db.InvoiceSequences.AsNoTracking().Select(s => s.Prefix).SingleAsync(ct);
+
         var invoice = new Invoice
         {
-            TenantId = "", Id = ids.New("inv"), Number = $"{sequence.Prefix}{sequence.LastSequence:D6}", Sequence = sequence.LastSequence,
+            TenantId = "", Id = ids.New("inv"), Number = $"{prefix}{sequence:D6}", Sequence = sequence,
             OrderId = order.Id, PaymentId = paymentId, CustomerId = order.CustomerId, TotalMinor = order.TotalMinor, Currency = order.Currency,
             IssuedAt = time.GetUtcNow(),
         };

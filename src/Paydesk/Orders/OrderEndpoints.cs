@@ -126,12 +126,11 @@ internal sealed class OrderExpiry(IServiceScopeFactory scopes, TimeProvider time
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        await Jobs.Periodic.RunAsync(time, Every, async ct =>
         {
             await using var scope = scopes.CreateAsyncScope();
-            var expired = await SweepAsync(scope.ServiceProvider.GetRequiredService<PaydeskDb>(), PaydeskDb.Stored(time.GetUtcNow()), stoppingToken);
+            var expired = await SweepAsync(scope.ServiceProvider.GetRequiredService<PaydeskDb>(), PaydeskDb.Stored(time.GetUtcNow()), ct);
             if (expired > 0) log.LogInformation("Expired {Count} unpaid orders", expired);
-        }
+        }, log, stoppingToken);
     }
 }

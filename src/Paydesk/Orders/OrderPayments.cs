@@ -20,15 +20,15 @@ internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : I
 
     public static string For(string orderId) => Prefix + orderId;
 
-    public async Task<string?> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct)
+    public async Task<PurposeAnswer> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct)
     {
-        var orderId = payment.Purpose[Prefix.Length..];
-        var order = await db.Orders.Include(o => o.Lines).FirstAsync(o => o.Id == orderId, ct);
-        if (order.PaidByPaymentId == payment.Id) return null;
+        var order = await db.Orders.Include(o => o.Lines).FirstAsync(o => o.Id == OrderIdOf(payment), ct);
+        if (order.PaidByPaymentId == payment.Id) return PurposeAnswer.Accepted;
         if (order.PaidByPaymentId is not null || !OrderStates.Decide(order.Status, OrderStatus.Paid).IsApply)
-            return $"Order {order.Id} is {order.Status.ToApi()}{(order.PaidByPaymentId is { } by ? $" (paid by {by})" : "")}; this payment is to be refunded.";
+            return PurposeAnswer.Refund(
+                $"Order {order.Id} is {order.Status.ToApi()}{(order.PaidByPaymentId is { } by ? $" (paid by {by})" : "")}; this payment is refunded automatically.");
         if (order.TotalMinor != payment.AmountMinor || order.Currency != payment.Currency)
-            return $"Order {order.Id} totals {order.Total}, the payment {payment.Amount}; nothing was activated.";
+            return PurposeAnswer.NeedsReview($"Order {order.Id} totals {order.Total}, the payment {payment.Amount}; nothing was activated.");
 
         var now = time.GetUtcNow();
         order.Status = OrderStatus.Paid;
@@ -37,11 +37,49 @@ internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : I
         order.NextFulfilmentAt = now;
         order.Revision++;
         await invoices.RunAsync(db, order, payment.Id, ct);
-        return null;
+        return PurposeAnswer.Accepted;
     }
 
-    public Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct) =>
-        services.GetRequiredService<FulfilOrder>().RunAsync(payment.Purpose[Prefix.Length..], ct);
+    /// <summary>
+    /// A refund of the payment that paid the order: the order follows, and a full refund revokes
+    /// every entitlement the order granted. (A partial refund keeps them: it is a goodwill
+    /// gesture or a price correction, not a return. Shipped goods are returned by hand.)
+    /// </summary>
+    public async Task OnRefundedAsync(PaydeskDb db, Payment payment, long amountMinor, CancellationToken ct)
+    {
+        var order = await db.Orders.FirstAsync(o => o.Id == OrderIdOf(payment), ct);
+        if (order.PaidByPaymentId != payment.Id) return;
+
+        order.RefundedMinor += amountMinor;
+        var target = order.RefundedMinor >= order.TotalMinor ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
+        if (!OrderStates.Decide(order.Status, target).IsApply) return;
+        var now = time.GetUtcNow();
+        order.Status = target;
+        order.Revision++;
+        if (target != OrderStatus.Refunded) return;
+
+        order.ClosedAt = now;
+        order.NextFulfilmentAt = null;
+        var granted = await db.Entitlements.Where(e => e.OrderId == order.Id).ToListAsync(ct);
+        foreach (var entitlement in granted.Where(e => EntitlementStates.Decide(e.Status, EntitlementStatus.Revoked).IsApply))
+        {
+            entitlement.Status = EntitlementStatus.Revoked;
+            entitlement.RevokedAt = now;
+        }
+    }
+
+    private static string OrderIdOf(Payment payment) => payment.Purpose[Prefix.Length..];
+
+    public async Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct)
+    {
+        await services.GetRequiredService<FulfilOrder>().RunAsync(OrderIdOf(payment), ct);
+        // A second payment for the order is refunded now rather than at the refund job's next pass.
+        var db = services.GetRequiredService<PaydeskDb>();
+        var automatic = await db.Refunds.Where(r => r.PaymentId == payment.Id && r.Automatic && r.Status == RefundStatus.Requested)
+            .Select(r => r.Id).ToListAsync(ct);
+        foreach (var refundId in automatic)
+            await services.GetRequiredService<ExecuteRefund>().RunAsync(refundId, ct);
+    }
 }
 
 /// <summary>Retries fulfilments that failed, when their backoff is due. Idempotent, like fulfilment itself.</summary>
@@ -71,12 +109,11 @@ internal sealed class FulfilmentRetries(IServiceScopeFactory scopes, TimeProvide
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        await Jobs.Periodic.RunAsync(time, Every, async ct =>
         {
-            var done = await RunDueAsync(scopes, time.GetUtcNow(), stoppingToken);
+            var done = await RunDueAsync(scopes, time.GetUtcNow(), ct);
             if (done > 0) log.LogInformation("Fulfilled {Count} orders on retry", done);
-        }
+        }, log, stoppingToken);
     }
 }
 

@@ -20,6 +20,8 @@ public sealed record NotificationCheck(ProviderNotification? Notification, strin
     public static NotificationCheck Verified(ProviderNotification notification) => new(notification, null);
 }
 
+public sealed record ProviderRefundResult(bool Succeeded, string? ProviderRefundId, string? Error);
+
 /// <summary>What the provider says a payment is now; <see cref="PaymentStatus.Unknown"/> if it cannot tell.</summary>
 public sealed record ProviderPaymentState(PaymentStatus Status, long? AmountMinor, string? Currency);
 
@@ -40,4 +42,10 @@ public interface IPaymentProvider
 
     /// <summary>Asks the provider what became of a payment (the reconciler's question).</summary>
     Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct);
+
+    /// <summary>
+    /// Gives money back. The refund's id is its idempotency key at the provider: asking again
+    /// after a crash returns the first answer instead of refunding twice.
+    /// </summary>
+    Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct);
 }

@@ -12,13 +12,14 @@ public sealed record PaymentOperationView(string Id, string Kind, string Summary
 public sealed record PaymentView(
     string Id, string Purpose, string CustomerId, string Status, MoneyView Amount, MoneyView Refunded, string Provider,
     string? RedirectUrl, string? ReviewReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SettledAt,
-    IReadOnlyList<PaymentOperationView>? Operations)
+    IReadOnlyList<PaymentOperationView>? Operations, IReadOnlyList<RefundView>? Refunds)
 {
-    public static PaymentView From(Payment p, IEnumerable<PaymentOperation>? operations = null) => new(
+    public static PaymentView From(Payment p, IEnumerable<PaymentOperation>? operations = null, IEnumerable<Refund>? refunds = null) => new(
         p.Id, p.Purpose, p.CustomerId, p.Status.ToApi(), MoneyView.From(p.AmountMinor, p.Currency), MoneyView.From(p.RefundedMinor, p.Currency),
         p.Provider, p.RedirectUrl, p.ReviewReason, p.CreatedAt, p.UpdatedAt, p.SettledAt,
         operations?.OrderBy(o => o.Id, StringComparer.Ordinal)
-            .Select(o => new PaymentOperationView(o.Id, o.Kind.ToString().ToLowerInvariant(), o.Summary, o.CreatedAt)).ToList());
+            .Select(o => new PaymentOperationView(o.Id, o.Kind.ToString().ToLowerInvariant(), o.Summary, o.CreatedAt)).ToList(),
+        refunds?.OrderBy(r => r.Id, StringComparer.Ordinal).Select(RefundView.From).ToList());
 }
 
 public static class PaymentRegistrations
@@ -30,6 +31,11 @@ public static class PaymentRegistrations
         services.AddSingleton<ProviderRegistry>();
         services.AddScoped<PaymentOutcomes>();
         services.AddScoped<StartCheckout>();
+        services.AddScoped<RequestRefund>();
+        services.AddScoped<ExecuteRefund>();
+        services.AddScoped<ReconcilePayment>();
+        services.AddHostedService<RefundJob>();
+        services.AddHostedService<Reconciler>();
         services.AddSingleton<ReceiveNotification>();
         services.AddSingleton<IPaymentProvider, MockProvider>();
         services.AddScoped<MockAccounts>();
@@ -43,10 +49,12 @@ public static class PaymentRegistrations
     {
         var payments = api.MapGroup("/payments").WithTags("Payments").RequireAuthorization(Policies.Any);
 
-        payments.MapGet("/", async (PageRequest page, string? purpose, PaydeskDb db, CancellationToken ct) =>
+        payments.MapGet("/", async (PageRequest page, string? purpose, bool? needsReview, PaydeskDb db, CancellationToken ct) =>
         {
             var query = Visible(db);
             if (purpose is not null) query = query.Where(p => p.Purpose == purpose);
+            // What a person must look at: mismatched amounts, second payments, payments nobody could settle.
+            if (needsReview == true) query = query.Where(p => p.ReviewReason != null);
             return (await page.Run(query, p => PaymentView.From(p), ct)).Ok();
         }).Lists<PaymentView>();
 
@@ -56,8 +64,24 @@ public static class PaymentRegistrations
             if (payment is null) return Problem.NotFound("payment", id).ToHttp();
             // The operations log is the merchant's record; a customer sees the payment, not its internals.
             var operations = db.Tenant.IsCustomer ? null : await db.PaymentOperations.Where(o => o.PaymentId == id).ToListAsync(ct);
-            return TypedResults.Ok(PaymentView.From(payment, operations));
+            var refunds = await db.Refunds.Where(r => r.PaymentId == id).ToListAsync(ct);
+            return TypedResults.Ok(PaymentView.From(payment, operations, refunds));
         }).Reads<PaymentView>();
+
+        payments.MapPost("/{id}/refunds", async (string id, RefundInput? body, RequestRefund request, ExecuteRefund execute, CancellationToken ct) =>
+        {
+            var requested = await request.Run(id, body ?? new RefundInput(null, null), ct);
+            if (requested.Problem is { } problem) return problem.ToHttp();
+            // Carried out at once when the provider answers; otherwise the refund job retries it.
+            var refund = await execute.RunAsync(requested.Value!.Id, ct) ?? requested.Value;
+            return TypedResults.Created($"/api/v1/payments/{id}", RefundView.From(refund));
+        }).RequireAuthorization(Policies.Admin).Creates<RefundView>();
+
+        payments.MapPost("/{id}/reconcile", async (string id, ReconcilePayment reconcile, HttpContext http, CancellationToken ct) =>
+        {
+            var payment = await reconcile.RunAsync(id, http.RequestServices, ct, now: true);
+            return payment is null ? Problem.NotFound("payment", id).ToHttp() : TypedResults.Ok(PaymentView.From(payment));
+        }).RequireAuthorization(Policies.Admin).Reads<PaymentView>();
     }
 
     public static void MapPaymentWebhooks(this WebApplication app)

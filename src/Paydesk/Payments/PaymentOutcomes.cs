@@ -12,13 +12,25 @@ public interface IPaymentPurpose
     string Kind { get; }
 
     /// <summary>
-    /// The payment succeeded. Runs inside the transaction that records it. Answers a review reason
-    /// when the money arrived for something that can no longer take it (an order paid already).
+    /// The payment succeeded. Runs inside the transaction that records it. When the money arrived
+    /// for something that can no longer take it (an order paid already), the answer says so, and
+    /// whether to give the money back.
     /// </summary>
-    Task<string?> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct);
+    Task<PurposeAnswer> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct);
+
+    /// <summary>Money was given back on the payment; runs inside the transaction that records the refund.</summary>
+    Task OnRefundedAsync(PaydeskDb db, Payment payment, long amountMinor, CancellationToken ct);
 
     /// <summary>After that transaction committed: work that may fail on its own and is retried (fulfilment).</summary>
     Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct);
+}
+
+/// <summary>What a purpose made of a succeeded payment.</summary>
+public sealed record PurposeAnswer(string? Review, bool RefundIt)
+{
+    public static readonly PurposeAnswer Accepted = new(null, false);
+    public static PurposeAnswer NeedsReview(string reason) => new(reason, false);
+    public static PurposeAnswer Refund(string reason) => new(reason, true);
 }
 
 /// <summary>
@@ -55,16 +67,55 @@ public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> p
         payment.Status = reported;
         payment.UpdatedAt = now;
         payment.Revision++;
-        if (PaymentStates.IsSettled(reported)) payment.SettledAt ??= now;
+        if (PaymentStates.IsSettled(reported))
+        {
+            payment.SettledAt ??= now;
+            payment.NextCheckAt = null;
+        }
         Log(payment, OperationKind.Transition, $"{from.ToApi()} → {reported.ToApi()} ({source})");
 
-        if (reported == PaymentStatus.Succeeded && await PurposeOf(payment).OnSucceededAsync(db, payment, ct) is { } review)
+        if (reported == PaymentStatus.Succeeded && await PurposeOf(payment).OnSucceededAsync(db, payment, ct) is { Review: { } review } answer)
         {
             payment.ReviewReason = review;
             Log(payment, OperationKind.Review, review);
             log.LogWarning("Payment {PaymentId} succeeded but needs review: {Reason}", payment.Id, review);
+            if (answer.RefundIt) AddRefund(payment, payment.AmountMinor, review, automatic: true);
         }
         return Applied;
+    }
+
+    /// <summary>Requests a refund: recorded now, carried out at the provider by <see cref="ExecuteRefund"/>.</summary>
+    public Refund AddRefund(Payment payment, long amountMinor, string reason, bool automatic)
+    {
+        var now = time.GetUtcNow();
+        var refund = new Refund
+        {
+            TenantId = "", Id = ids.New("re"), PaymentId = payment.Id, AmountMinor = amountMinor, Currency = payment.Currency,
+            Status = RefundStatus.Requested, Reason = reason.Length > 500 ? reason[..500] : reason, Automatic = automatic,
+            NextAttemptAt = now, CreatedAt = now,
+        };
+        db.Refunds.Add(refund);
+        Log(payment, OperationKind.Request, $"{(automatic ? "automatic " : "")}refund of {new Money(amountMinor, Core.Currency.Parse(payment.Currency))} requested ({refund.Id})");
+        return refund;
+    }
+
+    /// <summary>The provider gave the money back: the payment (and what it paid for) follows.</summary>
+    public async Task RecordRefundAsync(Payment payment, Refund refund, CancellationToken ct)
+    {
+        payment.RefundedMinor += refund.AmountMinor;
+        var reported = payment.RefundedMinor >= payment.AmountMinor ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
+        var decision = PaymentStates.Decide(payment.Status, reported);
+        if (decision.IsRefused)
+        {
+            Log(payment, OperationKind.RefusedTransition, $"refund {refund.Id}: {decision.Reason}");
+            return;
+        }
+        var from = payment.Status;
+        payment.Status = reported;
+        payment.UpdatedAt = time.GetUtcNow();
+        payment.Revision++;
+        Log(payment, OperationKind.Transition, $"{from.ToApi()} → {reported.ToApi()} (refund {refund.Id})");
+        await PurposeOf(payment).OnRefundedAsync(db, payment, refund.AmountMinor, ct);
     }
 
     public Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct) =>

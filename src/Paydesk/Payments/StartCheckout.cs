@@ -60,6 +60,8 @@ public sealed class StartCheckout(
             TenantId = "", Id = paymentId, Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor,
             Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider.Name, ProviderAccountId = account.Id,
             IdempotencyKey = paymentId, CreatedAt = now, UpdatedAt = now,
+            // Due for the reconciler unless an answer settles it first: a crash after this commit is recovered.
+            NextCheckAt = now + ReconcilePayment.Schedule[0],
         };
         db.Payments.Add(payment);
         outcomes.Log(payment, OperationKind.Request, $"create checkout for {amount} at {provider.Name}");

@@ -39,6 +39,7 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Payments.Refund> Refunds => Set<Payments.Refund>();
     public DbSet<Notifications.Outbox.OutboxMessage> OutboxMessages => Set<Notifications.Outbox.OutboxMessage>();
     public DbSet<Payments.Mock.MockCharge> MockCharges => Set<Payments.Mock.MockCharge>();
+    public DbSet<Payments.Mock.MockRefund> MockRefunds => Set<Payments.Mock.MockRefund>();
     public DbSet<Invoices.Invoice> Invoices => Set<Invoices.Invoice>();
     public DbSet<Invoices.InvoiceSequence> InvoiceSequences => Set<Invoices.InvoiceSequence>();
     public DbSet<Entitlements.Entitlement> Entitlements => Set<Entitlements.Entitlement>();

@@ -210,16 +210,11 @@ public sealed class TenantClient(PaydeskHost host, string tenantId, string admin
     }
 
     /// <summary>Reads the order until it reaches the status (notifications arrive on their own time).</summary>
-    public async Task<JsonElement> OrderWhenAsync(string orderId, string status)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var order = await GetOk($"/api/v1/orders/{orderId}");
-            if (order.Str("status") == status) return order;
-            if (attempt == 200) throw new Xunit.Sdk.XunitException($"order {orderId} never became {status}: {order}");
-            await Task.Delay(50);
-        }
-    }
+    public Task<JsonElement> OrderWhenAsync(string orderId, string status) =>
+        Eventually.ReadsAsync(() => GetOk($"/api/v1/orders/{orderId}"), o => o.Str("status") == status, $"order {orderId} to be {status}");
+
+    public Task<JsonElement> PaymentWhenAsync(string paymentId, string status) =>
+        Eventually.ReadsAsync(() => GetOk($"/api/v1/payments/{paymentId}"), p => p.Str("status") == status, $"payment {paymentId} to be {status}");
 
     public async Task<string> CreateServiceAsync(string name = "Consultation", long price = 150_00, string currency = "RON") =>
         (await PostOk("/api/v1/services", new { name, durationMinutes = 45, price = new { amount = price, currency } })).Id();

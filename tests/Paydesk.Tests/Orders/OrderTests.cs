@@ -139,20 +139,10 @@ public sealed class OrderTests
 
         // The sweeper runs on the host's clock: moving it past the expiry is all it takes.
         clock.Advance(TimeSpan.FromHours(1) + OrderExpiryPeriod);
-        var expired = await Eventually(async () => await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}"), o => o.Str("status") == "expired");
+        var expired = await shop.Tenant.OrderWhenAsync(order.Id(), "expired");
         Assert.Equal(JsonValueKind.String, expired.GetProperty("closedAt").ValueKind);
         await (await shop.Tenant.Post($"/api/v1/orders/{order.Id()}/cancel", new { })).ShouldBeProblem(409);
     }
 
     private static readonly TimeSpan OrderExpiryPeriod = Paydesk.Orders.OrderExpiry.Every;
-
-    private static async Task<JsonElement> Eventually(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var value = await read();
-            if (done(value) || attempt == 100) return done(value) ? value : throw new Xunit.Sdk.XunitException($"never became so: {value}");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -58,40 +58,12 @@ internal sealed class OutboxDelivery(IServiceScopeFactory scopes, TimeProvider t
     internal static TimeSpan LeaseFor(EmailOptions options) =>
         options.Mode == EmailMode.Smtp && TimeSpan.FromSeconds(options.Smtp.TimeoutSeconds + 30) is var slow && slow > Lease ? slow : Lease;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Jobs.Periodic.RunAsync(time, Every, async ct =>
         {
-            // A one-shot wait from the end of the last pass, not a PeriodicTimer: a clock that
-            // jumps a day ahead (a FakeTimeProvider in tests) wakes the job once. A PeriodicTimer
-            // fired for every 5 s skipped, and on SQLite, whose async calls finish synchronously,
-            // the passes ran one after another on the thread that moved the clock. The pass
-            // itself runs on the pool, off the thread that fired the wait.
-            try
-            {
-                await Task.Delay(Every, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            await Task.Yield();
-            try
-            {
-                var sent = await RunDueAsync(scopes, time.GetUtcNow(), stoppingToken);
-                if (sent > 0) log.LogInformation("Outbox delivery sent {Count} messages", sent);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The database is away, say: the next tick tries again; the process keeps serving.
-                log.LogError(e, "Outbox delivery failed; it runs again in {Every}", Every);
-            }
-        }
-    }
+            var sent = await RunDueAsync(scopes, time.GetUtcNow(), ct);
+            if (sent > 0) log.LogInformation("Outbox delivery sent {Count} messages", sent);
+        }, log, stoppingToken);
 
     private sealed class Run(PaydeskDb db, IEmailSender sender, EmailOptions options, TimeProvider time, ILogger log, DateTimeOffset startedAt)
     {

@@ -33,8 +33,24 @@ public sealed class MockCharge
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-internal sealed class MockChargeConfiguration : IEntityTypeConfiguration<MockCharge>
+/// <summary>A refund on the Mock provider's side, keyed by the refund's idempotency key.</summary>
+public sealed class MockRefund
 {
+    public required string IdempotencyKey { get; init; }
+    public required string ChargeId { get; init; }
+    public long AmountMinor { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+internal sealed class MockChargeConfiguration : IEntityTypeConfiguration<MockCharge>, IEntityTypeConfiguration<MockRefund>
+{
+    public void Configure(EntityTypeBuilder<MockRefund> b)
+    {
+        b.ToTable("mock_provider_refunds");
+        b.HasKey(r => r.IdempotencyKey);
+        b.HasOne<MockCharge>().WithMany().HasForeignKey(r => r.ChargeId);
+    }
+
     public void Configure(EntityTypeBuilder<MockCharge> b)
     {
         b.ToTable("mock_provider_charges");
@@ -55,6 +71,7 @@ public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time)
     public const string ProviderName = "mock";
     public const string SignatureHeader = "Paydesk-Mock-Signature";
     public static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(300);
+    public static readonly TimeSpan CheckoutLifetime = TimeSpan.FromHours(24);
 
     public string Name => ProviderName;
 
@@ -134,7 +151,31 @@ public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time)
         var charge = await db.MockCharges.AsNoTracking().FirstOrDefaultAsync(c => c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey, ct);
         // A checkout the provider never saw was never paid.
         if (charge is null) return new ProviderPaymentState(PaymentStatus.Canceled, null, null);
-        return new ProviderPaymentState(StatusOf(charge.Status), charge.AmountMinor, charge.Currency);
+        // Like a real provider's session, an open checkout lapses after a day.
+        if (charge.Status == "open" && time.GetUtcNow() - charge.CreatedAt > CheckoutLifetime)
+            return new ProviderPaymentState(PaymentStatus.Expired, charge.AmountMinor, charge.Currency);
+        var status = StatusOf(charge.Status);
+        if (status == PaymentStatus.Succeeded && charge.RefundedMinor > 0)
+            status = charge.RefundedMinor >= charge.AmountMinor ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
+        return new ProviderPaymentState(status, charge.AmountMinor, charge.Currency);
+    }
+
+    public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        var charge = await db.MockCharges.FirstOrDefaultAsync(c => c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey, ct);
+        if (charge is null || charge.Status != "succeeded")
+            return new ProviderRefundResult(false, null, "the charge has not succeeded; there is nothing to refund");
+        if (await db.MockRefunds.AnyAsync(r => r.IdempotencyKey == refund.Id, ct))
+            return new ProviderRefundResult(true, "mre_" + refund.Id, null);
+        if (charge.RefundedMinor + refund.AmountMinor > charge.AmountMinor)
+            return new ProviderRefundResult(false, null, "the refund is larger than what is left of the charge");
+        charge.RefundedMinor += refund.AmountMinor;
+        charge.UpdatedAt = time.GetUtcNow();
+        db.MockRefunds.Add(new MockRefund { IdempotencyKey = refund.Id, ChargeId = charge.Id, AmountMinor = refund.AmountMinor, CreatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync(ct);
+        return new ProviderRefundResult(true, "mre_" + refund.Id, null);
     }
 
     public static PaymentStatus StatusOf(string chargeStatus) => chargeStatus switch

@@ -1323,6 +1323,35 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("mock_provider_charges", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Payments.Mock.MockRefund", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasColumnType("text")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("ChargeId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("charge_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_mock_provider_refunds");
+
+                    b.HasIndex("ChargeId")
+                        .HasDatabaseName("ix_mock_provider_refunds_charge_id");
+
+                    b.ToTable("mock_provider_refunds", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Payments.Payment", b =>
                 {
                     b.Property<string>("TenantId")
@@ -2183,6 +2212,16 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("TenantId", "ProductId")
                         .HasConstraintName("fk_order_lines_products_tenant_id_product_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Mock.MockRefund", b =>
+                {
+                    b.HasOne("Paydesk.Payments.Mock.MockCharge", null)
+                        .WithMany()
+                        .HasForeignKey("ChargeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mock_provider_refunds_mock_provider_charges_charge_id");
                 });
 
             modelBuilder.Entity("Paydesk.Payments.Payment", b =>

@@ -1253,6 +1253,34 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("mock_provider_charges", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Payments.Mock.MockRefund", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("ChargeId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("charge_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_mock_provider_refunds");
+
+                    b.HasIndex("ChargeId")
+                        .HasDatabaseName("ix_mock_provider_refunds_charge_id");
+
+                    b.ToTable("mock_provider_refunds", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Payments.Payment", b =>
                 {
                     b.Property<string>("TenantId")
@@ -2086,6 +2114,16 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("TenantId", "ProductId")
                         .HasConstraintName("fk_order_lines_products_tenant_id_product_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Mock.MockRefund", b =>
+                {
+                    b.HasOne("Paydesk.Payments.Mock.MockCharge", null)
+                        .WithMany()
+                        .HasForeignKey("ChargeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mock_provider_refunds_mock_provider_charges_charge_id");
                 });
 
             modelBuilder.Entity("Paydesk.Payments.Payment", b =>
