@@ -79,6 +79,8 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
         Must(await plans.Create(new("3-month recovery program", "6 in-person sessions, telerehab for 3 months and a resistance band.",
             Ron(1_200_00), null, null, null,
             [Sessions(physio.Id, 6, Months(3)), Access("telerehab", Months(3)), new("product", null, null, null, null, null, null, null, band.Id, 1)]), ct));
+        Must(await s.GetRequiredService<SaveCustomer>().Create(
+            new("Maria Popescu", "maria.popescu@example.com", "+40 722 000 111", null, "ro-RO", "Europe/Bucharest"), ct));
     }
 
     private static async Task SeedPlatform(IServiceProvider s, string clinicTenantId, CancellationToken ct)
@@ -113,6 +115,7 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
             new MoneyInput(30_00, "USD"), [sam.Id], ["Goals questionnaire"], [], [new("Weekdays", null)]), ct));
         Must(await s.GetRequiredService<SavePlan>().Create(new("First consultation", "Pay, then pick a slot.", new MoneyInput(30_00, "USD"),
             null, null, null, [Sessions(first.Id, 1, new IntervalInput("day", 30))]), ct));
+        Must(await s.GetRequiredService<SaveCustomer>().Create(new("Alex Morgan", "alex.morgan@example.com", null, null, "en-US", "America/New_York"), ct));
     }
 
     private static async Task SeedBot(IServiceProvider s, CancellationToken ct)
@@ -121,6 +124,7 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
         Must(await plans.Create(new("Basic", "100 tokens a month.", Rub(299_00), Months(1), null, null, [Tokens(100, "period")]), ct));
         Must(await plans.Create(new("Pro", "500 tokens a month.", Rub(990_00), Months(1), null, null, [Tokens(500, "period")]), ct));
         Must(await plans.Create(new("100 tokens", "A one-off token pack.", Rub(149_00), null, null, null, [Tokens(100, "purchase")]), ct));
+        Must(await s.GetRequiredService<SaveCustomer>().Create(new("Ivan Petrov", "ivan.petrov@example.com", null, 100200300, "ru-RU", "Europe/Moscow"), ct));
     }
 
     /// <summary>The clinic's admin works in both tenants: as admin of the clinic, as a customer of the platform.</summary>

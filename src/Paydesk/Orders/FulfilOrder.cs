@@ -31,6 +31,8 @@ public sealed class FulfilOrder(
             log.LogWarning(e, "Fulfilment of order {OrderId} failed; it will be retried", orderId);
             db.ChangeTracker.Clear();
             var order = await db.Orders.FirstAsync(o => o.Id == orderId, CancellationToken.None);
+            // Raced by another runner (the retry job and the notification's follow-up) that won.
+            if (order.Status == OrderStatus.Fulfilled) return true;
             order.FulfilmentAttempts++;
             order.FulfilmentError = e.Message.Length > 500 ? e.Message[..500] : e.Message;
             order.NextFulfilmentAt = time.GetUtcNow() + Backoff[Math.Min(order.FulfilmentAttempts - 1, Backoff.Length - 1)];

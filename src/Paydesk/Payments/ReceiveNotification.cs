@@ -51,8 +51,7 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             try
             {
                 var (outcome, payment) = await ApplyAsync(scope.ServiceProvider, db, account, notification, raw, headers, ct);
-                if (payment is not null)
-                    await scope.ServiceProvider.GetRequiredService<PaymentOutcomes>().AfterCommitAsync(scope.ServiceProvider, payment, ct);
+                if (payment is not null) FollowUp(account.TenantId, payment.Id);
                 return Results.Ok(new { received = true, outcome });
             }
             catch (DbUpdateException e)
@@ -103,6 +102,26 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         await transaction.CommitAsync(ct);
         return (outcome, outcome == PaymentOutcomes.Applied ? payment : null);
     }
+
+    /// <summary>
+    /// The provider gets its answer now; what the payment sets going (fulfilment, an automatic
+    /// refund) runs after it, in a scope of its own. If it fails or the process stops, the retry
+    /// jobs pick it up: the order stays due for fulfilment, the refund stays requested.
+    /// </summary>
+    private void FollowUp(string tenantId, string paymentId) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId, Role.TenantAdmin);
+            var payment = await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Payments.FirstAsync(p => p.Id == paymentId);
+            await scope.ServiceProvider.GetRequiredService<PaymentOutcomes>().AfterCommitAsync(scope.ServiceProvider, payment, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Follow-up of payment {PaymentId} failed; the retry jobs will finish it", paymentId);
+        }
+    });
 
     private async Task<bool> IsInInbox(ProviderAccount account, string eventId, CancellationToken ct)
     {

@@ -24,6 +24,8 @@ public sealed record HostOptions
     public string? ConnectionString { get; init; }
     /// <summary>Send mail over SMTP, unencrypted, to this port on 127.0.0.1 (maildev's, or one nothing listens on), instead of into a folder.</summary>
     public int? SmtpPort { get; init; }
+    /// <summary>Turns the Mock provider on whatever the environment; null leaves the environment's default.</summary>
+    public bool? MockEnabled { get; init; } = true;
 }
 
 /// <summary>
@@ -35,14 +37,15 @@ public sealed class PaydeskHost : IAsyncDisposable
     private static readonly ConcurrentDictionary<Engine, Lazy<Task<PaydeskHost>>> SharedHosts = new();
     private readonly WebApplication _app;
     private readonly string? _sqliteFile;
+    private readonly string _mailFolder;
 
     public Engine Engine { get; }
     public Uri BaseAddress { get; }
     public CapturedLogs Logs { get; }
     public IServiceProvider Services => _app.Services;
 
-    private PaydeskHost(WebApplication app, Engine engine, Uri baseAddress, CapturedLogs logs, string? sqliteFile) =>
-        (_app, Engine, BaseAddress, Logs, _sqliteFile) = (app, engine, baseAddress, logs, sqliteFile);
+    private PaydeskHost(WebApplication app, Engine engine, Uri baseAddress, CapturedLogs logs, string? sqliteFile, string mailFolder) =>
+        (_app, Engine, BaseAddress, Logs, _sqliteFile, _mailFolder) = (app, engine, baseAddress, logs, sqliteFile, mailFolder);
 
     /// <summary>One host per engine for the whole run; tests keep apart by making their own tenants.</summary>
     public static Task<PaydeskHost> Shared(Engine engine) =>
@@ -66,6 +69,8 @@ public sealed class PaydeskHost : IAsyncDisposable
         }
 
         var logs = new CapturedLogs();
+        // Each host its own mailbox, removed with it, so no test reads another's mail.
+        var mailFolder = Path.Combine(Path.GetTempPath(), $"paydesk-test-mail-{Guid.NewGuid():N}");
         var app = PaydeskApp.Build(
             [
                 $"--environment={options.Environment}",
@@ -73,10 +78,10 @@ public sealed class PaydeskHost : IAsyncDisposable
                 $"--Storage:Engine={engine.ToString().ToLowerInvariant()}",
                 $"--ConnectionStrings:Paydesk={connectionString}",
                 $"--Storage:MigrateOnStart={options.MigrateOnStart}",
-                "--Payments:MockEnabled=true",
+                .. options.MockEnabled is { } mock ? (string[])[$"--Payments:MockEnabled={mock}"] : [],
                 .. options.SmtpPort is { } smtpPort
                     ? (string[])["--Email:Mode=smtp", "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={smtpPort}", "--Email:Smtp:Security=none", "--Email:Smtp:TimeoutSeconds=10"]
-                    : ["--Email:Mode=folder", $"--Email:Folder={Path.Combine(Path.GetTempPath(), "paydesk-test-mail")}"],
+                    : ["--Email:Mode=folder", $"--Email:Folder={mailFolder}"],
             ],
             builder =>
             {
@@ -90,7 +95,7 @@ public sealed class PaydeskHost : IAsyncDisposable
         await PaydeskApp.PrepareAsync(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PaydeskHost(app, engine, new Uri(address), logs, sqliteFile);
+        return new PaydeskHost(app, engine, new Uri(address), logs, sqliteFile, mailFolder);
     }
 
     public HttpClient Client(string? apiKey = null)
@@ -130,6 +135,7 @@ public sealed class PaydeskHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (Directory.Exists(_mailFolder)) Directory.Delete(_mailFolder, recursive: true);
         if (_sqliteFile is not null)
             foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
                 File.Delete(file);
