@@ -21,6 +21,9 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   fi
 fi
 
+command -v npm >/dev/null && command -v node >/dev/null \
+  || need "Node.js and npm are missing (the tests install maildev, a real SMTP server, with npm)" "apt-get install -y nodejs npm"
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
