@@ -10,8 +10,8 @@ using Paydesk.Storage;
 namespace Paydesk.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePaydeskDb))]
-    [Migration("20261124062547_MockRefunds")]
-    partial class MockRefunds
+    [Migration("20261124065453_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -12,8 +12,8 @@ using Paydesk.Storage;
 namespace Paydesk.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPaydeskDb))]
-    [Migration("20261124061758_Payments")]
-    partial class Payments
+    [Migration("20261124065454_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -942,6 +942,97 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("invoice_sequences", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Notifications.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EventKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("event_key");
+
+                    b.Property<string>("HtmlBody")
+                        .HasColumnType("text")
+                        .HasColumnName("html_body");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("recipient");
+
+                    b.Property<string>("RecipientName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("recipient_name");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text_body");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_outbox_messages_status_next_attempt_at");
+
+                    b.HasIndex("TenantId", "EventKey", "Channel", "Recipient")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_tenant_id_event_key_channel_recipient");
+
+                    b.ToTable("outbox_messages", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Orders.Order", b =>
                 {
                     b.Property<string>("TenantId")
@@ -1203,6 +1294,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnName("payment_id")
                         .UseCollation("C");
 
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_minor");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1231,6 +1326,35 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("mock_provider_charges", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Payments.Mock.MockRefund", b =>
+                {
+                    b.Property<string>("IdempotencyKey")
+                        .HasColumnType("text")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("ChargeId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("charge_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("IdempotencyKey")
+                        .HasName("pk_mock_provider_refunds");
+
+                    b.HasIndex("ChargeId")
+                        .HasDatabaseName("ix_mock_provider_refunds_charge_id");
+
+                    b.ToTable("mock_provider_refunds", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Payments.Payment", b =>
                 {
                     b.Property<string>("TenantId")
@@ -1247,6 +1371,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.Property<long>("AmountMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("amount_minor");
+
+                    b.Property<int>("CheckAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("check_attempts");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1269,6 +1397,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<DateTimeOffset?>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_check_at");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -1326,6 +1458,9 @@ namespace Paydesk.Storage.Migrations.Postgres
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_payments");
+
+                    b.HasIndex("NextCheckAt")
+                        .HasDatabaseName("ix_payments_next_check_at");
 
                     b.HasIndex("ProviderAccountId", "IdempotencyKey")
                         .IsUnique()
@@ -1440,6 +1575,89 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_provider_accounts_id");
 
                     b.ToTable("provider_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Refund", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("automatic");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payment_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProviderRefundId")
+                        .HasColumnType("text")
+                        .HasColumnName("provider_refund_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_refunds");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_refunds_status_next_attempt_at");
+
+                    b.HasIndex("TenantId", "PaymentId")
+                        .HasDatabaseName("ix_refunds_tenant_id_payment_id");
+
+                    b.ToTable("refunds", (string)null);
                 });
 
             modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
@@ -1940,6 +2158,16 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasConstraintName("fk_invoice_sequences_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Paydesk.Notifications.Outbox.OutboxMessage", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_outbox_messages_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Paydesk.Orders.Order", b =>
                 {
                     b.HasOne("Paydesk.Tenancy.Tenant", null)
@@ -1987,6 +2215,16 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("TenantId", "ProductId")
                         .HasConstraintName("fk_order_lines_products_tenant_id_product_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Mock.MockRefund", b =>
+                {
+                    b.HasOne("Paydesk.Payments.Mock.MockCharge", null)
+                        .WithMany()
+                        .HasForeignKey("ChargeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mock_provider_refunds_mock_provider_charges_charge_id");
                 });
 
             modelBuilder.Entity("Paydesk.Payments.Payment", b =>
@@ -2038,6 +2276,23 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_provider_accounts_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Refund", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_refunds_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Payments.Payment", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_refunds_payments_tenant_id_payment_id");
                 });
 
             modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
