@@ -87,25 +87,11 @@ internal sealed class FulfilmentRetries(IServiceScopeFactory scopes, TimeProvide
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
 
-    public static async Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct)
-    {
-        List<(string TenantId, string Id)> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            due = (await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Orders.IgnoreQueryFilters()
-                .Where(o => o.Status == OrderStatus.Paid && o.NextFulfilmentAt <= now)
-                .OrderBy(o => o.NextFulfilmentAt).Take(100).Select(o => new { o.TenantId, o.Id }).ToListAsync(ct))
-                .Select(o => (o.TenantId, o.Id)).ToList();
-        }
-        var done = 0;
-        foreach (var (tenantId, orderId) in due)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId, Role.TenantAdmin);
-            if (await scope.ServiceProvider.GetRequiredService<FulfilOrder>().RunAsync(orderId, ct)) done++;
-        }
-        return done;
-    }
+    public static Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct) =>
+        Jobs.DueWork.ForEachAsync(scopes,
+            db => db.Orders.IgnoreQueryFilters().Where(o => o.Status == OrderStatus.Paid && o.NextFulfilmentAt <= now)
+                .OrderBy(o => o.NextFulfilmentAt).Select(o => new Jobs.DueRow(o.TenantId, o.Id)),
+            (services, orderId) => services.GetRequiredService<FulfilOrder>().RunAsync(orderId, ct), ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -105,34 +105,25 @@ internal sealed class Reconciler(IServiceScopeFactory scopes, TimeProvider time,
 {
     public static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
 
-    public static async Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct)
-    {
-        List<(string TenantId, string Id)> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            due = (await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Payments.IgnoreQueryFilters()
+    public static Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct) =>
+        Jobs.DueWork.ForEachAsync(scopes,
+            db => db.Payments.IgnoreQueryFilters()
                 .Where(p => p.NextCheckAt <= now
                             && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown))
-                .OrderBy(p => p.NextCheckAt).Take(100).Select(p => new { p.TenantId, p.Id }).ToListAsync(ct))
-                .Select(p => (p.TenantId, p.Id)).ToList();
-        }
-        var settled = 0;
-        foreach (var (tenantId, id) in due)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId, Role.TenantAdmin);
-            try
+                .OrderBy(p => p.NextCheckAt).Select(p => new Jobs.DueRow(p.TenantId, p.Id)),
+            async (services, id) =>
             {
-                var payment = await scope.ServiceProvider.GetRequiredService<ReconcilePayment>().RunAsync(id, scope.ServiceProvider, ct);
-                if (payment is not null && PaymentStates.IsSettled(payment.Status)) settled++;
-            }
-            catch (DbUpdateException)
-            {
-                // A notification settled it meanwhile (the payment's revision moved); the next pass sees that.
-            }
-        }
-        return settled;
-    }
+                try
+                {
+                    var payment = await services.GetRequiredService<ReconcilePayment>().RunAsync(id, services, ct);
+                    return payment is not null && PaymentStates.IsSettled(payment.Status);
+                }
+                catch (DbUpdateException)
+                {
+                    // A notification settled it meanwhile (the payment's revision moved); the next pass sees that.
+                    return false;
+                }
+            }, ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

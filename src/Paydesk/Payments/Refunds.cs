@@ -112,25 +112,11 @@ internal sealed class RefundJob(IServiceScopeFactory scopes, TimeProvider time, 
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
 
-    public static async Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct)
-    {
-        List<(string TenantId, string Id)> due;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            due = (await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Refunds.IgnoreQueryFilters()
-                .Where(r => r.Status == RefundStatus.Requested && r.NextAttemptAt <= now)
-                .OrderBy(r => r.NextAttemptAt).Take(100).Select(r => new { r.TenantId, r.Id }).ToListAsync(ct))
-                .Select(r => (r.TenantId, r.Id)).ToList();
-        }
-        var done = 0;
-        foreach (var (tenantId, id) in due)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId, Role.TenantAdmin);
-            if ((await scope.ServiceProvider.GetRequiredService<ExecuteRefund>().RunAsync(id, ct))?.Status == RefundStatus.Succeeded) done++;
-        }
-        return done;
-    }
+    public static Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct) =>
+        Jobs.DueWork.ForEachAsync(scopes,
+            db => db.Refunds.IgnoreQueryFilters().Where(r => r.Status == RefundStatus.Requested && r.NextAttemptAt <= now)
+                .OrderBy(r => r.NextAttemptAt).Select(r => new Jobs.DueRow(r.TenantId, r.Id)),
+            async (services, id) => (await services.GetRequiredService<ExecuteRefund>().RunAsync(id, ct))?.Status == RefundStatus.Succeeded, ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
