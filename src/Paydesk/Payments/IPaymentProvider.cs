@@ -20,6 +20,8 @@ public sealed record NotificationCheck(ProviderNotification? Notification, strin
     public static NotificationCheck Verified(ProviderNotification notification) => new(notification, null);
 }
 
+public sealed record ProviderChargeResult(PaymentStatus Status, string? ProviderPaymentId, string? Error);
+
 public sealed record ProviderRefundResult(bool Succeeded, string? ProviderRefundId, string? Error);
 
 /// <summary>What the provider says a payment is now; <see cref="PaymentStatus.Unknown"/> if it cannot tell.</summary>
@@ -42,6 +44,13 @@ public interface IPaymentProvider
 
     /// <summary>Asks the provider what became of a payment (the reconciler's question).</summary>
     Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct);
+
+    /// <summary>
+    /// Charges a payment method the customer saved with the provider earlier (a renewal), with the
+    /// payment's idempotency key: asked twice, the provider charges once and answers the same.
+    /// A timeout or 5xx throws, and the payment is then <c>unknown</c> until the reconciler asks.
+    /// </summary>
+    Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct);
 
     /// <summary>
     /// Gives money back. The refund's id is its idempotency key at the provider: asking again

@@ -1,5 +1,9 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Paydesk.Core;
 using Paydesk.Notifications.Outbox;
+using Paydesk.Payments;
+using Paydesk.Payments.Mock;
 
 namespace Paydesk.Tests.Payments;
 
@@ -43,5 +47,51 @@ public sealed class MockProviderTests
         var mailbox = await host.Client().GetStringAsync("/dev/mail");
         Assert.Contains(invoice.Str("number"), mailbox);
         Assert.Contains(WebUtility.HtmlEncode(customer.Str("email")), mailbox);
+    }
+}
+
+public sealed class MockSavedMethodTests
+{
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_saved_method_is_charged_once_per_idempotency_key_even_when_the_answer_is_lost(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Monthly } } });
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id()); // makes the tenant's Mock account
+        var mock = host.Services.GetServices<IPaymentProvider>().Single(p => p.Name == "mock");
+
+        async Task<(ProviderAccount, Payment)> Renewal(string key) =>
+            await host.InTenantAsync(shop.Tenant.TenantId, async db =>
+            {
+                var template = await db.Payments.SingleAsync(p => p.Id == paymentId);
+                var account = await db.ProviderAccounts.SingleAsync();
+                return (account, new Payment
+                {
+                    TenantId = shop.Tenant.TenantId, Id = key, Purpose = template.Purpose, CustomerId = template.CustomerId,
+                    AmountMinor = template.AmountMinor, Currency = template.Currency, Provider = "mock", ProviderAccountId = account.Id,
+                    IdempotencyKey = key,
+                });
+            });
+
+        var (account, paid) = await Renewal("pay_renewal_1");
+        var first = await mock.ChargeSavedMethodAsync(account, paid, MockProvider.SavedMethodPays, default);
+        var again = await mock.ChargeSavedMethodAsync(account, paid, MockProvider.SavedMethodPays, default);
+        first.Status.ShouldBe(PaymentStatus.Succeeded);
+        again.ShouldBe(first);
+
+        var (_, lost) = await Renewal("pay_renewal_2");
+        await Assert.ThrowsAsync<TimeoutException>(() => mock.ChargeSavedMethodAsync(account, lost, MockProvider.SavedMethodLosesAnswer, default));
+        (await mock.GetStateAsync(account, lost, default)).Status.ShouldBe(PaymentStatus.Succeeded);
+        (await mock.ChargeSavedMethodAsync(account, lost, MockProvider.SavedMethodLosesAnswer, default)).Status
+            .ShouldBe(PaymentStatus.Succeeded); // asked again: the first answer, no second charge
+
+        var (_, declined) = await Renewal("pay_renewal_3");
+        (await mock.ChargeSavedMethodAsync(account, declined, MockProvider.SavedMethodDeclined, default)).Status
+            .ShouldBe(PaymentStatus.Failed);
+
+        var captures = await host.RunAsync<Paydesk.Storage.PaydeskDb, int[]>(db =>
+            db.MockCharges.Where(c => c.IdempotencyKey.StartsWith("pay_renewal_")).OrderBy(c => c.IdempotencyKey).Select(c => c.Captures).ToArrayAsync());
+        Assert.Equal([1, 1, 0], captures);
     }
 }

@@ -160,6 +160,38 @@ public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time)
         return new ProviderPaymentState(status, charge.AmountMinor, charge.Currency);
     }
 
+    /// <summary>Saved methods the Mock provider knows: one that pays, one that is declined, one whose answer is lost after charging.</summary>
+    public const string SavedMethodPays = "mock_pm_pays";
+    public const string SavedMethodDeclined = "mock_pm_declined";
+    public const string SavedMethodLosesAnswer = "mock_pm_loses_answer";
+
+    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        var charge = await db.MockCharges.FirstOrDefaultAsync(c => c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey, ct);
+        if (charge is null)
+        {
+            var now = time.GetUtcNow();
+            var pays = savedMethod is SavedMethodPays or SavedMethodLosesAnswer;
+            if (!pays && savedMethod != SavedMethodDeclined)
+                return new ProviderChargeResult(PaymentStatus.Failed, null, $"no saved method '{savedMethod}'");
+            charge = new MockCharge
+            {
+                Id = scope.ServiceProvider.GetRequiredService<IdGenerator>().New("mch"), AccountId = account.Id, PaymentId = payment.Id,
+                IdempotencyKey = payment.IdempotencyKey, AmountMinor = payment.AmountMinor, Currency = payment.Currency,
+                Description = "saved method charge", Status = pays ? "succeeded" : "failed", Captures = pays ? 1 : 0,
+                SuccessUrl = "", CancelUrl = "", NotifyUrl = "", CreatedAt = now, UpdatedAt = now,
+            };
+            db.MockCharges.Add(charge);
+            await db.SaveChangesAsync(ct);
+            if (savedMethod == SavedMethodLosesAnswer)
+                throw new TimeoutException("The Mock provider charged, then its answer was lost.");
+        }
+        var status = StatusOf(charge.Status);
+        return new ProviderChargeResult(status, charge.Id, status == PaymentStatus.Failed ? "declined" : null);
+    }
+
     public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
