@@ -22,6 +22,9 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
 
         if (request.ContentLength > MaxBodyBytes)
             return Refuse(StatusCodes.Status413PayloadTooLarge, "Request body too large", "A notification is at most 64 KiB.");
+        // Without a Content-Length the limit holds while the body streams in.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxBodyBytes;
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var raw = await reader.ReadToEndAsync(ct);
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);

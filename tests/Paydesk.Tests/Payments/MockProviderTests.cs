@@ -30,6 +30,21 @@ public sealed class MockProviderTests
     }
 
     [Fact]
+    public async Task An_oversized_notification_is_refused_before_it_is_read_whole()
+    {
+        var host = await PaydeskHost.Shared(Engine.Sqlite);
+        var body = new string('x', ReceiveNotification.MaxBodyBytes + 1);
+
+        await (await host.Client().PostAsync("/webhooks/mock/acct_any", new StringContent(body))).ShouldBeProblem(413);
+        var chunked = new HttpRequestMessage(HttpMethod.Post, "/webhooks/mock/acct_any")
+        {
+            Content = new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body))),
+        };
+        chunked.Headers.TransferEncodingChunked = true;
+        await (await host.Client().SendAsync(chunked)).ShouldBeProblem(413);
+    }
+
+    [Fact]
     public async Task In_development_the_confirmation_lands_in_the_local_mailbox_shown_at_dev_mail()
     {
         await using var host = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development", MockEnabled = null });
