@@ -21,6 +21,16 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   fi
 fi
 
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing Chromium for the browser tests (apt-get install chromium)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || need "could not install Chromium" "apt-get update && apt-get install -y chromium"
+  else
+    need "the browser tests need Chromium at /usr/bin/chromium" "sudo apt-get install -y chromium"
+  fi
+fi
+
 command -v npm >/dev/null && command -v node >/dev/null \
   || need "Node.js and npm are missing (the tests install maildev, a real SMTP server, with npm)" "apt-get install -y nodejs npm"
 
