@@ -73,6 +73,9 @@ public sealed class FieldErrors
         return value.Value;
     }
 
+    /// <summary>Intervals longer than this many units are refused: nothing is sold for a thousand years.</summary>
+    public const int MaxIntervalCount = 1000;
+
     public BillingInterval? Interval(string field, IntervalInput? input, bool required = true)
     {
         if (input is null)
@@ -80,12 +83,10 @@ public sealed class FieldErrors
             if (required) Add(field, "is required.");
             return null;
         }
-        if (!BillingInterval.TryCreate(input.Unit, input.Count ?? 0, out var interval, out var error))
-        {
-            Add(input.Unit is null || !BillingInterval.TryCreate(input.Unit, 1, out _, out _) ? $"{field}.unit" : $"{field}.count", error);
-            return null;
-        }
-        return interval;
+        var unitKnown = BillingInterval.TryCreate(input.Unit, 1, out var unit, out var unitError);
+        if (!unitKnown) Add($"{field}.unit", unitError!);
+        var count = Count($"{field}.count", input.Count, min: 1, max: MaxIntervalCount);
+        return unitKnown && count >= 1 && count <= MaxIntervalCount ? new BillingInterval(unit.Unit, count) : null;
     }
 
     public string TimeZone(string field, string? id, string fallback)

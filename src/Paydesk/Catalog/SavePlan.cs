@@ -76,6 +76,9 @@ public sealed class SavePlan(PaydeskDb db, IdGenerator ids, TimeProvider time)
 {
     public static readonly int[] AllowedTermMonths = [1, 2, 3, 4, 6, 9, 12, 18, 24, 36];
 
+    /// <summary>Tokens one grant gives; times an order's quantity it stays far inside 64 bits.</summary>
+    public const long MaxTokens = 1_000_000_000;
+
     public async Task<Result<PlanView>> Create(PlanInput input, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -245,7 +248,7 @@ public sealed class SavePlan(PaydeskDb db, IdGenerator ids, TimeProvider time)
                     break;
 
                 case "tokens":
-                    if (g.Tokens is null or < 1) errors.Add($"{at}.tokens", "must be a whole number of at least 1.");
+                    if (g.Tokens is null or < 1 or > MaxTokens) errors.Add($"{at}.tokens", $"must be a whole number from 1 to {MaxTokens}.");
                     TokenCadence? cadence = g.Every switch { null or "purchase" => TokenCadence.Once, "period" => TokenCadence.EveryPeriod, _ => null };
                     if (cadence is null) errors.Add($"{at}.every", "must be 'purchase' or 'period'.");
                     else if (cadence == TokenCadence.EveryPeriod && !recurring) errors.Add($"{at}.every", "'period' needs a recurring plan.");
