@@ -95,6 +95,7 @@ public static class PaydeskApp
         api.MapOrderPayments();
         api.MapPayments();
         api.MapInvoices();
+        api.MapInvoiceSettings();
         api.MapEntitlements();
         api.MapApiKeys();
         return app;

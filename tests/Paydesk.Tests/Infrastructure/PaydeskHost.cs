@@ -216,8 +216,9 @@ public sealed class TenantClient(PaydeskHost host, string tenantId, string admin
     }
 
     /// <summary>Reads the order until it reaches the status (notifications arrive on their own time).</summary>
-    public Task<JsonElement> OrderWhenAsync(string orderId, string status) =>
-        Eventually.ReadsAsync(() => GetOk($"/api/v1/orders/{orderId}"), o => o.Str("status") == status, $"order {orderId} to be {status}");
+    public Task<JsonElement> OrderWhenAsync(string orderId, params string[] statuses) =>
+        Eventually.ReadsAsync(() => GetOk($"/api/v1/orders/{orderId}"), o => statuses.Contains(o.Str("status")),
+            $"order {orderId} to be {string.Join(" or ", statuses)}");
 
     public Task<JsonElement> PaymentWhenAsync(string paymentId, string status) =>
         Eventually.ReadsAsync(() => GetOk($"/api/v1/payments/{paymentId}"), p => p.Str("status") == status, $"payment {paymentId} to be {status}");
