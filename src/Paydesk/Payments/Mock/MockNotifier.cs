@@ -8,7 +8,8 @@ namespace Paydesk.Payments.Mock;
 /// <summary>One notification the Mock provider owes Paydesk.</summary>
 public sealed record MockEvent(string Id, string Type, string PaymentId, string ChargeId, string Status, long Amount, string Currency, DateTimeOffset Created);
 
-public sealed record MockDelivery(string Url, string AccountId, MockEvent Event, TimeSpan Delay, int Copies);
+/// <summary>A notification to send at <paramref name="DueAt"/>: fixed when it is queued, so a clock that moves on meanwhile cannot push it later.</summary>
+public sealed record MockDelivery(string Url, string AccountId, MockEvent Event, DateTimeOffset DueAt, int Copies);
 
 /// <summary>
 /// Delivers the Mock provider's notifications the way a provider does: later, over HTTP, signed,
@@ -42,7 +43,8 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
     {
         try
         {
-            if (delivery.Delay > TimeSpan.Zero) await Task.Delay(delivery.Delay, time, ct);
+            var wait = delivery.DueAt - time.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
             string? secret;
             await using (var scope = scopes.CreateAsyncScope())
             {

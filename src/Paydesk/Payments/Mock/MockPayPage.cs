@@ -78,7 +78,7 @@ internal static class MockPayPage
             foreach (var e in ordered)
             {
                 notifier.Enqueue(new MockDelivery(charge.NotifyUrl, charge.AccountId, e,
-                    delivery == "late" ? LateBy : delay, delivery == "twice" ? 2 : 1));
+                    now + (delivery == "late" ? LateBy : delay), delivery == "twice" ? 2 : 1));
                 // Spaced so that they arrive in this order.
                 delay += TimeSpan.FromMilliseconds(300);
             }
