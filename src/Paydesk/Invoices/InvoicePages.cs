@@ -1,3 +1,4 @@
+using Paydesk.Api;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -17,9 +18,6 @@ namespace Paydesk.Invoices;
 /// </summary>
 public static class InvoicePages
 {
-    // Inline styles only; no script, nothing fetched, and the token in the address is never sent on as a Referer.
-    private const string Policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     public static void MapInvoicePages(this WebApplication app)
@@ -31,11 +29,8 @@ public static class InvoicePages
             var page = await LoadAsync(db, tenantId, id, ct);
             if (page is null) return Results.NotFound();
 
-            http.Response.Headers.ContentSecurityPolicy = Policy;
-            http.Response.Headers.XContentTypeOptions = "nosniff";
-            http.Response.Headers.CacheControl = "private, no-store";
-            http.Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
-            return Results.Content(Render(page), "text/html; charset=utf-8");
+            // The token in the address is never sent on as a Referer (HtmlPages' headers).
+            return HtmlPages.Respond(http, Render(page));
         }).ExcludeFromDescription();
     }
 
@@ -94,44 +89,32 @@ public static class InvoicePages
         body.Append(CultureInfo.InvariantCulture, $"<p class=\"paid\">Paid by payment <code>{E(invoice.PaymentId)}</code>.</p>");
         body.Append("<p class=\"noprint muted\">Use your browser's Print command to print this invoice or save it as a PDF.</p>");
 
-        return $$"""
-            <!doctype html>
-            <html lang="{{E(culture.Name)}}">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex, nofollow">
-            <title>Invoice {{E(invoice.Number)}} · {{E(tenant.Name)}}</title>
-            <style>
-              body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #f5f7fa; margin: 0; padding: 2rem; }
-              main { max-width: 48rem; margin: 0 auto; background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 2rem 2.5rem; }
-              header { display: flex; justify-content: space-between; gap: 2rem; flex-wrap: wrap; border-bottom: 2px solid #1f2933; padding-bottom: 1rem; }
-              h1 { font-size: 1.5rem; margin: 0; } h2 { font-size: .8rem; text-transform: uppercase; letter-spacing: .05em; color: #52606d; margin: 1.5rem 0 .3rem; }
-              .seller { font-size: 1.1rem; font-weight: 600; margin: 0 0 .3rem; }
-              dl { display: grid; grid-template-columns: auto auto; gap: .1rem 1rem; margin: 0; font-size: .9rem; }
-              dt { color: #52606d; } dd { margin: 0; }
-              .billto p { margin: 0; }
-              table { border-collapse: collapse; width: 100%; margin-top: 1.5rem; }
-              th, td { text-align: left; vertical-align: top; padding: .5rem .6rem; border-bottom: 1px solid #e4e7eb; }
-              thead th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #52606d; }
-              .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-              tfoot th, tfoot td { border-bottom: none; border-top: 2px solid #1f2933; font-weight: 700; font-size: 1.05rem; }
-              .paid { margin-top: 1.5rem; } .muted { color: #7b8794; font-size: .85rem; }
-              code { font-size: .85rem; }
-              @page { margin: 15mm; }
-              @media print {
-                body { background: #fff; padding: 0; font-size: 11pt; }
-                main { box-shadow: none; border-radius: 0; padding: 0; max-width: none; }
-                .noprint { display: none; }
-              }
-            </style>
-            </head>
-            <body><main>
-            {{body}}
-            </main></body>
-            </html>
-            """;
+        return HtmlPages.Document($"Invoice {invoice.Number} · {tenant.Name}", InvoiceStyle, body.ToString(), culture.Name);
     }
 
     private static string E(string text) => Html.Encode(text);
+
+    private const string InvoiceStyle = """
+        body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #f5f7fa; margin: 0; padding: 2rem; }
+        main { max-width: 48rem; margin: 0 auto; background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 2rem 2.5rem; }
+        header { display: flex; justify-content: space-between; gap: 2rem; flex-wrap: wrap; border-bottom: 2px solid #1f2933; padding-bottom: 1rem; }
+        h1 { font-size: 1.5rem; margin: 0; } h2 { font-size: .8rem; text-transform: uppercase; letter-spacing: .05em; color: #52606d; margin: 1.5rem 0 .3rem; }
+        .seller { font-size: 1.1rem; font-weight: 600; margin: 0 0 .3rem; }
+        dl { display: grid; grid-template-columns: auto auto; gap: .1rem 1rem; margin: 0; font-size: .9rem; }
+        dt { color: #52606d; } dd { margin: 0; }
+        .billto p { margin: 0; }
+        table { border-collapse: collapse; width: 100%; margin-top: 1.5rem; }
+        th, td { text-align: left; vertical-align: top; padding: .5rem .6rem; border-bottom: 1px solid #e4e7eb; }
+        thead th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #52606d; }
+        .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+        tfoot th, tfoot td { border-bottom: none; border-top: 2px solid #1f2933; font-weight: 700; font-size: 1.05rem; }
+        .paid { margin-top: 1.5rem; } .muted { color: #7b8794; font-size: .85rem; }
+        code { font-size: .85rem; }
+        @page { margin: 15mm; }
+        @media print {
+          body { background: #fff; padding: 0; font-size: 11pt; }
+          main { box-shadow: none; border-radius: 0; padding: 0; max-width: none; }
+          .noprint { display: none; }
+        }
+        """;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
 using Paydesk.Core;
 using Paydesk.Storage;
 
@@ -13,7 +14,7 @@ internal static class ReturnPages
 {
     public static void MapPaymentReturnPages(this WebApplication app)
     {
-        app.MapGet("/pay/{paymentId}/{outcome}", async (string paymentId, string outcome, PaydeskDb db, CancellationToken ct) =>
+        app.MapGet("/pay/{paymentId}/{outcome}", async (string paymentId, string outcome, PaydeskDb db, HttpContext http, CancellationToken ct) =>
         {
             if (outcome is not ("success" or "canceled")) return Results.NotFound();
             var payment = await db.Payments.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
@@ -26,12 +27,13 @@ internal static class ReturnPages
                 _ => ("Confirming your payment…", "We are waiting for the payment provider to confirm it. This page does not need to stay open."),
             };
             var amount = WebUtility.HtmlEncode(payment.Amount.ToString());
-            return Results.Content($$"""
-                <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>{{title}}</title>
-                <style>body{font:16px/1.5 system-ui,sans-serif;background:#f4f5f7;color:#1d2330}main{max-width:28rem;margin:3rem auto;background:#fff;border-radius:12px;padding:2rem;box-shadow:0 2px 12px #0001}</style>
-                </head><body><main><h1>{{title}}</h1><p>{{text}}</p><p>{{amount}} · <code>{{WebUtility.HtmlEncode(payment.Id)}}</code> · {{payment.Status.ToApi()}}</p></main></body></html>
-                """, "text/html; charset=utf-8");
+            return HtmlPages.Respond(http, HtmlPages.Document(title, Style,
+                $"<h1>{title}</h1><p>{text}</p><p>{amount} · <code>{WebUtility.HtmlEncode(payment.Id)}</code> · {payment.Status.ToApi()}</p>"));
         }).ExcludeFromDescription();
     }
+
+    private const string Style = """
+        body { font: 16px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1d2330; margin: 0; }
+        main { max-width: 28rem; margin: 3rem auto; background: #fff; border-radius: 12px; padding: 2rem; box-shadow: 0 2px 12px #0001; }
+        """;
 }

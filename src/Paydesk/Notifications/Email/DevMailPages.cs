@@ -15,7 +15,8 @@ public static class DevMailPages
 {
     public const int ListSize = 200;
 
-    // Inline styles only; no script, no form, nothing fetched: an email's HTML cannot reach out either.
+    // The strict policy, except that the page frames itself (an email's HTML, sandboxed) and shows its
+    // images; the framed HTML inherits the policy, so it cannot reach out either.
     private const string Policy = "default-src 'none'; style-src 'unsafe-inline'; img-src * data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
@@ -79,44 +80,27 @@ public static class DevMailPages
         return Document(Subject(mail), body.ToString());
     }
 
-    private static IResult Page(HttpContext http, string html)
-    {
-        http.Response.Headers.ContentSecurityPolicy = Policy;
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers["Referrer-Policy"] = "no-referrer";
-        http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(html, "text/html; charset=utf-8");
-    }
+    private static IResult Page(HttpContext http, string html) => Api.HtmlPages.Respond(http, html, Policy);
 
-    private static string Document(string title, string body) => $$"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{E(title)}} · Paydesk dev mail</title>
-        <style>
-          body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #f5f7fa; margin: 0; padding: 2rem; }
-          main { max-width: 60rem; margin: 0 auto; background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 1.5rem 2rem; }
-          h1 { font-size: 1.4rem; margin: .2rem 0 .4rem; } h2 { font-size: 1rem; margin: 1.5rem 0 .5rem; color: #52606d; }
-          a { color: #2f6fdf; text-decoration: none; } a:hover { text-decoration: underline; }
-          .muted { color: #7b8794; font-size: .9rem; }
-          table { border-collapse: collapse; width: 100%; }
-          th, td { text-align: left; vertical-align: top; padding: .45rem .6rem; border-bottom: 1px solid #e4e7eb; }
-          thead th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #7b8794; }
-          tbody tr:hover { background: #f0f4f8; }
-          td.time { white-space: nowrap; font-variant-numeric: tabular-nums; color: #52606d; }
-          table.headers th { width: 12rem; font-weight: 600; color: #52606d; white-space: nowrap; }
-          table.headers td { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; word-break: break-all; }
-          pre { white-space: pre-wrap; background: #f5f7fa; padding: 1rem; border-radius: 6px; font-size: .9rem; }
-          iframe { width: 100%; height: 32rem; border: 1px solid #e4e7eb; border-radius: 6px; background: #fff; }
-          code { font-size: .85rem; }
-        </style>
-        </head>
-        <body><main>
-        {{body}}
-        </main></body>
-        </html>
+    private static string Document(string title, string body) =>
+        Api.HtmlPages.Document($"{title} · Paydesk dev mail", Style, body);
+
+    private const string Style = """
+        body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #f5f7fa; margin: 0; padding: 2rem; }
+        main { max-width: 60rem; margin: 0 auto; background: #fff; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.08); padding: 1.5rem 2rem; }
+        h1 { font-size: 1.4rem; margin: .2rem 0 .4rem; } h2 { font-size: 1rem; margin: 1.5rem 0 .5rem; color: #52606d; }
+        a { color: #2f6fdf; text-decoration: none; } a:hover { text-decoration: underline; }
+        .muted { color: #7b8794; font-size: .9rem; }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { text-align: left; vertical-align: top; padding: .45rem .6rem; border-bottom: 1px solid #e4e7eb; }
+        thead th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #7b8794; }
+        tbody tr:hover { background: #f0f4f8; }
+        td.time { white-space: nowrap; font-variant-numeric: tabular-nums; color: #52606d; }
+        table.headers th { width: 12rem; font-weight: 600; color: #52606d; white-space: nowrap; }
+        table.headers td { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; word-break: break-all; }
+        pre { white-space: pre-wrap; background: #f5f7fa; padding: 1rem; border-radius: 6px; font-size: .9rem; }
+        iframe { width: 100%; height: 32rem; border: 1px solid #e4e7eb; border-radius: 6px; background: #fff; }
+        code { font-size: .85rem; }
         """;
 
     private static string Subject(StoredMail mail) => string.IsNullOrWhiteSpace(mail.Subject) ? "(no subject)" : mail.Subject;

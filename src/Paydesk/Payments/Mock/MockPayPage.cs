@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
 using Paydesk.Core;
 using Paydesk.Storage;
 
@@ -15,15 +16,19 @@ internal static class MockPayPage
     public static readonly string[] Deliveries = ["normal", "twice", "late", "out_of_order"];
     public static readonly TimeSpan LateBy = TimeSpan.FromSeconds(20);
 
+    // The strict policy, but the page posts its own form, which then sends the browser back to the
+    // merchant's return address, wherever that is.
+    private const string Policy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+
     public static void MapMockPay(this WebApplication app)
     {
         var page = app.MapGroup("/mock-pay/{paymentId}").ExcludeFromDescription();
 
-        page.MapGet("/", async (string paymentId, PaydeskDb db, ProviderRegistry providers, CancellationToken ct) =>
+        page.MapGet("/", async (string paymentId, PaydeskDb db, ProviderRegistry providers, HttpContext http, CancellationToken ct) =>
         {
             if (!providers.MockEnabled) return Results.NotFound();
             var charge = await db.MockCharges.AsNoTracking().FirstOrDefaultAsync(c => c.PaymentId == paymentId, ct);
-            return charge is null ? Results.NotFound() : Results.Content(Render(charge), "text/html; charset=utf-8");
+            return charge is null ? Results.NotFound() : HtmlPages.Respond(http, Render(charge), Policy);
         });
 
         page.MapPost("/{action}", async (string paymentId, string action, HttpContext http, PaydeskDb db, ProviderRegistry providers,
@@ -90,30 +95,14 @@ internal static class MockPayPage
 
     private static string Render(MockCharge charge)
     {
-        var amount = WebUtility.HtmlEncode(new Money(charge.AmountMinor, Currency.Parse(charge.Currency)).ToString());
+        var money = new Money(charge.AmountMinor, Currency.Parse(charge.Currency)).ToString();
+        var amount = WebUtility.HtmlEncode(money);
         var description = WebUtility.HtmlEncode(charge.Description);
         var id = WebUtility.HtmlEncode(charge.PaymentId);
         var open = charge.Status is "open" or "pending";
         string Button(string action, string label, string style) =>
             $"""<button name="action" formaction="/mock-pay/{id}/{action}" class="{style}">{label}</button>""";
-        return $$"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-          <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-          <title>Mock payment · {{amount}}</title>
-          <style>
-            body { font: 16px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1d2330; margin: 0; }
-            main { max-width: 28rem; margin: 3rem auto; background: #fff; border-radius: 12px; padding: 2rem; box-shadow: 0 2px 12px #0001; }
-            .badge { display: inline-block; font-size: .75rem; background: #fff4d6; color: #7a5a00; padding: .1rem .5rem; border-radius: 999px; }
-            h1 { font-size: 2rem; margin: .5rem 0 0; } p { color: #525a6b; }
-            button { display: block; width: 100%; margin: .5rem 0; padding: .75rem; border: 0; border-radius: 8px; font-size: 1rem; cursor: pointer; }
-            .pay { background: #1a7f4b; color: #fff; } .no { background: #f1d4d4; color: #7a1f1f; } .other { background: #e7e9ee; color: #1d2330; }
-            fieldset { border: 1px solid #e1e4ea; border-radius: 8px; margin-top: 1rem; } label { display: block; font-size: .9rem; }
-          </style>
-        </head>
-        <body>
-        <main>
+        var body = $$"""
           <span class="badge">Mock provider — no real money moves</span>
           <h1>{{amount}}</h1>
           <p>{{description}}</p>
@@ -133,9 +122,17 @@ internal static class MockPayPage
             </fieldset>
           </form>
           """ : "<p>This checkout is closed.</p>")}}
-        </main>
-        </body>
-        </html>
-        """;
+          """;
+        return HtmlPages.Document($"Mock payment · {money}", Style, body);
     }
+
+    private const string Style = """
+        body { font: 16px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1d2330; margin: 0; }
+        main { max-width: 28rem; margin: 3rem auto; background: #fff; border-radius: 12px; padding: 2rem; box-shadow: 0 2px 12px #0001; }
+        .badge { display: inline-block; font-size: .75rem; background: #fff4d6; color: #7a5a00; padding: .1rem .5rem; border-radius: 999px; }
+        h1 { font-size: 2rem; margin: .5rem 0 0; } p { color: #525a6b; }
+        button { display: block; width: 100%; margin: .5rem 0; padding: .75rem; border: 0; border-radius: 8px; font-size: 1rem; cursor: pointer; }
+        .pay { background: #1a7f4b; color: #fff; } .no { background: #f1d4d4; color: #7a1f1f; } .other { background: #e7e9ee; color: #1d2330; }
+        fieldset { border: 1px solid #e1e4ea; border-radius: 8px; margin-top: 1rem; } label { display: block; font-size: .9rem; }
+        """;
 }
