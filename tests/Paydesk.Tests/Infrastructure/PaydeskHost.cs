@@ -215,6 +215,22 @@ public sealed class TenantClient(PaydeskHost host, string tenantId, string admin
         return pressed.Headers.Location!;
     }
 
+    /// <summary>Pays the order on the Mock page, as a browser would, and waits until it is fulfilled; answers the payment id.</summary>
+    public async Task<string> PayAsync(string orderId)
+    {
+        var (paymentId, _) = await CheckoutAsync(orderId);
+        await PressOnMockPageAsync(paymentId);
+        await OrderWhenAsync(orderId, "fulfilled");
+        return paymentId;
+    }
+
+    /// <summary>Orders the lines for the customer and pays for them; answers the order and the payment.</summary>
+    public async Task<(string OrderId, string PaymentId)> BuyAsync(string customerId, params object[] lines)
+    {
+        var order = (await PostOk("/api/v1/orders", new { customerId, lines })).Id();
+        return (order, await PayAsync(order));
+    }
+
     /// <summary>Reads the order until it reaches the status (notifications arrive on their own time).</summary>
     public Task<JsonElement> OrderWhenAsync(string orderId, params string[] statuses) =>
         Eventually.ReadsAsync(() => GetOk($"/api/v1/orders/{orderId}"), o => statuses.Contains(o.Str("status")),

@@ -14,8 +14,8 @@ public sealed class InvoicePageTests
         var t = shop.Tenant;
         var email = MailDevServer.NewRecipient("ana");
         var customer = await t.CreateCustomerAsync("Ana <b>Pop</b> & Co", email);
-        var first = await PaidOrderAsync(t, customer, new object[] { new { planId = shop.Package }, new { planId = shop.Termed, termMonths = 3 } });
-        var second = await PaidOrderAsync(t, customer, new object[] { new { planId = shop.Package } });
+        var first = (await t.BuyAsync(customer, new object[] { new { planId = shop.Package }, new { planId = shop.Termed, termMonths = 3 } })).OrderId;
+        var second = (await t.BuyAsync(customer, new object[] { new { planId = shop.Package } })).OrderId;
         var invoice = Assert.Single(await t.ListAll($"/api/v1/invoices?orderId={first}"));
         var other = Assert.Single(await t.ListAll($"/api/v1/invoices?orderId={second}"));
 
@@ -62,15 +62,6 @@ public sealed class InvoicePageTests
             Assert.DoesNotContain(invoice.Str("number"), await refused.Content.ReadAsStringAsync());
         }
         (await browser.GetAsync(new Uri(other.Str("htmlUrl")))).StatusCode.ShouldBe(HttpStatusCode.OK);
-    }
-
-    private static async Task<string> PaidOrderAsync(TenantClient t, string customer, object[] lines)
-    {
-        var order = (await t.PostOk("/api/v1/orders", new { customerId = customer, lines })).Id();
-        var (paymentId, _) = await t.CheckoutAsync(order);
-        await t.PressOnMockPageAsync(paymentId);
-        await t.OrderWhenAsync(order, "fulfilled");
-        return order;
     }
 
     /// <summary>The day in the tenant's zone, as English writes it, computed apart from Paydesk's own code.</summary>

@@ -4,11 +4,8 @@ public sealed class InvoiceSettingsTests
 {
     private static async Task<string> PayPackage(Shop shop)
     {
-        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
-        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
-        await shop.Tenant.PressOnMockPageAsync(paymentId);
-        await shop.Tenant.OrderWhenAsync(order.Id(), "paid", "fulfilled");
-        return Assert.Single(await shop.Tenant.ListAll($"/api/v1/invoices?orderId={order.Id()}")).Str("number");
+        var (orderId, _) = await shop.Tenant.BuyAsync(shop.Customer, new { planId = shop.Package });
+        return Assert.Single(await shop.Tenant.ListAll($"/api/v1/invoices?orderId={orderId}")).Str("number");
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

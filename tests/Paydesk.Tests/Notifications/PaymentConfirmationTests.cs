@@ -33,7 +33,7 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
             customerId = customer,
             lines = new object[] { new { planId = shop.Package }, new { planId = shop.Badge, termMonths = 6 }, new { planId = shop.Hybrid } },
         });
-        await PayAsync(t, order.Id());
+        await t.PayAsync(order.Id());
 
         var message = Assert.Single(await OutboxOf(host, t));
         message.EventKey.ShouldBe($"order-fulfilled:{order.Id()}");
@@ -105,7 +105,7 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
         var to = MailDevServer.NewRecipient("retry");
         var customer = await shop.Tenant.CreateCustomerAsync("Ion Popescu", to);
         var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { planId = shop.Package } } });
-        await PayAsync(shop.Tenant, order.Id());
+        await shop.Tenant.PayAsync(order.Id());
         var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
 
         // Nothing listens: a transient failure, retried a minute later.
@@ -173,7 +173,7 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
         var customer = await shop.Tenant.CreateCustomerAsync("Walk-in patient", email: null);
         var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { planId = shop.Package } } });
 
-        await PayAsync(shop.Tenant, order.Id());
+        await shop.Tenant.PayAsync(order.Id());
 
         Assert.Empty(await OutboxOf(host, shop.Tenant));
         Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order.Id()}"));
@@ -209,13 +209,6 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
         var messages = await OutboxOf(host, t);
         Assert.Equal(3, messages.Count);
         Assert.All(messages, m => Assert.Equal((OutboxStatus.Pending, "email"), (m.Status, m.Channel)));
-    }
-
-    private static async Task PayAsync(TenantClient t, string orderId)
-    {
-        var (paymentId, _) = await t.CheckoutAsync(orderId);
-        await t.PressOnMockPageAsync(paymentId);
-        await t.OrderWhenAsync(orderId, "fulfilled");
     }
 
     private static Task<List<OutboxMessage>> OutboxOf(PaydeskHost host, TenantClient t) =>

@@ -7,11 +7,8 @@ public sealed class RefundTests
     private static async Task<(Shop Shop, string OrderId, string PaymentId)> PaidPackage(PaydeskHost host)
     {
         var shop = await Shop.OpenAsync(host);
-        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
-        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
-        await shop.Tenant.PressOnMockPageAsync(paymentId);
-        await shop.Tenant.OrderWhenAsync(order.Id(), "fulfilled");
-        return (shop, order.Id(), paymentId);
+        var (orderId, paymentId) = await shop.Tenant.BuyAsync(shop.Customer, new { planId = shop.Package });
+        return (shop, orderId, paymentId);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

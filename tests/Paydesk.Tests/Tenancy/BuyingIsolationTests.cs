@@ -8,14 +8,11 @@ public sealed class BuyingIsolationTests
         var host = await PaydeskHost.Shared(engine);
         var alice = await Shop.OpenAsync(host);
         var bob = await Shop.OpenAsync(host);
-        var order = await alice.Tenant.PostOk("/api/v1/orders", new { customerId = alice.Customer, lines = new[] { new { planId = alice.Hybrid } } });
-        var (paymentId, _) = await alice.Tenant.CheckoutAsync(order.Id());
-        await alice.Tenant.PressOnMockPageAsync(paymentId);
-        await alice.Tenant.OrderWhenAsync(order.Id(), "fulfilled");
+        var (orderId, paymentId) = await alice.Tenant.BuyAsync(alice.Customer, new { planId = alice.Hybrid });
         var invoice = Assert.Single(await alice.Tenant.ListAll("/api/v1/invoices"));
         var shipment = Assert.Single(await alice.Tenant.ListAll("/api/v1/shipments"));
 
-        foreach (var path in new[] { $"/api/v1/orders/{order.Id()}", $"/api/v1/payments/{paymentId}", $"/api/v1/invoices/{invoice.Id()}" })
+        foreach (var path in new[] { $"/api/v1/orders/{orderId}", $"/api/v1/payments/{paymentId}", $"/api/v1/invoices/{invoice.Id()}" })
             await (await bob.Tenant.Http.GetAsync(path)).ShouldBeProblem(404);
         foreach (var list in new[] { "orders", "payments", "invoices", "entitlements", "shipments" })
             Assert.Empty(await bob.Tenant.ListAll($"/api/v1/{list}"));
@@ -23,14 +20,14 @@ public sealed class BuyingIsolationTests
 
         await (await bob.Tenant.Post($"/api/v1/payments/{paymentId}/refunds", new { })).ShouldBeProblem(404);
         await (await bob.Tenant.Post($"/api/v1/payments/{paymentId}/reconcile", new { })).ShouldBeProblem(404);
-        await (await bob.Tenant.Post($"/api/v1/orders/{order.Id()}/checkout", new { })).ShouldBeProblem(404);
-        await (await bob.Tenant.Post($"/api/v1/orders/{order.Id()}/fulfil", new { })).ShouldBeProblem(404);
-        await (await bob.Tenant.Post($"/api/v1/orders/{order.Id()}/cancel", new { })).ShouldBeProblem(404);
+        await (await bob.Tenant.Post($"/api/v1/orders/{orderId}/checkout", new { })).ShouldBeProblem(404);
+        await (await bob.Tenant.Post($"/api/v1/orders/{orderId}/fulfil", new { })).ShouldBeProblem(404);
+        await (await bob.Tenant.Post($"/api/v1/orders/{orderId}/cancel", new { })).ShouldBeProblem(404);
         await (await bob.Tenant.Post($"/api/v1/shipments/{shipment.Id()}/ship", new { })).ShouldBeProblem(404);
 
         // Alice's side is untouched.
         (await alice.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("succeeded");
-        (await alice.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe("fulfilled");
+        (await alice.Tenant.GetOk($"/api/v1/orders/{orderId}")).Str("status").ShouldBe("fulfilled");
         Assert.Single(await alice.Tenant.ListAll("/api/v1/shipments"), s => s.Str("status") == "placed");
     }
 }
