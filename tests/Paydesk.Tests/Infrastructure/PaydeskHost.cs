@@ -26,6 +26,8 @@ public sealed record HostOptions
     public int? SmtpPort { get; init; }
     /// <summary>Turns the Mock provider on whatever the environment; null leaves the environment's default.</summary>
     public bool? MockEnabled { get; init; } = true;
+    /// <summary>More settings, as <c>Section:Key</c> → value, given to the host on its command line.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -82,6 +84,7 @@ public sealed class PaydeskHost : IAsyncDisposable
                 .. options.SmtpPort is { } smtpPort
                     ? (string[])["--Email:Mode=smtp", "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={smtpPort}", "--Email:Smtp:Security=none", "--Email:Smtp:TimeoutSeconds=10"]
                     : ["--Email:Mode=folder", $"--Email:Folder={mailFolder}"],
+                .. options.Settings.Select(s => $"--{s.Key}={s.Value}"),
             ],
             builder =>
             {
