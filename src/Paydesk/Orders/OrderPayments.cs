@@ -45,12 +45,14 @@ internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : I
     /// every entitlement the order granted. (A partial refund keeps them: it is a goodwill
     /// gesture or a price correction, not a return. Shipped goods are returned by hand.)
     /// </summary>
-    public async Task OnRefundedAsync(PaydeskDb db, Payment payment, long amountMinor, CancellationToken ct)
+    public async Task OnRefundedAsync(PaydeskDb db, Payment payment, Refund refund, CancellationToken ct)
     {
-        var order = await db.Orders.FirstAsync(o => o.Id == OrderIdOf(payment), ct);
+        // Locked, so a fulfilment running meanwhile either finished before (and its grants are
+        // revoked here) or waits and then finds the order refunded.
+        var order = (await db.LockedAsync<Order>(OrderIdOf(payment), ct))!;
         if (order.PaidByPaymentId != payment.Id) return;
 
-        order.RefundedMinor += amountMinor;
+        order.RefundedMinor += refund.AmountMinor;
         var target = order.RefundedMinor >= order.TotalMinor ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
         if (!OrderStates.Decide(order.Status, target).IsApply) return;
         var now = time.GetUtcNow();
@@ -75,7 +77,7 @@ internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : I
         await services.GetRequiredService<FulfilOrder>().RunAsync(OrderIdOf(payment), ct);
         // A second payment for the order is refunded now rather than at the refund job's next pass.
         var db = services.GetRequiredService<PaydeskDb>();
-        var automatic = await db.Refunds.Where(r => r.PaymentId == payment.Id && r.Automatic && r.Status == RefundStatus.Requested)
+        var automatic = await db.Refunds.Where(r => r.PaymentId == payment.Id && r.Origin == RefundOrigin.Automatic && r.Status == RefundStatus.Requested)
             .Select(r => r.Id).ToListAsync(ct);
         foreach (var refundId in automatic)
             await services.GetRequiredService<ExecuteRefund>().RunAsync(refundId, ct);

@@ -8,21 +8,50 @@ public sealed record CheckoutRequest(
 
 public sealed record CheckoutSession(string ProviderPaymentId, string RedirectUrl);
 
-/// <summary>What a verified notification says about one payment.</summary>
+/// <summary>
+/// What a verified notification says about one payment. A refund status comes with the refund it
+/// reports (<see cref="Refund"/>) when the provider names it; without one, Paydesk asks the provider.
+/// </summary>
 public sealed record ProviderNotification(
     string EventId, string PaymentId, string? ProviderPaymentId, PaymentStatus Status,
-    long AmountMinor, string Currency, DateTimeOffset OccurredAt, string Type);
+    long AmountMinor, string Currency, DateTimeOffset OccurredAt, string Type, ReportedRefund? Refund = null);
 
-/// <summary>A notification either verified and read, or refused with the reason (for the log, not the sender).</summary>
-public sealed record NotificationCheck(ProviderNotification? Notification, string? Refusal)
+/// <summary>
+/// A refund the provider made: its own id, the amount, and — when Paydesk asked for it — the
+/// idempotency key Paydesk sent (the refund's id), which ties it to the refund Paydesk requested.
+/// </summary>
+public sealed record ReportedRefund(string ProviderRefundId, long AmountMinor, string? Key);
+
+/// <summary>
+/// A notification verified and read; or refused, with the reason (for the log, not the sender);
+/// or verified but unreadable, naming the field (the sender is told, so it stops retrying).
+/// </summary>
+public sealed record NotificationCheck(ProviderNotification? Notification, string? Refusal, string? UnreadableField = null)
 {
     public static NotificationCheck Refused(string reason) => new(null, reason);
     public static NotificationCheck Verified(ProviderNotification notification) => new(notification, null);
+    public static NotificationCheck Unreadable(string field, string reason) => new(null, reason, field);
 }
 
 public sealed record ProviderChargeResult(PaymentStatus Status, string? ProviderPaymentId, string? Error);
 
-public sealed record ProviderRefundResult(bool Succeeded, string? ProviderRefundId, string? Error);
+/// <summary>What became of a refund at the provider.</summary>
+public enum RefundOutcome
+{
+    /// <summary>The money went back.</summary>
+    Succeeded,
+    /// <summary>The provider said no, and will say no again (nothing left to refund, the charge never succeeded).</summary>
+    Refused,
+    /// <summary>No answer, or one that says neither: asking again with the same key finds out.</summary>
+    Unknown,
+}
+
+public sealed record ProviderRefundResult(RefundOutcome Outcome, string? ProviderRefundId, string? Error)
+{
+    public static ProviderRefundResult Done(string providerRefundId) => new(RefundOutcome.Succeeded, providerRefundId, null);
+    public static ProviderRefundResult No(string reason) => new(RefundOutcome.Refused, null, reason);
+    public static ProviderRefundResult NoAnswer(string reason) => new(RefundOutcome.Unknown, null, reason);
+}
 
 /// <summary>What the provider says a payment is now; <see cref="PaymentStatus.Unknown"/> if it cannot tell.</summary>
 public sealed record ProviderPaymentState(PaymentStatus Status, long? AmountMinor, string? Currency);

@@ -30,7 +30,14 @@ public sealed class Payment : IHasId
     public required string IdempotencyKey { get; init; }
     public string? ProviderPaymentId { get; set; }
     public string? RedirectUrl { get; set; }
+    /// <summary>Given back: the sum of the refunds the provider carried out.</summary>
     public long RefundedMinor { get; set; }
+    /// <summary>
+    /// Promised back: the refunds carried out plus those requested and not yet failed. Raised only by
+    /// a conditional update that keeps it at or below <see cref="AmountMinor"/> (<see cref="RequestRefund"/>),
+    /// so concurrent refunds can never give back more than was taken.
+    /// </summary>
+    public long RefundReservedMinor { get; set; }
     /// <summary>Set when something needs a person: an amount that does not match, a payment for an order already paid.</summary>
     public string? ReviewReason { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
@@ -76,6 +83,17 @@ public sealed class PaymentOperation : IHasId
 
 public enum RefundStatus { Requested, Succeeded, Failed }
 
+/// <summary>Who decided a refund.</summary>
+public enum RefundOrigin
+{
+    /// <summary>The merchant, through the API.</summary>
+    Merchant,
+    /// <summary>Paydesk: a second payment for something already paid.</summary>
+    Automatic,
+    /// <summary>The provider reported it: a refund made in its dashboard, or one Paydesk had not heard of.</summary>
+    Provider,
+}
+
 /// <summary>
 /// Money given back on a payment, full or partial. Requested first (in the transaction that
 /// decides it), then carried out at the provider by a job with the refund's own idempotency key.
@@ -89,8 +107,8 @@ public sealed class Refund : IHasId
     public required string Currency { get; init; }
     public RefundStatus Status { get; set; }
     public required string Reason { get; init; }
-    /// <summary>True when Paydesk decided it (a second payment for an order already paid).</summary>
-    public bool Automatic { get; init; }
+    public RefundOrigin Origin { get; init; }
+    /// <summary>The provider's id for it; one refund row per provider refund (a unique key), so a reported refund is recorded once.</summary>
     public string? ProviderRefundId { get; set; }
     public string? Error { get; set; }
     public int Attempts { get; set; }
@@ -139,6 +157,8 @@ internal sealed class PaymentConfiguration :
         b.HasKey(r => new { r.TenantId, r.Id });
         b.HasIndex(r => new { r.TenantId, r.PaymentId });
         b.HasIndex(r => new { r.Status, r.NextAttemptAt });
+        b.HasIndex(r => new { r.TenantId, r.PaymentId, r.ProviderRefundId }).IsUnique();
+        b.Property(r => r.ProviderRefundId).HasMaxLength(200);
         b.Property(r => r.Currency).HasMaxLength(3);
         b.Property(r => r.Reason).HasMaxLength(500);
         b.Property(r => r.Error).HasMaxLength(500);

@@ -19,7 +19,7 @@ public interface IPaymentPurpose
     Task<PurposeAnswer> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct);
 
     /// <summary>Money was given back on the payment; runs inside the transaction that records the refund.</summary>
-    Task OnRefundedAsync(PaydeskDb db, Payment payment, long amountMinor, CancellationToken ct);
+    Task OnRefundedAsync(PaydeskDb db, Payment payment, Refund refund, CancellationToken ct);
 
     /// <summary>After that transaction committed: work that may fail on its own and is retried (fulfilment).</summary>
     Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct);
@@ -79,29 +79,48 @@ public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> p
             payment.ReviewReason = review;
             Log(payment, OperationKind.Review, review);
             log.LogWarning("Payment {PaymentId} succeeded but needs review: {Reason}", payment.Id, review);
-            if (answer.RefundIt) AddRefund(payment, payment.AmountMinor, review, automatic: true);
+            if (answer.RefundIt) AddRefund(payment, payment.AmountMinor - payment.RefundReservedMinor, review, RefundOrigin.Automatic);
         }
         return Applied;
     }
 
-    /// <summary>Requests a refund: recorded now, carried out at the provider by <see cref="ExecuteRefund"/>.</summary>
-    public Refund AddRefund(Payment payment, long amountMinor, string reason, bool automatic)
+    /// <summary>
+    /// Requests a refund: recorded now, carried out at the provider by <see cref="ExecuteRefund"/>.
+    /// The caller holds the payment's lock and has checked that the amount is still refundable; the
+    /// amount is reserved on the payment in the same change.
+    /// </summary>
+    public Refund AddRefund(Payment payment, long amountMinor, string reason, RefundOrigin origin)
     {
+        if (amountMinor <= 0 || payment.RefundReservedMinor + amountMinor > payment.AmountMinor)
+            throw new InvalidOperationException(
+                $"Refund of {amountMinor} on payment {payment.Id} does not fit: {payment.RefundReservedMinor} of {payment.AmountMinor} is reserved already.");
         var now = time.GetUtcNow();
         var refund = new Refund
         {
             TenantId = "", Id = ids.New("re"), PaymentId = payment.Id, AmountMinor = amountMinor, Currency = payment.Currency,
-            Status = RefundStatus.Requested, Reason = reason.Length > 500 ? reason[..500] : reason, Automatic = automatic,
+            Status = RefundStatus.Requested, Reason = reason.Length > 500 ? reason[..500] : reason, Origin = origin,
             NextAttemptAt = now, CreatedAt = now,
         };
+        payment.RefundReservedMinor += amountMinor;
         db.Refunds.Add(refund);
-        Log(payment, OperationKind.Request, $"{(automatic ? "automatic " : "")}refund of {new Money(amountMinor, Core.Currency.Parse(payment.Currency))} requested ({refund.Id})");
+        Log(payment, OperationKind.Request, $"{(origin == RefundOrigin.Automatic ? "automatic " : "")}refund of {new Money(amountMinor, Core.Currency.Parse(payment.Currency))} requested ({refund.Id})");
         return refund;
     }
 
-    /// <summary>The provider gave the money back: the payment (and what it paid for) follows.</summary>
-    public async Task RecordRefundAsync(Payment payment, Refund refund, CancellationToken ct)
+    /// <summary>
+    /// The provider gave the money back: the refund is done, and the payment (and what it paid for)
+    /// follows. The caller holds the payment's lock and has seen the refund still requested.
+    /// </summary>
+    public async Task RecordRefundAsync(Payment payment, Refund refund, string? providerRefundId, CancellationToken ct)
     {
+        if (refund.Status != RefundStatus.Requested)
+            throw new InvalidOperationException($"Refund {refund.Id} is {refund.Status}; it is recorded once.");
+        refund.Status = RefundStatus.Succeeded;
+        refund.ProviderRefundId ??= providerRefundId;
+        refund.SettledAt = time.GetUtcNow();
+        refund.NextAttemptAt = null;
+        refund.Error = null;
+
         payment.RefundedMinor += refund.AmountMinor;
         var reported = payment.RefundedMinor >= payment.AmountMinor ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
         var decision = PaymentStates.Decide(payment.Status, reported);
@@ -110,12 +129,28 @@ public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> p
             Log(payment, OperationKind.RefusedTransition, $"refund {refund.Id}: {decision.Reason}");
             return;
         }
-        var from = payment.Status;
-        payment.Status = reported;
         payment.UpdatedAt = time.GetUtcNow();
         payment.Revision++;
-        Log(payment, OperationKind.Transition, $"{from.ToApi()} → {reported.ToApi()} (refund {refund.Id})");
-        await PurposeOf(payment).OnRefundedAsync(db, payment, refund.AmountMinor, ct);
+        if (decision.IsApply)
+        {
+            var from = payment.Status;
+            payment.Status = reported;
+            Log(payment, OperationKind.Transition, $"{from.ToApi()} → {reported.ToApi()} (refund {refund.Id})");
+        }
+        await PurposeOf(payment).OnRefundedAsync(db, payment, refund, ct);
+    }
+
+    /// <summary>The provider will not make the refund: what it promised is free to be refunded again.</summary>
+    public void FailRefund(Payment payment, Refund refund, string reason)
+    {
+        refund.Status = RefundStatus.Failed;
+        refund.Error = ExecuteRefund.Cut(reason);
+        refund.NextAttemptAt = null;
+        refund.SettledAt = time.GetUtcNow();
+        payment.RefundReservedMinor -= refund.AmountMinor;
+        payment.ReviewReason = $"Refund {refund.Id} of {new Money(refund.AmountMinor, Core.Currency.Parse(refund.Currency))} failed: {reason}";
+        Log(payment, OperationKind.Review, payment.ReviewReason);
+        log.LogWarning("Refund {RefundId} of payment {PaymentId} refused by the provider", refund.Id, payment.Id);
     }
 
     public Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -38,14 +39,20 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         if (account is null) return Refuse(StatusCodes.Status404NotFound, "Unknown account", $"No {provider.Name} account '{accountId}'.");
 
         var check = provider.CheckNotification(account, headers, raw, time.GetUtcNow());
+        if (check.UnreadableField is { } field)
+        {
+            // Signed by the provider, so retrying will not make it readable: say what is wrong, once.
+            log.LogWarning("A verified {Provider} notification for account {AccountId} is unreadable: {Field} {Reason}",
+                provider.Name, accountId, field, check.Refusal);
+            return (Problem.Invalid(field, check.Refusal!) with { Title = "Notification unreadable" }).ToHttp();
+        }
         if (check.Notification is not { } notification)
         {
             log.LogWarning("Refused a {Provider} notification for account {AccountId}: {Reason}", provider.Name, accountId, check.Refusal);
             return Refuse(StatusCodes.Status400BadRequest, "Notification refused", "The notification could not be verified.");
         }
 
-        // Racing deliveries of different events for one payment collide on its revision; the
-        // loser starts again and finds the payment moved on.
+        // Two deliveries of one event race on the inbox's unique key: the loser answers "duplicate".
         for (var attempt = 1; ; attempt++)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -85,7 +92,8 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         // The event's own insert decides a race between two deliveries of it.
         await db.SaveChangesAsync(ct);
 
-        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == notification.PaymentId && p.ProviderAccountId == account.Id, ct);
+        // Locked: a refund, a reconcile or another notification of this payment waits until this commits.
+        var payment = await db.LockedAsync<Payment>(notification.PaymentId, ct) is { } found && found.ProviderAccountId == account.Id ? found : null;
         string outcome;
         if (payment is null)
         {

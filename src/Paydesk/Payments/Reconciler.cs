@@ -31,70 +31,82 @@ public sealed class ReconcilePayment(PaydeskDb db, ProviderRegistry providers, P
         var at = time.GetUtcNow();
         if (!now && await db.Payments.Where(p => p.Id == paymentId && p.NextCheckAt <= at)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.NextCheckAt, PaydeskDb.Stored(at + Lease)), ct) == 0)
-            return await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId, ct);
+            return await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId, ct);
-        if (payment is null) return null;
-        if (PaymentStates.IsSettled(payment.Status))
-        {
-            payment.NextCheckAt = null;
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return payment;
-        }
+        var seen = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
+        if (seen is null) return null;
+        var provider = providers.Find(seen.Provider);
+        if (PaymentStates.IsSettled(seen.Status) || provider is null)
+            return await SettleAsync(paymentId, null, null, services, ct);
 
-        var account = await db.ProviderAccounts.FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
-        var provider = providers.Find(payment.Provider);
-        if (provider is null) return payment;
-
-        if (payment.Status == PaymentStatus.Created)
-            // The provider was called, but no answer was ever recorded (a crash, most likely).
-            await outcomes.ApplyAsync(payment, PaymentStatus.Unknown, null, null, "reconciler: no answer from the provider was recorded", ct);
-
-        outcomes.Log(payment, OperationKind.Request, $"asked {provider.Name} for the payment's state (check {payment.CheckAttempts + 1})");
+        // Asked outside any transaction: nothing is locked while the provider thinks.
+        var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == seen.ProviderAccountId, ct);
         ProviderPaymentState state;
         try
         {
-            state = await provider.GetStateAsync(account, payment, ct);
+            state = await provider.GetStateAsync(account, seen, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
         {
             state = new ProviderPaymentState(PaymentStatus.Unknown, null, null);
-            log.LogWarning(e, "Reconciling payment {PaymentId}: {Provider} did not answer", payment.Id, provider.Name);
+            log.LogWarning(e, "Reconciling payment {PaymentId}: {Provider} did not answer", seen.Id, provider.Name);
         }
-        outcomes.Log(payment, OperationKind.Response, $"{provider.Name} says {state.Status.ToApi()}");
+        return await SettleAsync(paymentId, provider, state, services, ct);
+    }
 
-        var reported = state.Status is PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded
-            // Refunds made outside Paydesk are for a person to match; the charge itself did succeed.
-            ? PaymentStatus.Succeeded
-            : state.Status;
-        var outcome = PaymentStates.IsSettled(reported)
-            ? await outcomes.ApplyAsync(payment, reported, state.AmountMinor, state.Currency, "reconciler", ct)
-            : "unsettled";
-
-        if (!PaymentStates.IsSettled(payment.Status) && outcome != "amount_mismatch")
+    /// <summary>
+    /// Records what the provider said, with the payment locked: a reconcile racing another, or a
+    /// notification, finds the payment as the other left it and only adds what is new.
+    /// </summary>
+    private async Task<Payment> SettleAsync(string paymentId, IPaymentProvider? provider, ProviderPaymentState? state, IServiceProvider services, CancellationToken ct)
+    {
+        var (payment, outcome) = await db.InTransactionAsync(async () =>
         {
-            // Counted under the payment's revision: two checks racing past an expired lease count once.
-            payment.Revision++;
-            payment.CheckAttempts++;
-            if (payment.CheckAttempts < Schedule.Length)
+            var payment = (await db.LockedAsync<Payment>(paymentId, ct))!;
+            if (PaymentStates.IsSettled(payment.Status) || provider is null || state is null)
             {
-                payment.NextCheckAt = time.GetUtcNow() + Schedule[payment.CheckAttempts];
+                // Settled meanwhile, or its provider is not enabled here: nothing to ask about now.
+                if (PaymentStates.IsSettled(payment.Status)) payment.NextCheckAt = null;
+                await db.SaveChangesAsync(ct);
+                return (payment, "already");
+            }
+
+            if (payment.Status == PaymentStatus.Created)
+                // The provider was called, but no answer was ever recorded (a crash, most likely).
+                await outcomes.ApplyAsync(payment, PaymentStatus.Unknown, null, null, "reconciler: no answer from the provider was recorded", ct);
+
+            outcomes.Log(payment, OperationKind.Request, $"asked {provider.Name} for the payment's state (check {payment.CheckAttempts + 1})");
+            outcomes.Log(payment, OperationKind.Response, $"{provider.Name} says {state.Status.ToApi()}");
+            var reported = state.Status is PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded
+                // Refunds made outside Paydesk are for a person to match; the charge itself did succeed.
+                ? PaymentStatus.Succeeded
+                : state.Status;
+            var outcome = PaymentStates.IsSettled(reported)
+                ? await outcomes.ApplyAsync(payment, reported, state.AmountMinor, state.Currency, "reconciler", ct)
+                : "unsettled";
+
+            if (!PaymentStates.IsSettled(payment.Status) && outcome != "amount_mismatch")
+            {
+                payment.Revision++;
+                payment.CheckAttempts++;
+                if (payment.CheckAttempts < Schedule.Length)
+                {
+                    payment.NextCheckAt = time.GetUtcNow() + Schedule[payment.CheckAttempts];
+                }
+                else
+                {
+                    payment.NextCheckAt = null;
+                    payment.ReviewReason = $"{provider.Name} could not say what became of this payment after {payment.CheckAttempts} checks; a person must look.";
+                    outcomes.Log(payment, OperationKind.Review, payment.ReviewReason);
+                }
             }
             else
             {
                 payment.NextCheckAt = null;
-                payment.ReviewReason = $"{provider.Name} could not say what became of this payment after {payment.CheckAttempts} checks; a person must look.";
-                outcomes.Log(payment, OperationKind.Review, payment.ReviewReason);
             }
-        }
-        else
-        {
-            payment.NextCheckAt = null;
-        }
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+            await db.SaveChangesAsync(ct);
+            return (payment, outcome);
+        }, ct);
         if (outcome == PaymentOutcomes.Applied) await outcomes.AfterCommitAsync(services, payment, ct);
         return payment;
     }
@@ -113,16 +125,8 @@ internal sealed class Reconciler(IServiceScopeFactory scopes, TimeProvider time,
                 .OrderBy(p => p.NextCheckAt).Select(p => new Jobs.DueRow(p.TenantId, p.Id)),
             async (services, id) =>
             {
-                try
-                {
-                    var payment = await services.GetRequiredService<ReconcilePayment>().RunAsync(id, services, ct);
-                    return payment is not null && PaymentStates.IsSettled(payment.Status);
-                }
-                catch (DbUpdateException)
-                {
-                    // A notification settled it meanwhile (the payment's revision moved); the next pass sees that.
-                    return false;
-                }
+                var payment = await services.GetRequiredService<ReconcilePayment>().RunAsync(id, services, ct);
+                return payment is not null && PaymentStates.IsSettled(payment.Status);
             }, ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -8,44 +8,66 @@ namespace Paydesk.Payments;
 
 public sealed record RefundInput(MoneyInput? Amount, string? Reason);
 
-public sealed record RefundView(string Id, string PaymentId, string Status, MoneyView Amount, string Reason, bool Automatic, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? SettledAt)
+public sealed record RefundView(
+    string Id, string PaymentId, string Status, MoneyView Amount, string Reason, string Origin, bool Automatic, string? ProviderRefundId,
+    string? Error, DateTimeOffset CreatedAt, DateTimeOffset? SettledAt)
 {
     public static RefundView From(Refund r) => new(
-        r.Id, r.PaymentId, r.Status.ToString().ToLowerInvariant(), MoneyView.From(r.AmountMinor, r.Currency), r.Reason, r.Automatic, r.Error, r.CreatedAt, r.SettledAt);
+        r.Id, r.PaymentId, r.Status.ToString().ToLowerInvariant(), MoneyView.From(r.AmountMinor, r.Currency), r.Reason,
+        r.Origin.ToString().ToLowerInvariant(), r.Origin == RefundOrigin.Automatic, r.ProviderRefundId, r.Error, r.CreatedAt, r.SettledAt);
 }
 
-/// <summary>An admin gives money back, all of it or part: recorded first, then carried out at the provider.</summary>
+/// <summary>
+/// An admin gives money back, all of it or part: recorded first, then carried out at the provider.
+/// What may still be refunded is decided with the payment's row locked, so concurrent requests
+/// cannot together promise back more than the payment took; the one that finds too little left
+/// gets a conflict.
+/// </summary>
 public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes)
 {
     public async Task<Result<Refund>> Run(string paymentId, RefundInput input, CancellationToken ct)
     {
-        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId, ct);
-        if (payment is null) return Problem.NotFound("payment", paymentId);
-        if (payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded))
-            return Problem.Conflict($"The payment is {payment.Status.ToApi()}; only a succeeded payment can be refunded.");
+        var seen = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
+        if (seen is null) return Problem.NotFound("payment", paymentId);
+        if (seen.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded))
+            return Problem.Conflict($"The payment is {seen.Status.ToApi()}; only a succeeded payment can be refunded.");
 
-        var requested = await db.Refunds.Where(r => r.PaymentId == paymentId && r.Status == RefundStatus.Requested).SumAsync(r => r.AmountMinor, ct);
-        var refundable = payment.AmountMinor - payment.RefundedMinor - requested;
         var errors = new FieldErrors();
-        var amount = input.Amount is null ? refundable : errors.Price("amount", input.Amount, payment.Amount.Currency)?.Minor ?? 0;
+        var refundable = seen.AmountMinor - seen.RefundReservedMinor;
+        if (input.Amount is null && refundable <= 0)
+            return Problem.Conflict(NothingLeft(seen));
+        var amount = input.Amount is null ? refundable : errors.Price("amount", input.Amount, seen.Amount.Currency)?.Minor ?? 0;
         var reason = errors.OptionalText("reason", input.Reason, 500) ?? "Refunded by the merchant";
         if (!errors.Any && (amount <= 0 || amount > refundable))
-            errors.Add(input.Amount is null ? "amount" : "amount.amount",
+            errors.Add("amount.amount",
                 $"must be between 1 and {refundable} minor units: what is left of the payment after refunds already made or requested.");
         if (errors.Any) return errors.ToProblem();
 
-        var refund = outcomes.AddRefund(payment, amount, reason, automatic: false);
-        await db.SaveChangesAsync(ct);
-        return refund;
+        return await db.InTransactionAsync<Result<Refund>>(async () =>
+        {
+            var payment = (await db.LockedAsync<Payment>(paymentId, ct))!;
+            // Another request got here first with the lock and took some or all of what was left.
+            if (payment.AmountMinor - payment.RefundReservedMinor < amount)
+                return Problem.Conflict($"Another refund of this payment was requested meanwhile. {NothingLeft(payment)} Read the payment again.");
+            var refund = outcomes.AddRefund(payment, amount, reason, RefundOrigin.Merchant);
+            await db.SaveChangesAsync(ct);
+            return refund;
+        }, ct);
     }
+
+    private static string NothingLeft(Payment p) =>
+        $"{MoneyView.From(p.RefundReservedMinor, p.Currency).Display} of {p.Amount} is refunded or being refunded; {MoneyView.From(p.AmountMinor - p.RefundReservedMinor, p.Currency).Display} is left.";
 }
 
 /// <summary>
 /// Carries out a requested refund at the provider. The refund is claimed with a conditional
 /// update first, so two processes never both ask; the refund's id is the provider's idempotency
-/// key, so asking again after a crash refunds once.
+/// key, so asking again after a crash refunds once. What the provider answered is recorded with
+/// the payment locked and only while the refund is still requested, so it is recorded once even
+/// when a notification of the same refund races it.
 /// </summary>
-public sealed class ExecuteRefund(PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, TimeProvider time, ILogger<ExecuteRefund> log)
+public sealed class ExecuteRefund(
+    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, TimeProvider time, FaultPoints faults, ILogger<ExecuteRefund> log)
 {
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan[] Backoff = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromHours(6)];
@@ -56,15 +78,14 @@ public sealed class ExecuteRefund(PaydeskDb db, ProviderRegistry providers, Paym
         var claimed = await db.Refunds
             .Where(r => r.Id == refundId && r.Status == RefundStatus.Requested && r.NextAttemptAt <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextAttemptAt, PaydeskDb.Stored(now + Lease)), ct);
-        if (claimed == 0) return await db.Refunds.FirstOrDefaultAsync(r => r.Id == refundId, ct);
+        if (claimed == 0) return await db.Refunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == refundId, ct);
 
-        var refund = await db.Refunds.FirstAsync(r => r.Id == refundId, ct);
-        var payment = await db.Payments.FirstAsync(p => p.Id == refund.PaymentId, ct);
-        var account = await db.ProviderAccounts.FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
+        var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
+        var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == refund.PaymentId, ct);
+        var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
         var provider = providers.Find(payment.Provider)
             ?? throw new InvalidOperationException($"Provider {payment.Provider} is not enabled; refund {refund.Id} waits.");
 
-        outcomes.Log(payment, OperationKind.Request, $"refund {refund.Id} of {refund.AmountMinor} {refund.Currency} sent to {provider.Name}");
         ProviderRefundResult result;
         try
         {
@@ -72,39 +93,56 @@ public sealed class ExecuteRefund(PaydeskDb db, ProviderRegistry providers, Paym
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
         {
-            result = new ProviderRefundResult(false, null, $"no answer: {e.Message}");
+            result = ProviderRefundResult.NoAnswer($"no answer: {e.Message}");
         }
+        faults.Hit(FaultPoints.AfterProviderRefund);
 
-        refund.Attempts++;
-        if (result.Succeeded)
+        return await db.InTransactionAsync(async () =>
         {
-            refund.Status = RefundStatus.Succeeded;
-            refund.ProviderRefundId = result.ProviderRefundId;
-            refund.SettledAt = time.GetUtcNow();
-            refund.NextAttemptAt = null;
-            outcomes.Log(payment, OperationKind.Response, $"refund {refund.Id} done at {provider.Name} ({result.ProviderRefundId})");
-            await outcomes.RecordRefundAsync(payment, refund, ct);
-        }
-        else
-        {
-            refund.Error = result.Error?.Length > 500 ? result.Error[..500] : result.Error;
-            outcomes.Log(payment, OperationKind.Response, $"refund {refund.Id} refused or unanswered: {result.Error}");
-            if (refund.Attempts > Backoff.Length)
+            var locked = (await db.LockedAsync<Payment>(payment.Id, ct))!;
+            var current = await db.FreshAsync<Refund>(refundId, ct);
+            outcomes.Log(locked, OperationKind.Request, $"refund {refund.Id} of {MoneyView.From(refund.AmountMinor, refund.Currency).Display} sent to {provider.Name}");
+            if (current.Status != RefundStatus.Requested)
             {
-                refund.Status = RefundStatus.Failed;
-                refund.NextAttemptAt = null;
-                payment.ReviewReason = $"Refund {refund.Id} failed {refund.Attempts} times: {result.Error}";
-                outcomes.Log(payment, OperationKind.Review, payment.ReviewReason);
+                // Recorded meanwhile, from the provider's notification of this very refund.
+                outcomes.Log(locked, OperationKind.Response, $"refund {refund.Id}: {provider.Name} answered {result.Outcome.ToString().ToLowerInvariant()}; already recorded as {current.Status.ToString().ToLowerInvariant()}");
+                await db.SaveChangesAsync(ct);
+                return current;
             }
-            else
+            current.Attempts++;
+            switch (result.Outcome)
             {
-                refund.NextAttemptAt = time.GetUtcNow() + Backoff[refund.Attempts - 1];
+                case RefundOutcome.Succeeded:
+                    outcomes.Log(locked, OperationKind.Response, $"refund {refund.Id} done at {provider.Name} ({result.ProviderRefundId})");
+                    await outcomes.RecordRefundAsync(locked, current, result.ProviderRefundId, ct);
+                    break;
+                case RefundOutcome.Refused:
+                    outcomes.Log(locked, OperationKind.Response, $"refund {refund.Id} refused by {provider.Name}: {result.Error}");
+                    outcomes.FailRefund(locked, current, result.Error ?? "refused");
+                    break;
+                default:
+                    outcomes.Log(locked, OperationKind.Response, $"refund {refund.Id}: no answer from {provider.Name}: {result.Error}");
+                    current.Error = Cut(result.Error);
+                    if (current.Attempts > Backoff.Length)
+                    {
+                        // The money may have gone back: it stays promised until someone finds out.
+                        current.NextAttemptAt = null;
+                        locked.ReviewReason = $"Refund {current.Id}: {provider.Name} did not answer {current.Attempts} times; ask the provider whether it was made.";
+                        outcomes.Log(locked, OperationKind.Review, locked.ReviewReason);
+                    }
+                    else
+                    {
+                        current.NextAttemptAt = time.GetUtcNow() + Backoff[current.Attempts - 1];
+                    }
+                    log.LogWarning("Refund {RefundId} of payment {PaymentId}: no answer from {Provider}", current.Id, locked.Id, provider.Name);
+                    break;
             }
-            log.LogWarning("Refund {RefundId} of payment {PaymentId} not done: {Error}", refund.Id, payment.Id, result.Error);
-        }
-        await db.SaveChangesAsync(ct);
-        return refund;
+            await db.SaveChangesAsync(ct);
+            return current;
+        }, ct);
     }
+
+    internal static string? Cut(string? text) => text?.Length > 500 ? text[..500] : text;
 }
 
 /// <summary>Carries out requested refunds that are due, across tenants.</summary>

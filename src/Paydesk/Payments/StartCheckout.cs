@@ -79,20 +79,32 @@ public sealed class StartCheckout(
         {
             // Neither yes nor no: the reconciler asks the provider later; nothing is charged twice.
             log.LogWarning(e, "Payment {PaymentId}: {Provider} did not answer the checkout request", payment.Id, provider.Name);
-            await outcomes.ApplyAsync(payment, PaymentStatus.Unknown, null, null, $"{provider.Name} did not answer", ct);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await RecordAsync(payment.Id, p => outcomes.ApplyAsync(p, PaymentStatus.Unknown, null, null, $"{provider.Name} did not answer", CancellationToken.None), CancellationToken.None);
             return new Problem(StatusCodes.Status502BadGateway, "Provider did not answer",
                 $"The payment {payment.Id} is recorded as unknown and will be checked with {provider.Name}; do not start another for the same purchase yet.");
         }
 
         faults.Hit(FaultPoints.AfterProviderCheckout);
-        payment.ProviderPaymentId = session.ProviderPaymentId;
-        payment.RedirectUrl = session.RedirectUrl;
-        outcomes.Log(payment, OperationKind.Response, $"checkout {session.ProviderPaymentId} opened");
-        await outcomes.ApplyAsync(payment, PaymentStatus.Pending, null, null, "checkout opened", ct);
-        await db.SaveChangesAsync(ct);
-        return new CheckoutView(payment.Id, payment.Status.ToApi(), payment.RedirectUrl, MoneyView.From(amount));
+        // The customer may have paid and the provider's notification landed meanwhile: recorded
+        // with the payment locked, the answer never moves it back.
+        var opened = await RecordAsync(payment.Id, async p =>
+        {
+            p.ProviderPaymentId ??= session.ProviderPaymentId;
+            p.RedirectUrl = session.RedirectUrl;
+            outcomes.Log(p, OperationKind.Response, $"checkout {session.ProviderPaymentId} opened");
+            await outcomes.ApplyAsync(p, PaymentStatus.Pending, null, null, "checkout opened", ct);
+        }, ct);
+        return new CheckoutView(opened.Id, opened.Status.ToApi(), opened.RedirectUrl, MoneyView.From(amount));
     }
+
+    private Task<Payment> RecordAsync(string paymentId, Func<Payment, Task> change, CancellationToken ct) =>
+        db.InTransactionAsync(async () =>
+        {
+            var payment = (await db.LockedAsync<Payment>(paymentId, ct))!;
+            await change(payment);
+            await db.SaveChangesAsync(ct);
+            return payment;
+        }, ct);
 
     /// <summary>The tenant's default account at the provider; for the Mock provider one is made on first use.</summary>
     private async Task<ProviderAccount> AccountFor(string provider, CancellationToken ct)
@@ -128,6 +140,8 @@ public sealed class FaultPoints
 {
     public const string AfterProviderCheckout = "after-provider-checkout";
     public const string Fulfilment = "fulfilment";
+    /// <summary>The provider made the refund; its answer is lost before Paydesk records it.</summary>
+    public const string AfterProviderRefund = "after-provider-refund";
 
     private readonly Dictionary<string, int> _armed = new(StringComparer.Ordinal);
 

@@ -146,6 +146,50 @@ public sealed class PayFlowTests
         Assert.Empty(await shop.Tenant.ListAll("/api/v1/invoices"));
     }
 
+    public static TheoryData<Engine, string, string> Unreadable()
+    {
+        var data = new TheoryData<Engine, string, string>();
+        foreach (var engine in new[] { Engine.Sqlite, Engine.Postgres })
+        {
+            data.Add(engine, "null id", "id");
+            data.Add(engine, "300-character id", "id");
+            data.Add(engine, "id with a NUL", "id");
+            data.Add(engine, "amount as text", "data.amount");
+            data.Add(engine, "no data", "data");
+            data.Add(engine, "not JSON", "body");
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(Unreadable))]
+    public async Task A_correctly_signed_notification_that_cannot_be_stored_is_answered_with_a_problem_naming_the_field_not_a_500(
+        Engine engine, string flaw, string field)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var order = await Order(shop, new { planId = shop.Package });
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
+        var created = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        var data = new { paymentId, chargeId = "mch_test", status = "succeeded", amount = 1_500_00, currency = "RON" };
+        var body = flaw switch
+        {
+            "null id" => JsonSerializer.Serialize(new { id = (string?)null, type = "payment.succeeded", created, data }),
+            "300-character id" => JsonSerializer.Serialize(new { id = new string('e', 300), type = "payment.succeeded", created, data }),
+            "id with a NUL" => JsonSerializer.Serialize(new { id = "mevt_\u0000", type = "payment.succeeded", created, data }),
+            "amount as text" => JsonSerializer.Serialize(new { id = "mevt_x", type = "payment.succeeded", created, data = new { paymentId, status = "succeeded", amount = "150000", currency = "RON" } }),
+            "no data" => JsonSerializer.Serialize(new { id = "mevt_x", type = "payment.succeeded", created }),
+            _ => "this is not JSON",
+        };
+        var notification = await Notification.ForAsync(host, shop, paymentId, "succeeded", 1_500_00, "RON") with { Body = body };
+
+        var answer = await notification.SendAsync(host);
+
+        var problem = await answer.ShouldBeProblem(400, field);
+        problem.Str("title").ShouldBe("Notification unreadable");
+        (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("pending");
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe("awaiting_payment");
+    }
+
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task The_success_redirect_before_the_notification_marks_nothing_paid(Engine engine)
     {

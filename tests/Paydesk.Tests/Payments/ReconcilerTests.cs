@@ -133,4 +133,46 @@ public sealed class ReconcilerTests
         payment.Str("status").ShouldBe("pending");
         (await CapturesAtMock(host, paymentId)).ShouldBe(0);
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Eight_racing_reconciles_after_a_lost_answer_all_answer_the_settled_payment_and_charge_once(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
+        await shop.Tenant.PressOnMockPageAsync(paymentId, "timeout");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => shop.Tenant.Post($"/api/v1/payments/{paymentId}/reconcile", new { })));
+
+        foreach (var answer in answers)
+        {
+            answer.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await answer.Json()).Str("status").ShouldBe("succeeded");
+        }
+        await shop.Tenant.OrderWhenAsync(order.Id(), "fulfilled");
+        (await CapturesAtMock(host, paymentId)).ShouldBe(1);
+        Assert.Single(await shop.Tenant.ListAll("/api/v1/invoices"));
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        Assert.Single(payment.GetProperty("operations").EnumerateArray(), o => o.Str("summary").Contains("→ succeeded"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Reconciles_racing_the_notification_answer_the_payment_as_it_is_never_a_500(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
+
+        var pay = shop.Tenant.PressOnMockPageAsync(paymentId);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => shop.Tenant.Post($"/api/v1/payments/{paymentId}/reconcile", new { })));
+        await pay;
+
+        Assert.All(answers, a => a.StatusCode.ShouldBe(HttpStatusCode.OK));
+        await shop.Tenant.OrderWhenAsync(order.Id(), "fulfilled");
+        (await CapturesAtMock(host, paymentId)).ShouldBe(1);
+        var payment = await shop.Tenant.PaymentWhenAsync(paymentId, "succeeded");
+        Assert.Single(payment.GetProperty("operations").EnumerateArray(), o => o.Str("summary").Contains("→ succeeded"));
+    }
 }

@@ -1,4 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Paydesk.Payments;
+using Paydesk.Storage;
 
 namespace Paydesk.Tests.Payments;
 
@@ -70,4 +74,112 @@ public sealed class RefundTests
         await (await shop.Tenant.Post($"/api/v1/payments/{pending}/refunds", new { })).ShouldBeProblem(409);
         (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("succeeded");
     }
+
+    /// <summary>What the Mock provider gave back on the payment, and what Paydesk recorded.</summary>
+    private static async Task<(long AtProvider, long Recorded, JsonElement Payment)> Sums(PaydeskHost host, TenantClient tenant, string paymentId)
+    {
+        var atProvider = await host.RunAsync<PaydeskDb, long>(db =>
+            db.MockRefunds.Where(r => db.MockCharges.Any(c => c.Id == r.ChargeId && c.PaymentId == paymentId)).SumAsync(r => r.AmountMinor));
+        var payment = await tenant.GetOk($"/api/v1/payments/{paymentId}");
+        var recorded = payment.GetProperty("refunds").EnumerateArray()
+            .Where(r => r.Str("status") == "succeeded").Sum(r => r.GetProperty("amount").GetProperty("amount").GetInt64());
+        payment.GetProperty("refunded").GetProperty("amount").GetInt64().ShouldBe(recorded);
+        return (atProvider, recorded, payment);
+    }
+
+    private static async Task<int[]> RefundAtOnce(TenantClient tenant, string paymentId, int times, object body) =>
+        await Task.WhenAll(Enumerable.Range(0, times).Select(async i =>
+            (int)(await tenant.Post($"/api/v1/payments/{paymentId}/refunds", body, $"refund-{i}-{Guid.NewGuid():N}")).StatusCode));
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Ten_concurrent_full_refunds_give_the_money_back_once_not_three_times(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, orderId, paymentId) = await PaidPackage(host);
+
+        var answers = await RefundAtOnce(shop.Tenant, paymentId, 10, new { });
+
+        Assert.All(answers, a => Assert.Contains(a, new[] { 201, 400, 409 }));
+        Assert.Single(answers, a => a == 201);
+        var (atProvider, recorded, payment) = await Sums(host, shop.Tenant, paymentId);
+        atProvider.ShouldBe(1_500_00);
+        recorded.ShouldBe(1_500_00);
+        payment.Str("status").ShouldBe("refunded");
+        Assert.Single(payment.GetProperty("refunds").EnumerateArray());
+        (await shop.Tenant.GetOk($"/api/v1/orders/{orderId}")).Str("status").ShouldBe("refunded");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Ten_concurrent_forty_percent_refunds_accept_two_and_the_true_remainder_stays_refundable(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, _, paymentId) = await PaidPackage(host);
+
+        var answers = await RefundAtOnce(shop.Tenant, paymentId, 10, new { amount = new { amount = 600_00, currency = "RON" } });
+
+        Assert.All(answers, a => Assert.Contains(a, new[] { 201, 400, 409 }));
+        answers.Count(a => a == 201).ShouldBe(2);
+        var (atProvider, recorded, payment) = await Sums(host, shop.Tenant, paymentId);
+        atProvider.ShouldBe(1_200_00);
+        recorded.ShouldBe(1_200_00);
+        payment.Str("status").ShouldBe("partially_refunded");
+
+        // What is truly left, 20 %, can be refunded; no leftover request stands in its way.
+        var rest = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { });
+        rest.GetProperty("amount").GetProperty("amount").GetInt64().ShouldBe(300_00);
+        (atProvider, recorded, payment) = await Sums(host, shop.Tenant, paymentId);
+        (atProvider, recorded).ShouldBe((1_500_00L, 1_500_00L));
+        payment.Str("status").ShouldBe("refunded");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_refund_whose_answer_was_lost_after_the_provider_made_it_is_recorded_once_on_retry(Engine engine)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var (shop, _, paymentId) = await PaidPackage(host);
+        host.Services.GetRequiredService<FaultPoints>().Arm(FaultPoints.AfterProviderRefund);
+
+        await (await shop.Tenant.Post($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 500_00, currency = "RON" } }))
+            .ShouldBeProblem(500);
+        var requested = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).GetProperty("refunds").EnumerateArray());
+        requested.Str("status").ShouldBe("requested");
+        (await Sums(host, shop.Tenant, paymentId)).AtProvider.ShouldBe(500_00);
+
+        // Asked again when its claim has run out: the provider answers the first refund, not a new one.
+        clock.Advance(ExecuteRefund.Lease + TimeSpan.FromSeconds(1));
+        await host.RunAsync<IServiceScopeFactory, int>(scopes => RefundJob.RunDueAsync(scopes, clock.GetUtcNow(), default));
+        var (atProvider, recorded, payment) = await Eventually.ReadsAsync(() => Sums(host, shop.Tenant, paymentId), s => s.Recorded > 0, "the refund to be recorded");
+        (atProvider, recorded).ShouldBe((500_00L, 500_00L));
+        var done = Assert.Single(payment.GetProperty("refunds").EnumerateArray());
+        done.Str("status").ShouldBe("succeeded");
+        done.Str("providerRefundId").ShouldBe(MockProviderRefundId(done.Id()));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_mock_provider_refunds_once_per_key_and_never_more_than_the_charge_under_concurrency(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, _, paymentId) = await PaidPackage(host);
+        var (account, payment) = await host.InTenantAsync(shop.Tenant.TenantId, async db =>
+            (await db.ProviderAccounts.SingleAsync(), await db.Payments.SingleAsync(p => p.Id == paymentId)));
+        var mock = host.Services.GetServices<IPaymentProvider>().Single(p => p.Name == "mock");
+        Refund RefundOf(string id, long amount) => new()
+        {
+            TenantId = shop.Tenant.TenantId, Id = id, PaymentId = paymentId, AmountMinor = amount, Currency = "RON", Reason = "test",
+        };
+
+        var sameKey = RefundOf("re_same_key", 400_00);
+        var once = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => mock.RefundAsync(account, payment, sameKey, default)));
+        Assert.All(once, r => (r.Outcome, r.ProviderRefundId).ShouldBe((RefundOutcome.Succeeded, (string?)MockProviderRefundId("re_same_key"))));
+
+        var racing = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => mock.RefundAsync(account, payment, RefundOf($"re_race_{i}", 400_00), default)));
+        racing.Count(r => r.Outcome == RefundOutcome.Succeeded).ShouldBe(2);
+        Assert.All(racing.Where(r => r.Outcome != RefundOutcome.Succeeded), r => r.Outcome.ShouldBe(RefundOutcome.Refused));
+        var charge = await host.RunAsync<PaydeskDb, Paydesk.Payments.Mock.MockCharge>(db => db.MockCharges.SingleAsync(c => c.PaymentId == paymentId));
+        charge.RefundedMinor.ShouldBe(1_200_00);
+        (await Sums(host, shop.Tenant, paymentId)).AtProvider.ShouldBe(1_200_00);
+    }
+
+    private static string MockProviderRefundId(string refundId) => Paydesk.Payments.Mock.MockProvider.RefundIdFor(refundId);
 }

@@ -127,21 +127,7 @@ public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time)
         if (!signatures.Any(s => CryptographicOperations.FixedTimeEquals(s, expected)))
             return NotificationCheck.Refused("no v1 signature matches");
 
-        try
-        {
-            var root = JsonDocument.Parse(rawBody).RootElement;
-            var data = root.GetProperty("data");
-            var status = data.GetProperty("status").GetString() is { } s && PaymentStates.TryParseApi(s, out var parsed)
-                ? parsed : throw new FormatException("unknown status");
-            return NotificationCheck.Verified(new ProviderNotification(
-                root.GetProperty("id").GetString()!, data.GetProperty("paymentId").GetString()!, data.GetProperty("chargeId").GetString(),
-                status, data.GetProperty("amount").GetInt64(), data.GetProperty("currency").GetString()!,
-                DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("created").GetInt64()), root.GetProperty("type").GetString()!));
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
-        {
-            return NotificationCheck.Refused($"the body is not a Mock event: {e.Message}");
-        }
+        return MockEvents.Read(rawBody);
     }
 
     public async Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct)
@@ -192,23 +178,48 @@ public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time)
         return new ProviderChargeResult(status, charge.Id, status == PaymentStatus.Failed ? "declined" : null);
     }
 
+    /// <summary>
+    /// Gives money back once per idempotency key, and never more than the charge took: the key's
+    /// insert decides between two requests with one key, and a conditional update between two
+    /// refunds racing for what is left.
+    /// </summary>
     public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-        var charge = await db.MockCharges.FirstOrDefaultAsync(c => c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey, ct);
+        if (await RefundMadeWith(db, refund.Id, ct) is { } made) return made;
+        var charge = await db.MockCharges.AsNoTracking().FirstOrDefaultAsync(c => c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey, ct);
         if (charge is null || charge.Status != "succeeded")
-            return new ProviderRefundResult(false, null, "the charge has not succeeded; there is nothing to refund");
-        if (await db.MockRefunds.AnyAsync(r => r.IdempotencyKey == refund.Id, ct))
-            return new ProviderRefundResult(true, "mre_" + refund.Id, null);
-        if (charge.RefundedMinor + refund.AmountMinor > charge.AmountMinor)
-            return new ProviderRefundResult(false, null, "the refund is larger than what is left of the charge");
-        charge.RefundedMinor += refund.AmountMinor;
-        charge.UpdatedAt = time.GetUtcNow();
-        db.MockRefunds.Add(new MockRefund { IdempotencyKey = refund.Id, ChargeId = charge.Id, AmountMinor = refund.AmountMinor, CreatedAt = time.GetUtcNow() });
-        await db.SaveChangesAsync(ct);
-        return new ProviderRefundResult(true, "mre_" + refund.Id, null);
+            return ProviderRefundResult.No("the charge has not succeeded; there is nothing to refund");
+
+        var amount = refund.AmountMinor;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.MockRefunds.Add(new MockRefund { IdempotencyKey = refund.Id, ChargeId = charge.Id, AmountMinor = amount, CreatedAt = time.GetUtcNow() });
+            await db.SaveChangesAsync(ct);
+            var now = PaydeskDb.Stored(time.GetUtcNow());
+            var taken = await db.MockCharges
+                .Where(c => c.Id == charge.Id && c.Status == "succeeded" && c.RefundedMinor + amount <= c.AmountMinor)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.RefundedMinor, c => c.RefundedMinor + amount).SetProperty(c => c.UpdatedAt, now), ct);
+            // Not committed: the key is given back with the refusal.
+            if (taken == 0) return ProviderRefundResult.No("the refund is larger than what is left of the charge");
+            await transaction.CommitAsync(ct);
+            return ProviderRefundResult.Done(RefundIdFor(refund.Id));
+        }
+        catch (DbUpdateException)
+        {
+            // Another request with the same key made the refund meanwhile: answer as it was answered.
+            db.ChangeTracker.Clear();
+            return await RefundMadeWith(db, refund.Id, CancellationToken.None) ?? throw new InvalidOperationException(
+                $"The Mock provider could not record refund {refund.Id}.");
+        }
     }
+
+    private static async Task<ProviderRefundResult?> RefundMadeWith(PaydeskDb db, string key, CancellationToken ct) =>
+        await db.MockRefunds.AsNoTracking().AnyAsync(r => r.IdempotencyKey == key, ct) ? ProviderRefundResult.Done(RefundIdFor(key)) : null;
+
+    public static string RefundIdFor(string key) => "mre_" + key;
 
     public static PaymentStatus StatusOf(string chargeStatus) => chargeStatus switch
     {

@@ -1426,6 +1426,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("redirect_url");
 
+                    b.Property<long>("RefundReservedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refund_reserved_minor");
+
                     b.Property<long>("RefundedMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");
@@ -1595,10 +1599,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
-                    b.Property<bool>("Automatic")
-                        .HasColumnType("boolean")
-                        .HasColumnName("automatic");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1618,6 +1618,12 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("origin");
+
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1625,7 +1631,8 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .UseCollation("C");
 
                     b.Property<string>("ProviderRefundId")
-                        .HasColumnType("text")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("provider_refund_id")
                         .UseCollation("C");
 
@@ -1653,6 +1660,10 @@ namespace Paydesk.Storage.Migrations.Postgres
 
                     b.HasIndex("TenantId", "PaymentId")
                         .HasDatabaseName("ix_refunds_tenant_id_payment_id");
+
+                    b.HasIndex("TenantId", "PaymentId", "ProviderRefundId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refunds_tenant_id_payment_id_provider_refund_id");
 
                     b.ToTable("refunds", (string)null);
                 });

@@ -1350,6 +1350,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("redirect_url");
 
+                    b.Property<long>("RefundReservedMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_reserved_minor");
+
                     b.Property<long>("RefundedMinor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("refunded_minor");
@@ -1512,10 +1516,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("attempts");
 
-                    b.Property<bool>("Automatic")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("automatic");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -1535,12 +1535,19 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("payment_id");
 
                     b.Property<string>("ProviderRefundId")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_refund_id");
 
@@ -1568,6 +1575,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "PaymentId")
                         .HasDatabaseName("ix_refunds_tenant_id_payment_id");
+
+                    b.HasIndex("TenantId", "PaymentId", "ProviderRefundId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refunds_tenant_id_payment_id_provider_refund_id");
 
                     b.ToTable("refunds", (string)null);
                 });
