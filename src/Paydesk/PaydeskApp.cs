@@ -53,6 +53,7 @@ public static class PaydeskApp
         services.AddPaydeskHealth();
         services.AddEmail(builder.Configuration, builder.Environment);
         services.AddOutbox();
+        services.AddPaydeskRateLimits(builder.Configuration);
         services.AddSingleton<DemoData>();
         services.AddHostedService<IdempotencyPruning>();
 
@@ -77,6 +78,10 @@ public static class PaydeskApp
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(LimitBodySize));
         app.UseAuthentication();
         app.UseMiddleware<TenantContextMiddleware>();
+        // After authentication, so a valid key is told from a wrong one; before authorization, which
+        // would answer a wrong key with 401 before it is counted; before idempotency, so a refused
+        // request is not remembered as the key's answer.
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
 

@@ -114,7 +114,8 @@ internal static class CustomerEndpoints
             var issued = issue.Add($"Session of {customer.Id}", Role.Customer, customer.Id, expiresAt);
             await db.SaveChangesAsync(ct);
             return TypedResults.Created($"/api/v1/customers/{customer.Id}", new CustomerSessionView(customer.Id, issued.Secret, expiresAt));
-        }).RequireAuthorization(Policies.Staff).WithMetadata(new ReturnsSecretOnce()).Creates<CustomerSessionView>();
+        }).RequireAuthorization(Policies.Staff).WithMetadata(new ReturnsSecretOnce())
+            .LimitedBy(RateLimit.CustomerSessionsPerKey).Creates<CustomerSessionView>();
     }
 
     public static IServiceCollection AddCustomers(this IServiceCollection services) => services.AddScoped<SaveCustomer>();

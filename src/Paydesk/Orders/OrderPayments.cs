@@ -121,7 +121,7 @@ internal static class OrderPaymentEndpoints
             var requestBase = new Uri($"{request.Scheme}://{request.Host}");
             return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, description, body ?? new CheckoutInput(null, null, null), requestBase, ct))
                 .Created(c => $"/api/v1/payments/{c.PaymentId}");
-        }).RequireAuthorization(Policies.Any).Creates<CheckoutView>();
+        }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey).Creates<CheckoutView>();
 
         orders.MapPost("/{id}/fulfil", async (string id, PaydeskDb db, FulfilOrder fulfil, CancellationToken ct) =>
         {

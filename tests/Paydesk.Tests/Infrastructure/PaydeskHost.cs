@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Paydesk.Api;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -84,6 +85,9 @@ public sealed class PaydeskHost : IAsyncDisposable
                 .. options.SmtpPort is { } smtpPort
                     ? (string[])["--Email:Mode=smtp", "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={smtpPort}", "--Email:Smtp:Security=none", "--Email:Smtp:TimeoutSeconds=10"]
                     : ["--Email:Mode=folder", $"--Email:Folder={mailFolder}"],
+                // Tests share hosts, all come from 127.0.0.1, and some send wrong keys or many checkouts
+                // on purpose: limits no test reaches, unless a test's own settings (after these) lower them.
+                .. Enum.GetValues<RateLimit>().Select(limit => $"--{RateLimitsOptions.Section}:{limit}:PermitLimit=1000000"),
                 .. options.Settings.Select(s => $"--{s.Key}={s.Value}"),
             ],
             builder =>
