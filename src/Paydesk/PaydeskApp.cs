@@ -15,6 +15,7 @@ using Paydesk.Notifications.Outbox;
 using Paydesk.Orders;
 using Paydesk.Payments;
 using Paydesk.Invoices;
+using Paydesk.Jobs;
 using Paydesk.Entitlements;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
@@ -44,6 +45,8 @@ public static class PaydeskApp
         // A test host may have registered a clock it moves by hand.
         services.TryAddSingleton(TimeProvider.System);
         services.AddStorage(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddJobs(builder.Configuration);
+        services.AddIdempotency();
         services.AddTenancy();
         services.AddCustomers();
         services.AddCatalog();
@@ -55,7 +58,6 @@ public static class PaydeskApp
         services.AddOutbox();
         services.AddPaydeskRateLimits(builder.Configuration);
         services.AddSingleton<DemoData>();
-        services.AddHostedService<IdempotencyPruning>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
@@ -103,6 +105,7 @@ public static class PaydeskApp
         api.MapInvoiceSettings();
         api.MapEntitlements();
         api.MapApiKeys();
+        api.MapJobs();
         return app;
     }
 

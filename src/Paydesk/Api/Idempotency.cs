@@ -191,19 +191,30 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
     }
 }
 
-/// <summary>Forgets idempotency keys once they are older than the retention period.</summary>
-internal sealed class IdempotencyPruning(IServiceScopeFactory scopes, TimeProvider time, ILogger<IdempotencyPruning> log) : BackgroundService
+public static class IdempotencyRegistrations
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The store's upkeep; the middleware itself is in the pipeline (<see cref="PaydeskApp"/>).</summary>
+    public static IServiceCollection AddIdempotency(this IServiceCollection services) =>
+        services.AddSingleton<Jobs.IJobHandler, PruneIdempotencyKeys>();
+}
+
+/// <summary>Forgets idempotency keys once they are older than the retention period: work of the installation, every hour.</summary>
+internal sealed class PruneIdempotencyKeys(TimeProvider time, ILogger<PruneIdempotencyKeys> log) : Jobs.IJobHandler
+{
+    public const string JobKind = "prune-idempotency-keys";
+    public static readonly TimeSpan Every = TimeSpan.FromHours(1);
+
+    public string Kind => JobKind;
+
+    public bool IsRecurring => true;
+
+    public async Task<Jobs.JobOutcome> RunAsync(Jobs.JobRun run, IServiceProvider services, CancellationToken ct)
     {
-        await Jobs.Periodic.RunAsync(time, TimeSpan.FromHours(1), async ct =>
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-            // Keys are kept a day longer than promised, so a key is never forgotten early.
-            var cutoff = time.GetUtcNow() - IdempotencyMiddleware.Retention * 2;
-            var pruned = await db.IdempotencyRecords.IgnoreQueryFilters().Where(r => r.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
-            if (pruned > 0) log.LogInformation("Pruned {Count} idempotency keys older than {Cutoff}", pruned, cutoff);
-        }, log, stoppingToken);
+        // Keys are kept a day longer than promised, so a key is never forgotten early.
+        var cutoff = time.GetUtcNow() - IdempotencyMiddleware.Retention * 2;
+        var pruned = await services.GetRequiredService<PaydeskDb>().IdempotencyRecords.IgnoreQueryFilters()
+            .Where(r => r.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
+        if (pruned > 0) log.LogInformation("Pruned {Count} idempotency keys older than {Cutoff}", pruned, cutoff);
+        return Jobs.JobOutcome.Later(time.GetUtcNow() + Every);
     }
 }

@@ -23,7 +23,7 @@ public sealed record PageRequest(int? Limit, string? Cursor)
             http.Request.Query["cursor"].FirstOrDefault()));
 
     public async Task<Result<Page<TView>>> Run<T, TView>(IQueryable<T> query, Func<T, TView> view, CancellationToken ct)
-        where T : class, IHasId
+        where T : class, IIdentified
     {
         var limit = Limit ?? DefaultLimit;
         if (limit is < 1 or > MaxLimit)

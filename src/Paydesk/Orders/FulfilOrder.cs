@@ -8,44 +8,66 @@ using Paydesk.Storage;
 
 namespace Paydesk.Orders;
 
+/// <summary>What became of a fulfilment.</summary>
+public enum Fulfilment
+{
+    Fulfilled,
+    /// <summary>The order is not paid (any more): refunded or canceled before it could be fulfilled.</summary>
+    NotPaid,
+    /// <summary>It failed; the error is on the order, and it is tried again.</summary>
+    Failed,
+}
+
 /// <summary>
 /// Turns a paid order's grants into entitlements and shipments and marks it fulfilled, in one
-/// transaction. Safe to run any number of times: what exists is not made again. A failure is
-/// recorded on the order and retried with backoff; an admin can also run it by hand.
+/// transaction with the order locked, so a refund recorded meanwhile either comes after (and
+/// revokes what this made) or before (and this finds the order refunded). Safe to run any number
+/// of times: what exists is not made again. The <c>fulfil-order</c> job, queued when the order is
+/// paid, runs it and retries it with backoff; an admin can also run it by hand.
 /// </summary>
 public sealed class FulfilOrder(
     PaydeskDb db, IdGenerator ids, TimeProvider time, FaultPoints faults, PaymentConfirmation confirmation, ILogger<FulfilOrder> log)
 {
+    public const string JobKind = "fulfil-order";
+
     public static readonly TimeSpan[] Backoff =
         [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(12)];
 
-    /// <summary>Answers whether the order is fulfilled now.</summary>
-    public async Task<bool> RunAsync(string orderId, CancellationToken ct)
+    /// <summary>
+    /// Fulfils the order. A failure is recorded on the order with <paramref name="retryAt"/>, when
+    /// the job will try again (null: it will not, or this run was by hand).
+    /// </summary>
+    public async Task<Fulfilment> RunAsync(string orderId, DateTimeOffset? retryAt, CancellationToken ct)
     {
         try
         {
-            return await FulfilAsync(orderId, ct);
+            return await db.InTransactionAsync(() => FulfilAsync(orderId, ct), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogWarning(e, "Fulfilment of order {OrderId} failed; it will be retried", orderId);
             db.ChangeTracker.Clear();
-            var order = await db.Orders.FirstAsync(o => o.Id == orderId, CancellationToken.None);
-            // Raced by another runner (the retry job and the notification's follow-up) that won.
-            if (order.Status == OrderStatus.Fulfilled) return true;
-            order.FulfilmentAttempts++;
-            order.FulfilmentError = e.Message.Length > 500 ? e.Message[..500] : e.Message;
-            order.NextFulfilmentAt = time.GetUtcNow() + Backoff[Math.Min(order.FulfilmentAttempts - 1, Backoff.Length - 1)];
-            await db.SaveChangesAsync(CancellationToken.None);
-            return false;
+            return await db.InTransactionAsync(async () =>
+            {
+                var order = (await db.LockedAsync<Order>(orderId, CancellationToken.None))!;
+                // Another run (by hand, or a worker) got there meanwhile.
+                if (order.Status == OrderStatus.Fulfilled) return Fulfilment.Fulfilled;
+                if (order.Status != OrderStatus.Paid) return Fulfilment.NotPaid;
+                order.FulfilmentAttempts++;
+                order.FulfilmentError = e.Message.Length > 500 ? e.Message[..500] : e.Message;
+                order.NextFulfilmentAt = retryAt ?? order.NextFulfilmentAt;
+                await db.SaveChangesAsync(CancellationToken.None);
+                return Fulfilment.Failed;
+            }, CancellationToken.None);
         }
     }
 
-    private async Task<bool> FulfilAsync(string orderId, CancellationToken ct)
+    private async Task<Fulfilment> FulfilAsync(string orderId, CancellationToken ct)
     {
-        var order = await db.Orders.Include(o => o.Lines).FirstAsync(o => o.Id == orderId, ct);
-        if (order.Status == OrderStatus.Fulfilled) return true;
-        if (order.Status != OrderStatus.Paid) return false;
+        var order = (await db.LockedAsync<Order>(orderId, ct))!;
+        if (order.Status == OrderStatus.Fulfilled) return Fulfilment.Fulfilled;
+        if (order.Status != OrderStatus.Paid) return Fulfilment.NotPaid;
+        await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
         faults.Hit(FaultPoints.Fulfilment);
 
         var now = time.GetUtcNow();
@@ -81,7 +103,7 @@ public sealed class FulfilOrder(
         // The customer's email is owed from the moment this commits, and only then.
         await confirmation.EnqueueAsync(db, order, customer, ct);
         await db.SaveChangesAsync(ct);
-        return true;
+        return Fulfilment.Fulfilled;
     }
 
     private async Task<Entitlement> EntitlementFor(Order order, OrderLine line, PlanGrant grant, NodaTime.DateTimeZone zone, DateTimeOffset now, CancellationToken ct)
@@ -126,4 +148,18 @@ public sealed class FulfilOrder(
         : line.TermMonths is { } months ? new BillingInterval(IntervalUnit.Month, months)
         : line.IntervalUnit is { } interval ? new BillingInterval(interval, line.IntervalCount ?? 1)
         : throw new InvalidOperationException($"Grant {grant.Id} has no term and line {line.Id} bought none.");
+}
+
+/// <summary>The <c>fulfil-order</c> job: queued in the transaction that pays the order.</summary>
+internal sealed class FulfilOrderJob : Jobs.IJobHandler
+{
+    public string Kind => FulfilOrder.JobKind;
+
+    public IReadOnlyList<TimeSpan> Backoff => FulfilOrder.Backoff;
+
+    public async Task<Jobs.JobOutcome> RunAsync(Jobs.JobRun run, IServiceProvider services, CancellationToken ct)
+    {
+        var fulfilment = await services.GetRequiredService<FulfilOrder>().RunAsync(run.Payload, run.RetryAt, ct);
+        return fulfilment == Fulfilment.Failed ? Jobs.JobOutcome.Failed("fulfilment failed; the error is on the order") : Jobs.JobOutcome.Done;
+    }
 }

@@ -46,10 +46,10 @@ internal static class OrderEndpoints
     {
         services.Configure<OrderOptions>(configuration.GetSection("Orders"));
         services.AddScoped<PlaceOrder>();
-        services.AddHostedService<OrderExpiry>();
+        services.AddSingleton<Jobs.IJobHandler, ExpireOrder>();
         services.AddScoped<FulfilOrder>();
+        services.AddSingleton<Jobs.IJobHandler, FulfilOrderJob>();
         services.AddScoped<Payments.IPaymentPurpose, OrderPurpose>();
-        services.AddHostedService<FulfilmentRetries>();
         return services;
     }
 
@@ -108,29 +108,29 @@ internal static class OrderEndpoints
 }
 
 /// <summary>
-/// Expires unpaid orders past their time. One conditional UPDATE: safe to run in several
-/// processes at once, and a payment that lands at the same moment either wins or finds the order
-/// expired (and is then refunded).
+/// The <c>expire-order</c> job, queued with each order and due when it runs out of time: an order
+/// still unpaid then is expired by one conditional update. A payment landing at the same moment
+/// either wins (the order is paid) or finds the order expired (and is refunded).
 /// </summary>
-internal sealed class OrderExpiry(IServiceScopeFactory scopes, TimeProvider time, ILogger<OrderExpiry> log) : BackgroundService
+internal sealed class ExpireOrder(TimeProvider time) : Jobs.IJobHandler
 {
-    public static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
+    public const string JobKind = "expire-order";
 
-    public static async Task<int> SweepAsync(PaydeskDb db, DateTimeOffset now, CancellationToken ct) =>
-        await db.Orders.IgnoreQueryFilters()
-            .Where(o => o.Status == OrderStatus.AwaitingPayment && o.ExpiresAt <= now)
+    public string Kind => JobKind;
+
+    public async Task<Jobs.JobOutcome> RunAsync(Jobs.JobRun run, IServiceProvider services, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<PaydeskDb>();
+        var now = PaydeskDb.Stored(time.GetUtcNow());
+        await db.Orders
+            .Where(o => o.Id == run.Payload && o.Status == OrderStatus.AwaitingPayment && o.ExpiresAt <= now)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.Status, OrderStatus.Expired)
                 .SetProperty(o => o.ClosedAt, now)
                 .SetProperty(o => o.Revision, o => o.Revision + 1), ct);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Jobs.Periodic.RunAsync(time, Every, async ct =>
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var expired = await SweepAsync(scope.ServiceProvider.GetRequiredService<PaydeskDb>(), PaydeskDb.Stored(time.GetUtcNow()), ct);
-            if (expired > 0) log.LogInformation("Expired {Count} unpaid orders", expired);
-        }, log, stoppingToken);
+        // Not due yet (a clock behind the one that queued it): it comes back when it is.
+        var expiresAt = await db.Orders.Where(o => o.Id == run.Payload && o.Status == OrderStatus.AwaitingPayment)
+            .Select(o => (DateTimeOffset?)o.ExpiresAt).FirstOrDefaultAsync(ct);
+        return expiresAt is { } at && at > now ? Jobs.JobOutcome.Later(at) : Jobs.JobOutcome.Done;
     }
 }

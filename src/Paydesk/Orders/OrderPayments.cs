@@ -10,9 +10,9 @@ namespace Paydesk.Orders;
 
 /// <summary>
 /// The <c>order:…</c> purpose: a succeeded payment pays its order (exactly one payment does),
-/// issues the invoice in the same transaction, and fulfilment follows once that has committed.
+/// issues the invoice and queues the fulfilment in the same transaction.
 /// </summary>
-internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : IPaymentPurpose
+internal sealed class OrderPurpose(IssueInvoice invoices, Jobs.JobQueue jobs, TimeProvider time) : IPaymentPurpose
 {
     public const string Prefix = "order:";
 
@@ -22,7 +22,8 @@ internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : I
 
     public async Task<PurposeAnswer> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct)
     {
-        var order = await db.Orders.Include(o => o.Lines).FirstAsync(o => o.Id == OrderIdOf(payment), ct);
+        // Locked: an expiry or a cancel racing this payment is decided one way or the other.
+        var order = (await db.LockedAsync<Order>(OrderIdOf(payment), ct))!;
         if (order.PaidByPaymentId == payment.Id) return PurposeAnswer.Accepted;
         if (order.PaidByPaymentId is not null || !OrderStates.Decide(order.Status, OrderStatus.Paid).IsApply)
             return PurposeAnswer.Refund(
@@ -34,9 +35,9 @@ internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : I
         order.Status = OrderStatus.Paid;
         order.PaidAt = now;
         order.PaidByPaymentId = payment.Id;
-        order.NextFulfilmentAt = now;
         order.Revision++;
         await invoices.RunAsync(db, order, payment.Id, ct);
+        jobs.Add(db, FulfilOrder.JobKind, order.Id);
         return PurposeAnswer.Accepted;
     }
 
@@ -71,38 +72,6 @@ internal sealed class OrderPurpose(IssueInvoice invoices, TimeProvider time) : I
     }
 
     private static string OrderIdOf(Payment payment) => payment.Purpose[Prefix.Length..];
-
-    public async Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct)
-    {
-        await services.GetRequiredService<FulfilOrder>().RunAsync(OrderIdOf(payment), ct);
-        // A second payment for the order is refunded now rather than at the refund job's next pass.
-        var db = services.GetRequiredService<PaydeskDb>();
-        var automatic = await db.Refunds.Where(r => r.PaymentId == payment.Id && r.Origin == RefundOrigin.Automatic && r.Status == RefundStatus.Requested)
-            .Select(r => r.Id).ToListAsync(ct);
-        foreach (var refundId in automatic)
-            await services.GetRequiredService<ExecuteRefund>().RunAsync(refundId, ct);
-    }
-}
-
-/// <summary>Retries fulfilments that failed, when their backoff is due. Idempotent, like fulfilment itself.</summary>
-internal sealed class FulfilmentRetries(IServiceScopeFactory scopes, TimeProvider time, ILogger<FulfilmentRetries> log) : BackgroundService
-{
-    public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
-
-    public static Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct) =>
-        Jobs.DueWork.ForEachAsync(scopes,
-            db => db.Orders.IgnoreQueryFilters().Where(o => o.Status == OrderStatus.Paid && o.NextFulfilmentAt <= now)
-                .OrderBy(o => o.NextFulfilmentAt).Select(o => new Jobs.DueRow(o.TenantId, o.Id)),
-            (services, orderId) => services.GetRequiredService<FulfilOrder>().RunAsync(orderId, ct), ct);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Jobs.Periodic.RunAsync(time, Every, async ct =>
-        {
-            var done = await RunDueAsync(scopes, time.GetUtcNow(), ct);
-            if (done > 0) log.LogInformation("Fulfilled {Count} orders on retry", done);
-        }, log, stoppingToken);
-    }
 }
 
 internal static class OrderPaymentEndpoints
@@ -129,11 +98,15 @@ internal static class OrderPaymentEndpoints
             if (order is null) return Problem.NotFound("order", id).ToHttp();
             if (order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilled))
                 return Problem.Conflict($"The order is {order.Status.ToApi()}; only a paid order can be fulfilled.").ToHttp();
-            var fulfilled = await fulfil.RunAsync(id, ct);
+            var fulfilment = await fulfil.RunAsync(id, retryAt: null, ct);
             db.ChangeTracker.Clear();
-            var view = OrderView.From(await OrderQueries.Visible(db).FirstAsync(o => o.Id == id, ct));
-            return fulfilled ? TypedResults.Ok(view)
-                : Problem.Conflict($"Fulfilment failed again: {view.Fulfilment?.Error}").ToHttp();
+            var view = OrderView.From(await OrderQueries.Visible(db).AsNoTracking().FirstAsync(o => o.Id == id, ct));
+            return fulfilment switch
+            {
+                Fulfilment.Fulfilled => TypedResults.Ok(view),
+                Fulfilment.NotPaid => Problem.Conflict($"The order is {view.Status}; only a paid order can be fulfilled.").ToHttp(),
+                _ => Problem.Conflict($"Fulfilment failed again: {view.Fulfilment?.Error}").ToHttp(),
+            };
         }).RequireAuthorization(Policies.Admin).Revises<OrderView>();
     }
 }

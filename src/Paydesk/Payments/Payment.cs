@@ -43,8 +43,7 @@ public sealed class Payment : IHasId
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? SettledAt { get; set; }
-    /// <summary>When the reconciler next asks the provider about a payment whose outcome is not known.</summary>
-    public DateTimeOffset? NextCheckAt { get; set; }
+    /// <summary>How often the reconciler asked the provider about it (the <c>reconcile-payment</c> job schedules the checks).</summary>
     public int CheckAttempts { get; set; }
     /// <summary>Bumped on every change of status, so two racing notifications cannot both apply.</summary>
     public int Revision { get; set; }
@@ -111,8 +110,8 @@ public sealed class Refund : IHasId
     /// <summary>The provider's id for it; one refund row per provider refund (a unique key), so a reported refund is recorded once.</summary>
     public string? ProviderRefundId { get; set; }
     public string? Error { get; set; }
+    /// <summary>How often the provider was asked.</summary>
     public int Attempts { get; set; }
-    public DateTimeOffset? NextAttemptAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? SettledAt { get; set; }
 }
@@ -156,7 +155,6 @@ internal sealed class PaymentConfiguration :
     {
         b.HasKey(r => new { r.TenantId, r.Id });
         b.HasIndex(r => new { r.TenantId, r.PaymentId });
-        b.HasIndex(r => new { r.Status, r.NextAttemptAt });
         b.HasIndex(r => new { r.TenantId, r.PaymentId, r.ProviderRefundId }).IsUnique();
         b.Property(r => r.ProviderRefundId).HasMaxLength(200);
         b.Property(r => r.Currency).HasMaxLength(3);
@@ -170,7 +168,6 @@ internal sealed class PaymentConfiguration :
         b.HasKey(p => new { p.TenantId, p.Id });
         b.HasIndex(p => new { p.TenantId, p.Purpose });
         b.HasIndex(p => new { p.Status, p.UpdatedAt });
-        b.HasIndex(p => p.NextCheckAt);
         b.HasIndex(p => new { p.ProviderAccountId, p.IdempotencyKey }).IsUnique();
         b.Property(p => p.Purpose).HasMaxLength(80);
         b.Property(p => p.Currency).HasMaxLength(3);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
+using Paydesk.Jobs;
 using Paydesk.Payments.Mock;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
@@ -33,9 +34,9 @@ public static class PaymentRegistrations
         services.AddScoped<StartCheckout>();
         services.AddScoped<RequestRefund>();
         services.AddScoped<ExecuteRefund>();
+        services.AddSingleton<IJobHandler, ExecuteRefundJob>();
         services.AddScoped<ReconcilePayment>();
-        services.AddHostedService<RefundJob>();
-        services.AddHostedService<Reconciler>();
+        services.AddSingleton<IJobHandler, ReconcilePaymentJob>();
         services.AddSingleton<ReceiveNotification>();
         services.AddSingleton<IPaymentProvider, MockProvider>();
         services.AddScoped<MockAccounts>();
@@ -68,19 +69,21 @@ public static class PaymentRegistrations
             return TypedResults.Ok(PaymentView.From(payment, operations, refunds));
         }).Reads<PaymentView>();
 
-        payments.MapPost("/{id}/refunds", async (string id, RefundInput? body, RequestRefund request, ExecuteRefund execute, CancellationToken ct) =>
+        payments.MapPost("/{id}/refunds", async (string id, RefundInput? body, RequestRefund request, PaydeskDb db, JobRunner jobs, CancellationToken ct) =>
         {
             var requested = await request.Run(id, body ?? new RefundInput(null, null), ct);
             if (requested.Problem is { } problem) return problem.ToHttp();
-            // Carried out at once when the provider answers; otherwise the refund job retries it.
-            var refund = await execute.RunAsync(requested.Value!.Id, ct) ?? requested.Value;
+            // Carried out now, so the answer says how it went; when the provider does not answer,
+            // the job retries it with backoff.
+            await jobs.RunNowAsync(db, JobQueue.KeyOf(ExecuteRefund.JobKind, requested.Value!.Id), ct);
+            var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == requested.Value.Id, ct);
             return TypedResults.Created($"/api/v1/payments/{id}", RefundView.From(refund));
         }).RequireAuthorization(Policies.Admin).Creates<RefundView>();
 
-        payments.MapPost("/{id}/reconcile", async (string id, ReconcilePayment reconcile, HttpContext http, CancellationToken ct) =>
+        payments.MapPost("/{id}/reconcile", async (string id, ReconcilePayment reconcile, CancellationToken ct) =>
         {
-            var payment = await reconcile.RunAsync(id, http.RequestServices, ct, now: true);
-            return payment is null ? Problem.NotFound("payment", id).ToHttp() : TypedResults.Ok(PaymentView.From(payment));
+            var reconciled = await reconcile.RunAsync(id, ct);
+            return reconciled is null ? Problem.NotFound("payment", id).ToHttp() : TypedResults.Ok(PaymentView.From(reconciled.Payment));
         }).RequireAuthorization(Policies.Admin).Reads<PaymentView>();
     }
 

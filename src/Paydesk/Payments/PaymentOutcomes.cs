@@ -1,4 +1,5 @@
 using Paydesk.Core;
+using Paydesk.Jobs;
 using Paydesk.Storage;
 
 namespace Paydesk.Payments;
@@ -12,17 +13,15 @@ public interface IPaymentPurpose
     string Kind { get; }
 
     /// <summary>
-    /// The payment succeeded. Runs inside the transaction that records it. When the money arrived
-    /// for something that can no longer take it (an order paid already), the answer says so, and
-    /// whether to give the money back.
+    /// The payment succeeded. Runs inside the transaction that records it, with the payment locked;
+    /// work that follows (fulfilment) is queued as a job in the same transaction. When the money
+    /// arrived for something that can no longer take it (an order paid already), the answer says
+    /// so, and whether to give the money back.
     /// </summary>
     Task<PurposeAnswer> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct);
 
     /// <summary>Money was given back on the payment; runs inside the transaction that records the refund.</summary>
     Task OnRefundedAsync(PaydeskDb db, Payment payment, Refund refund, CancellationToken ct);
-
-    /// <summary>After that transaction committed: work that may fail on its own and is retried (fulfilment).</summary>
-    Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct);
 }
 
 /// <summary>What a purpose made of a succeeded payment.</summary>
@@ -37,7 +36,8 @@ public sealed record PurposeAnswer(string? Review, bool RefundIt)
 /// Moves a payment to what a provider reported, along the state machine only, and writes every
 /// step — applied, refused, or flagged for review — to the operations log.
 /// </summary>
-public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> purposes, IdGenerator ids, TimeProvider time, ILogger<PaymentOutcomes> log)
+public sealed class PaymentOutcomes(
+    PaydeskDb db, IEnumerable<IPaymentPurpose> purposes, IdGenerator ids, JobQueue jobs, TimeProvider time, ILogger<PaymentOutcomes> log)
 {
     public const string Applied = "applied";
 
@@ -70,7 +70,6 @@ public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> p
         if (PaymentStates.IsSettled(reported))
         {
             payment.SettledAt ??= now;
-            payment.NextCheckAt = null;
         }
         Log(payment, OperationKind.Transition, $"{from.ToApi()} → {reported.ToApi()} ({source})");
 
@@ -87,9 +86,11 @@ public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> p
     /// <summary>
     /// Requests a refund: recorded now, carried out at the provider by <see cref="ExecuteRefund"/>.
     /// The caller holds the payment's lock and has checked that the amount is still refundable; the
-    /// amount is reserved on the payment in the same change.
+    /// amount is reserved on the payment in the same change, and the <c>execute-refund</c> job is
+    /// queued with it: due now, or after <paramref name="carriedOutIn"/> when the caller means to
+    /// run it itself first.
     /// </summary>
-    public Refund AddRefund(Payment payment, long amountMinor, string reason, RefundOrigin origin)
+    public Refund AddRefund(Payment payment, long amountMinor, string reason, RefundOrigin origin, TimeSpan? carriedOutIn = null)
     {
         if (amountMinor <= 0 || payment.RefundReservedMinor + amountMinor > payment.AmountMinor)
             throw new InvalidOperationException(
@@ -99,10 +100,11 @@ public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> p
         {
             TenantId = "", Id = ids.New("re"), PaymentId = payment.Id, AmountMinor = amountMinor, Currency = payment.Currency,
             Status = RefundStatus.Requested, Reason = reason.Length > 500 ? reason[..500] : reason, Origin = origin,
-            NextAttemptAt = now, CreatedAt = now,
+            CreatedAt = now,
         };
         payment.RefundReservedMinor += amountMinor;
         db.Refunds.Add(refund);
+        jobs.Add(db, ExecuteRefund.JobKind, refund.Id, now + (carriedOutIn ?? TimeSpan.Zero));
         Log(payment, OperationKind.Request, $"{(origin == RefundOrigin.Automatic ? "automatic " : "")}refund of {new Money(amountMinor, Core.Currency.Parse(payment.Currency))} requested ({refund.Id})");
         return refund;
     }
@@ -118,7 +120,6 @@ public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> p
         refund.Status = RefundStatus.Succeeded;
         refund.ProviderRefundId ??= providerRefundId;
         refund.SettledAt = time.GetUtcNow();
-        refund.NextAttemptAt = null;
         refund.Error = null;
 
         payment.RefundedMinor += refund.AmountMinor;
@@ -145,16 +146,12 @@ public sealed class PaymentOutcomes(PaydeskDb db, IEnumerable<IPaymentPurpose> p
     {
         refund.Status = RefundStatus.Failed;
         refund.Error = ExecuteRefund.Cut(reason);
-        refund.NextAttemptAt = null;
         refund.SettledAt = time.GetUtcNow();
         payment.RefundReservedMinor -= refund.AmountMinor;
         payment.ReviewReason = $"Refund {refund.Id} of {new Money(refund.AmountMinor, Core.Currency.Parse(refund.Currency))} failed: {reason}";
         Log(payment, OperationKind.Review, payment.ReviewReason);
         log.LogWarning("Refund {RefundId} of payment {PaymentId} refused by the provider", refund.Id, payment.Id);
     }
-
-    public Task AfterCommitAsync(IServiceProvider services, Payment payment, CancellationToken ct) =>
-        payment.Status == PaymentStatus.Succeeded ? PurposeOf(payment).AfterCommitAsync(services, payment, ct) : Task.CompletedTask;
 
     public void Log(Payment payment, OperationKind kind, string summary, string? detail = null) =>
         db.PaymentOperations.Add(new PaymentOperation

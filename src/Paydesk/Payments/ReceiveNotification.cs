@@ -60,8 +60,9 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
             try
             {
-                var (outcome, payment) = await ApplyAsync(scope.ServiceProvider, db, account, notification, raw, headers, ct);
-                if (payment is not null) FollowUp(account.TenantId, payment.Id);
+                // The provider gets its answer now; what the payment set going (fulfilment, an
+                // automatic refund) was queued in the same transaction and runs on the workers.
+                var outcome = await ApplyAsync(scope.ServiceProvider, db, account, notification, raw, headers, ct);
                 return Results.Ok(new { received = true, outcome });
             }
             catch (DbUpdateException e)
@@ -74,13 +75,13 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         }
     }
 
-    private async Task<(string Outcome, Payment? Payment)> ApplyAsync(
+    private async Task<string> ApplyAsync(
         IServiceProvider services, PaydeskDb db, ProviderAccount account, ProviderNotification notification,
         string raw, Dictionary<string, string> headers, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await db.WebhookEvents.AnyAsync(e => e.Provider == account.Provider && e.AccountId == account.Id && e.ProviderEventId == notification.EventId, ct))
-            return ("duplicate", null);
+            return "duplicate";
 
         var now = time.GetUtcNow();
         var stored = new WebhookEvent
@@ -111,33 +112,14 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         stored.Outcome = outcome;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return (outcome, outcome == PaymentOutcomes.Applied ? payment : null);
+        return outcome;
     }
-
-    /// <summary>
-    /// The provider gets its answer now; what the payment sets going (fulfilment, an automatic
-    /// refund) runs after it, in a scope of its own. If it fails or the process stops, the retry
-    /// jobs pick it up: the order stays due for fulfilment, the refund stays requested.
-    /// </summary>
-    private void FollowUp(string tenantId, string paymentId) => _ = Task.Run(async () =>
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenantId, Role.TenantAdmin);
-            var payment = await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Payments.FirstAsync(p => p.Id == paymentId);
-            await scope.ServiceProvider.GetRequiredService<PaymentOutcomes>().AfterCommitAsync(scope.ServiceProvider, payment, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            log.LogError(e, "Follow-up of payment {PaymentId} failed; the retry jobs will finish it", paymentId);
-        }
-    });
 
     private async Task<bool> IsInInbox(ProviderAccount account, string eventId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PaydeskDb>().WebhookEvents.IgnoreQueryFilters()
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(account.TenantId, Role.TenantAdmin);
+        return await scope.ServiceProvider.GetRequiredService<PaydeskDb>().WebhookEvents
             .AnyAsync(e => e.Provider == account.Provider && e.AccountId == account.Id && e.ProviderEventId == eventId, ct);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Core;
+using Paydesk.Jobs;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -19,25 +20,21 @@ public sealed class ReconcilePayment(PaydeskDb db, ProviderRegistry providers, P
         TimeSpan.FromDays(1), TimeSpan.FromDays(1), TimeSpan.FromDays(1),
     ];
 
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public const string JobKind = "reconcile-payment";
 
     /// <summary>
-    /// Answers the payment as it is afterwards, or null if there is none. A due check is claimed
-    /// first, so two reconcilers never ask about one payment at once; <paramref name="now"/> asks
-    /// even when no check is due (an admin pressing "check now").
+    /// Asks the provider about the payment now, unless it is settled already, and records the
+    /// answer; the <c>reconcile-payment</c> job calls it when a check is due, an admin's "check now"
+    /// whenever. Answers the payment as it is afterwards and when to ask next (null: no more), or
+    /// null if there is no such payment.
     /// </summary>
-    public async Task<Payment?> RunAsync(string paymentId, IServiceProvider services, CancellationToken ct, bool now = false)
+    public async Task<Reconciled?> RunAsync(string paymentId, CancellationToken ct)
     {
-        var at = time.GetUtcNow();
-        if (!now && await db.Payments.Where(p => p.Id == paymentId && p.NextCheckAt <= at)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.NextCheckAt, PaydeskDb.Stored(at + Lease)), ct) == 0)
-            return await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
-
         var seen = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
         if (seen is null) return null;
-        var provider = providers.Find(seen.Provider);
-        if (PaymentStates.IsSettled(seen.Status) || provider is null)
-            return await SettleAsync(paymentId, null, null, services, ct);
+        if (PaymentStates.IsSettled(seen.Status)) return new Reconciled(seen, null);
+        var provider = providers.Find(seen.Provider)
+            ?? throw new InvalidOperationException($"Provider {seen.Provider} is not enabled here; payment {seen.Id} cannot be checked.");
 
         // Asked outside any transaction: nothing is locked while the provider thinks.
         var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == seen.ProviderAccountId, ct);
@@ -51,25 +48,19 @@ public sealed class ReconcilePayment(PaydeskDb db, ProviderRegistry providers, P
             state = new ProviderPaymentState(PaymentStatus.Unknown, null, null);
             log.LogWarning(e, "Reconciling payment {PaymentId}: {Provider} did not answer", seen.Id, provider.Name);
         }
-        return await SettleAsync(paymentId, provider, state, services, ct);
+        return await SettleAsync(paymentId, provider, state, ct);
     }
 
     /// <summary>
     /// Records what the provider said, with the payment locked: a reconcile racing another, or a
     /// notification, finds the payment as the other left it and only adds what is new.
     /// </summary>
-    private async Task<Payment> SettleAsync(string paymentId, IPaymentProvider? provider, ProviderPaymentState? state, IServiceProvider services, CancellationToken ct)
-    {
-        var (payment, outcome) = await db.InTransactionAsync(async () =>
+    private Task<Reconciled> SettleAsync(string paymentId, IPaymentProvider provider, ProviderPaymentState state, CancellationToken ct) =>
+        db.InTransactionAsync(async () =>
         {
             var payment = (await db.LockedAsync<Payment>(paymentId, ct))!;
-            if (PaymentStates.IsSettled(payment.Status) || provider is null || state is null)
-            {
-                // Settled meanwhile, or its provider is not enabled here: nothing to ask about now.
-                if (PaymentStates.IsSettled(payment.Status)) payment.NextCheckAt = null;
-                await db.SaveChangesAsync(ct);
-                return (payment, "already");
-            }
+            // Settled meanwhile, by a notification or another check.
+            if (PaymentStates.IsSettled(payment.Status)) return new Reconciled(payment, null);
 
             if (payment.Status == PaymentStatus.Created)
                 // The provider was called, but no answer was ever recorded (a crash, most likely).
@@ -85,56 +76,36 @@ public sealed class ReconcilePayment(PaydeskDb db, ProviderRegistry providers, P
                 ? await outcomes.ApplyAsync(payment, reported, state.AmountMinor, state.Currency, "reconciler", ct)
                 : "unsettled";
 
+            DateTimeOffset? next = null;
             if (!PaymentStates.IsSettled(payment.Status) && outcome != "amount_mismatch")
             {
                 payment.Revision++;
                 payment.CheckAttempts++;
                 if (payment.CheckAttempts < Schedule.Length)
                 {
-                    payment.NextCheckAt = time.GetUtcNow() + Schedule[payment.CheckAttempts];
+                    next = time.GetUtcNow() + Schedule[payment.CheckAttempts];
                 }
                 else
                 {
-                    payment.NextCheckAt = null;
                     payment.ReviewReason = $"{provider.Name} could not say what became of this payment after {payment.CheckAttempts} checks; a person must look.";
                     outcomes.Log(payment, OperationKind.Review, payment.ReviewReason);
                 }
             }
-            else
-            {
-                payment.NextCheckAt = null;
-            }
             await db.SaveChangesAsync(ct);
-            return (payment, outcome);
+            return new Reconciled(payment, next);
         }, ct);
-        if (outcome == PaymentOutcomes.Applied) await outcomes.AfterCommitAsync(services, payment, ct);
-        return payment;
-    }
 }
 
-/// <summary>Runs the reconciler over due payments, across tenants.</summary>
-internal sealed class Reconciler(IServiceScopeFactory scopes, TimeProvider time, ILogger<Reconciler> log) : BackgroundService
+/// <summary>A payment after a check, and when to check it next (null: settled, or left to a person).</summary>
+public sealed record Reconciled(Payment Payment, DateTimeOffset? NextCheckAt);
+
+/// <summary>The <c>reconcile-payment</c> job: queued with each payment, due again after each check that settles nothing.</summary>
+internal sealed class ReconcilePaymentJob : IJobHandler
 {
-    public static readonly TimeSpan Every = TimeSpan.FromMinutes(1);
+    public string Kind => ReconcilePayment.JobKind;
 
-    public static Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct) =>
-        Jobs.DueWork.ForEachAsync(scopes,
-            db => db.Payments.IgnoreQueryFilters()
-                .Where(p => p.NextCheckAt <= now
-                            && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown))
-                .OrderBy(p => p.NextCheckAt).Select(p => new Jobs.DueRow(p.TenantId, p.Id)),
-            async (services, id) =>
-            {
-                var payment = await services.GetRequiredService<ReconcilePayment>().RunAsync(id, services, ct);
-                return payment is not null && PaymentStates.IsSettled(payment.Status);
-            }, ct);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Jobs.Periodic.RunAsync(time, Every, async ct =>
-        {
-            var settled = await RunDueAsync(scopes, time.GetUtcNow(), ct);
-            if (settled > 0) log.LogInformation("Reconciled {Count} payments", settled);
-        }, log, stoppingToken);
-    }
+    public async Task<JobOutcome> RunAsync(JobRun run, IServiceProvider services, CancellationToken ct) =>
+        await services.GetRequiredService<ReconcilePayment>().RunAsync(run.Payload, ct) is { NextCheckAt: { } next }
+            ? JobOutcome.Later(next)
+            : JobOutcome.Done;
 }

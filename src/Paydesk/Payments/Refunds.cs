@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
+using Paydesk.Jobs;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -49,7 +50,8 @@ public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes)
             // Another request got here first with the lock and took some or all of what was left.
             if (payment.AmountMinor - payment.RefundReservedMinor < amount)
                 return Problem.Conflict($"Another refund of this payment was requested meanwhile. {NothingLeft(payment)} Read the payment again.");
-            var refund = outcomes.AddRefund(payment, amount, reason, RefundOrigin.Merchant);
+            // Carried out by the request itself right after this commits; if the request dies first, a worker does it.
+            var refund = outcomes.AddRefund(payment, amount, reason, RefundOrigin.Merchant, carriedOutIn: ExecuteRefund.Grace);
             await db.SaveChangesAsync(ct);
             return refund;
         }, ct);
@@ -60,27 +62,27 @@ public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes)
 }
 
 /// <summary>
-/// Carries out a requested refund at the provider. The refund is claimed with a conditional
-/// update first, so two processes never both ask; the refund's id is the provider's idempotency
-/// key, so asking again after a crash refunds once. What the provider answered is recorded with
-/// the payment locked and only while the refund is still requested, so it is recorded once even
-/// when a notification of the same refund races it.
+/// Carries out a requested refund at the provider: the <c>execute-refund</c> job, which one worker
+/// holds at a time. The refund's id is the provider's idempotency key, so asking again after a
+/// crash refunds once. What the provider answered is recorded with the payment locked and only
+/// while the refund is still requested, so it is recorded once even when a notification of the
+/// same refund races it.
 /// </summary>
 public sealed class ExecuteRefund(
-    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, TimeProvider time, FaultPoints faults, ILogger<ExecuteRefund> log)
+    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, FaultPoints faults, ILogger<ExecuteRefund> log)
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public const string JobKind = "execute-refund";
+
+    /// <summary>A request that asked for a refund carries it out itself; a worker takes over if it has not after this long.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
     public static readonly TimeSpan[] Backoff = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromHours(6)];
 
-    public async Task<Refund?> RunAsync(string refundId, CancellationToken ct)
+    /// <summary>Asks the provider to make the refund, unless it is made or failed already; answers the refund as it is afterwards.</summary>
+    public async Task<Refund> RunAsync(string refundId, bool lastAttempt, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var claimed = await db.Refunds
-            .Where(r => r.Id == refundId && r.Status == RefundStatus.Requested && r.NextAttemptAt <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.NextAttemptAt, PaydeskDb.Stored(now + Lease)), ct);
-        if (claimed == 0) return await db.Refunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == refundId, ct);
-
         var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
+        if (refund.Status != RefundStatus.Requested) return refund;
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == refund.PaymentId, ct);
         var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
         var provider = providers.Find(payment.Provider)
@@ -123,16 +125,11 @@ public sealed class ExecuteRefund(
                 default:
                     outcomes.Log(locked, OperationKind.Response, $"refund {refund.Id}: no answer from {provider.Name}: {result.Error}");
                     current.Error = Cut(result.Error);
-                    if (current.Attempts > Backoff.Length)
+                    if (lastAttempt)
                     {
                         // The money may have gone back: it stays promised until someone finds out.
-                        current.NextAttemptAt = null;
                         locked.ReviewReason = $"Refund {current.Id}: {provider.Name} did not answer {current.Attempts} times; ask the provider whether it was made.";
                         outcomes.Log(locked, OperationKind.Review, locked.ReviewReason);
-                    }
-                    else
-                    {
-                        current.NextAttemptAt = time.GetUtcNow() + Backoff[current.Attempts - 1];
                     }
                     log.LogWarning("Refund {RefundId} of payment {PaymentId}: no answer from {Provider}", current.Id, locked.Id, provider.Name);
                     break;
@@ -145,23 +142,16 @@ public sealed class ExecuteRefund(
     internal static string? Cut(string? text) => text?.Length > 500 ? text[..500] : text;
 }
 
-/// <summary>Carries out requested refunds that are due, across tenants.</summary>
-internal sealed class RefundJob(IServiceScopeFactory scopes, TimeProvider time, ILogger<RefundJob> log) : BackgroundService
+/// <summary>The <c>execute-refund</c> job: asked again with backoff while the provider does not answer.</summary>
+internal sealed class ExecuteRefundJob : IJobHandler
 {
-    public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
+    public string Kind => ExecuteRefund.JobKind;
 
-    public static Task<int> RunDueAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken ct) =>
-        Jobs.DueWork.ForEachAsync(scopes,
-            db => db.Refunds.IgnoreQueryFilters().Where(r => r.Status == RefundStatus.Requested && r.NextAttemptAt <= now)
-                .OrderBy(r => r.NextAttemptAt).Select(r => new Jobs.DueRow(r.TenantId, r.Id)),
-            async (services, id) => (await services.GetRequiredService<ExecuteRefund>().RunAsync(id, ct))?.Status == RefundStatus.Succeeded, ct);
+    public IReadOnlyList<TimeSpan> Backoff => ExecuteRefund.Backoff;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task<JobOutcome> RunAsync(JobRun run, IServiceProvider services, CancellationToken ct)
     {
-        await Jobs.Periodic.RunAsync(time, Every, async ct =>
-        {
-            var done = await RunDueAsync(scopes, time.GetUtcNow(), ct);
-            if (done > 0) log.LogInformation("Carried out {Count} refunds", done);
-        }, log, stoppingToken);
+        var refund = await services.GetRequiredService<ExecuteRefund>().RunAsync(run.Payload, run.IsLastAttempt, ct);
+        return refund.Status == RefundStatus.Requested ? JobOutcome.Failed(refund.Error ?? "no answer from the provider") : JobOutcome.Done;
     }
 }

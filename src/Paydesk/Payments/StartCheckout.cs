@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paydesk.Api;
 using Paydesk.Core;
+using Paydesk.Jobs;
 using Paydesk.Storage;
 
 namespace Paydesk.Payments;
@@ -38,7 +39,7 @@ public sealed record CheckoutView(string PaymentId, string Status, string? Redir
 /// </summary>
 public sealed class StartCheckout(
     PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, TimeProvider time,
-    IOptions<PaymentOptions> options, FaultPoints faults, ILogger<StartCheckout> log)
+    IOptions<PaymentOptions> options, FaultPoints faults, JobQueue jobs, ILogger<StartCheckout> log)
 {
     public async Task<Result<CheckoutView>> Run(
         string purpose, string customerId, Money amount, string description, CheckoutInput input, Uri requestBase, CancellationToken ct)
@@ -60,10 +61,10 @@ public sealed class StartCheckout(
             TenantId = "", Id = paymentId, Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor,
             Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider.Name, ProviderAccountId = account.Id,
             IdempotencyKey = paymentId, CreatedAt = now, UpdatedAt = now,
-            // Due for the reconciler unless an answer settles it first: a crash after this commit is recovered.
-            NextCheckAt = now + ReconcilePayment.Schedule[0],
         };
         db.Payments.Add(payment);
+        // The reconciler's first check, committed with the payment: a crash after this commit is recovered.
+        jobs.Add(db, ReconcilePayment.JobKind, payment.Id, now + ReconcilePayment.Schedule[0]);
         outcomes.Log(payment, OperationKind.Request, $"create checkout for {amount} at {provider.Name}");
         await db.SaveChangesAsync(ct);
 

@@ -9,8 +9,11 @@ public interface ITenantOwned
     string TenantId { get; set; }
 }
 
-/// <summary>A tenant-owned row with its own prefixed id, which is what lists page over.</summary>
-public interface IHasId : ITenantOwned
+/// <summary>A row with its own prefixed, time-ordered id, which is what lists page over.</summary>
+public interface IIdentified
 {
     string Id { get; }
 }
+
+/// <summary>A tenant-owned row with its own prefixed id.</summary>
+public interface IHasId : ITenantOwned, IIdentified;

@@ -44,8 +44,12 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Invoices.InvoiceSequence> InvoiceSequences => Set<Invoices.InvoiceSequence>();
     public DbSet<Entitlements.Entitlement> Entitlements => Set<Entitlements.Entitlement>();
     public DbSet<Entitlements.Shipment> Shipments => Set<Entitlements.Shipment>();
+    public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
 
     public TenantContext Tenant => tenant;
+
+    /// <summary>This unit of work queued jobs that are not committed yet (see <see cref="Jobs.JobWakeUp"/>).</summary>
+    internal bool JobsQueued { get; set; }
 
     // Read by the query filters on every query; an unset context matches no row.
     private string FilterTenantId => tenant.TenantId ?? "";
@@ -60,6 +64,8 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
             if (typeof(ITenantOwned).IsAssignableFrom(entity.ClrType))
                 scope.MakeGenericMethod(entity.ClrType).Invoke(this, [modelBuilder]);
         }
+        // A job is the tenant's, or the installation's (no tenant): only the workers see those.
+        modelBuilder.Entity<Jobs.Job>().HasQueryFilter(j => j.TenantId == FilterTenantId);
     }
 
     private void ScopeToTenant<T>(ModelBuilder modelBuilder) where T : class, ITenantOwned

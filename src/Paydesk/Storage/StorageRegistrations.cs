@@ -25,7 +25,8 @@ public static class StorageRegistrations
                 throw new InvalidOperationException(
                     "Storage:Engine is postgres but ConnectionStrings:Paydesk is empty. " +
                     "Set it, e.g. ConnectionStrings__Paydesk='Host=127.0.0.1;Database=paydesk;Username=paydesk;Password=…'.");
-            services.AddDbContext<PostgresPaydeskDb>(o => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention());
+            services.AddDbContext<PostgresPaydeskDb>((sp, o) => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>()));
             services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<PostgresPaydeskDb>());
         }
         else
@@ -36,7 +37,8 @@ public static class StorageRegistrations
                 Directory.CreateDirectory(dataDir);
                 connectionString = $"Data Source={Path.Combine(dataDir, "paydesk.db")}";
             }
-            services.AddDbContext<SqlitePaydeskDb>(o => o.UseSqlite(connectionString).UseSnakeCaseNamingConvention());
+            services.AddDbContext<SqlitePaydeskDb>((sp, o) => o.UseSqlite(connectionString).UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>()));
             services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<SqlitePaydeskDb>());
         }
 

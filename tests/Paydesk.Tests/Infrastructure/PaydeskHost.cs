@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Paydesk.Api;
+using Microsoft.EntityFrameworkCore;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -27,6 +28,8 @@ public sealed record HostOptions
     public int? SmtpPort { get; init; }
     /// <summary>Turns the Mock provider on whatever the environment; null leaves the environment's default.</summary>
     public bool? MockEnabled { get; init; } = true;
+    /// <summary>Services a test adds to the host (a job handler of its own).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
     /// <summary>More settings, as <c>Section:Key</c> → value, given to the host on its command line.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
@@ -96,6 +99,7 @@ public sealed class PaydeskHost : IAsyncDisposable
                 builder.Logging.AddProvider(logs);
                 builder.Logging.SetMinimumLevel(LogLevel.Debug);
                 if (options.Clock is { } clock) builder.Services.AddSingleton<TimeProvider>(clock);
+                options.ConfigureServices?.Invoke(builder.Services);
             });
         if (options.Clock is { } fake) app.Services.GetRequiredService<TimeProvider>().ShouldBe(fake);
 
@@ -137,6 +141,32 @@ public sealed class PaydeskHost : IAsyncDisposable
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<TService>());
     }
+
+    /// <summary>
+    /// Runs the background work that is due now, as the workers do (and never a job a worker
+    /// holds), then waits until this process runs none: the work a test set going is done.
+    /// </summary>
+    public async Task<int> RunDueJobsAsync()
+    {
+        var runner = Services.GetRequiredService<Paydesk.Jobs.JobRunner>();
+        var runs = 0;
+        while (true)
+        {
+            var ran = await runner.RunDueAsync(CancellationToken.None);
+            runs += ran;
+            // What the workers hold (or are claiming) is done when nothing is in flight; what that
+            // queued in turn is due now, so another round runs it.
+            await Eventually.HoldsAsync(() => Task.FromResult(runner.InFlight == 0), "the workers to finish what they hold");
+            if (ran > 0) continue;
+            var late = await runner.RunDueAsync(CancellationToken.None);
+            runs += late;
+            if (late == 0) return runs;
+        }
+    }
+
+    /// <summary>The tenant's jobs, oldest first.</summary>
+    public Task<List<Paydesk.Jobs.Job>> JobsOfAsync(string tenantId) =>
+        InTenantAsync(tenantId, db => db.Jobs.AsNoTracking().OrderBy(j => j.Id).ToListAsync());
 
     public async ValueTask DisposeAsync()
     {

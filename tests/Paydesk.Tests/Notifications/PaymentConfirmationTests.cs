@@ -38,14 +38,10 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
         var message = Assert.Single(await OutboxOf(host, t));
         message.EventKey.ShouldBe($"order-fulfilled:{order.Id()}");
         message.Recipient.ShouldBe(to);
-        message.Status.ShouldBe(OutboxStatus.Pending);
-
-        // Two delivery runs at once, then another: one message at the server.
-        var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
-        var sent = await Task.WhenAll(OutboxDelivery.RunDueAsync(scopes, clock.GetUtcNow(), CancellationToken.None),
-            OutboxDelivery.RunDueAsync(scopes, clock.GetUtcNow(), CancellationToken.None));
-        sent.Sum().ShouldBe(1);
-        (await OutboxDelivery.RunDueAsync(scopes, clock.GetUtcNow(), CancellationToken.None)).ShouldBe(0);
+        // Its job was queued with it and sent it at once: the clock has not moved.
+        var job = Assert.Single(await host.JobsOfAsync(t.TenantId), j => j.Kind == OutboxDelivery.JobKind);
+        job.Payload.ShouldBe(message.Id);
+        await Eventually(async () => (await OutboxOf(host, t))[0], m => m.Status == OutboxStatus.Sent);
 
         var mail = await maildev.WaitForMessageTo(to, Arrival);
         var invoice = Assert.Single(await t.ListAll($"/api/v1/invoices?orderId={order.Id()}"));
@@ -86,7 +82,7 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
         // Fulfilling again by hand changes nothing: no second message is owed, none is sent.
         (await t.PostOk($"/api/v1/orders/{order.Id()}/fulfil", new { })).Str("status").ShouldBe("fulfilled");
         Assert.Single(await OutboxOf(host, t));
-        (await OutboxDelivery.RunDueAsync(scopes, clock.GetUtcNow(), CancellationToken.None)).ShouldBe(0);
+        await host.RunDueJobsAsync();
         Assert.Single(await maildev.MessagesTo(to));
 
         // The log tells which message went where by domain, never the mailbox.
@@ -106,31 +102,32 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
         var customer = await shop.Tenant.CreateCustomerAsync("Ion Popescu", to);
         var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { planId = shop.Package } } });
         await shop.Tenant.PayAsync(order.Id());
-        var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
 
         // Nothing listens: a transient failure, retried a minute later.
-        (await OutboxDelivery.RunDueAsync(scopes, clock.GetUtcNow(), CancellationToken.None)).ShouldBe(0);
-        var waiting = Assert.Single(await OutboxOf(host, shop.Tenant));
+        var waiting = await Eventually(async () => Assert.Single(await OutboxOf(host, shop.Tenant)), m => m.Attempts == 1);
+        await host.RunDueJobsAsync();
+        waiting = Assert.Single(await OutboxOf(host, shop.Tenant));
         waiting.Status.ShouldBe(OutboxStatus.Pending);
         waiting.Attempts.ShouldBe(1);
-        waiting.NextAttemptAt.ShouldBe(June10 + OutboxDelivery.Backoff[0]);
+        waiting.NextAttemptAt.ShouldBe(June10 + OutboxDelivery.RetryAfter[0]);
         Assert.Contains("could not be reached", waiting.LastError);
         Assert.Contains("paydesk.test", waiting.LastError);
         Assert.DoesNotContain(to, waiting.LastError);
-        (await OutboxDelivery.RunDueAsync(scopes, June10.AddSeconds(59), CancellationToken.None)).ShouldBe(0);
+        clock.Advance(OutboxDelivery.RetryAfter[0] - TimeSpan.FromSeconds(1));
+        await host.RunDueJobsAsync();
         (await OutboxOf(host, shop.Tenant))[0].Attempts.ShouldBe(1);
 
-        // The server is back and the minute has passed. The job's own timer fires too when the
-        // clock moves, so either run may be the one that sends it: once.
+        // The server is back and the minute has passed. The workers look again when the clock
+        // moves, so either they or this test's run sends it: once.
         smtp.ForwardTo(maildev.SmtpPort);
-        clock.Advance(OutboxDelivery.Backoff[0]);
-        await OutboxDelivery.RunDueAsync(scopes, clock.GetUtcNow(), CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await host.RunDueJobsAsync();
         var sent = await Eventually(async () => (await OutboxOf(host, shop.Tenant))[0], m => m.Status == OutboxStatus.Sent);
         sent.Attempts.ShouldBe(2);
-        sent.SentAt.ShouldBe(June10 + OutboxDelivery.Backoff[0]);
+        sent.SentAt.ShouldBe(June10 + OutboxDelivery.RetryAfter[0]);
         var mail = await maildev.WaitForMessageTo(to, Arrival);
         Assert.StartsWith("Payment received — INV-", mail.Str("subject"));
-        (await OutboxDelivery.RunDueAsync(scopes, clock.GetUtcNow(), CancellationToken.None)).ShouldBe(0);
+        await host.RunDueJobsAsync();
         Assert.Single(await maildev.MessagesTo(to));
         Assert.Contains(host.Logs.Lines, l => l.Contains("Outcome=retrying") && l.Contains("RecipientDomain=paydesk.test"));
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains(to, StringComparison.OrdinalIgnoreCase));
@@ -151,16 +148,17 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
                 .ShouldBe(true);
             return await db.SaveChangesAsync();
         });
-        var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
-
-        (await OutboxDelivery.RunDueAsync(scopes, clock.GetUtcNow(), CancellationToken.None)).ShouldBe(0);
-
-        var failed = Assert.Single(await OutboxOf(host, t));
+        var failed = await Eventually(async () => Assert.Single(await OutboxOf(host, t)), m => m.Status != OutboxStatus.Pending);
         failed.Status.ShouldBe(OutboxStatus.Failed);
         failed.Attempts.ShouldBe(1);
         failed.NextAttemptAt.ShouldBe(null);
         Assert.Contains("552", failed.LastError);
-        (await OutboxDelivery.RunDueAsync(scopes, June10.AddDays(2), CancellationToken.None)).ShouldBe(0);
+        // Its job is dead at once, listed for a person.
+        var dead = Assert.Single((await t.GetOk("/api/v1/jobs?state=dead")).Items());
+        dead.Str("kind").ShouldBe(OutboxDelivery.JobKind);
+        Assert.Contains("552", dead.Str("lastError"));
+        clock.Advance(TimeSpan.FromDays(2));
+        await host.RunDueJobsAsync();
         Assert.Single(await OutboxOf(host, t), m => m.Attempts == 1);
         Assert.Empty(await maildev.MessagesTo(to));
     }
@@ -208,7 +206,10 @@ public sealed partial class PaymentConfirmationTests(ITestOutputHelper output)
         Assert.Equal([true, true], other);
         var messages = await OutboxOf(host, t);
         Assert.Equal(3, messages.Count);
-        Assert.All(messages, m => Assert.Equal((OutboxStatus.Pending, "email"), (m.Status, m.Channel)));
+        Assert.All(messages, m => m.Channel.ShouldBe("email"));
+        // Each with the one job that sends it.
+        var sends = (await host.JobsOfAsync(t.TenantId)).Where(j => j.Kind == OutboxDelivery.JobKind).Select(j => j.Payload).Order();
+        Assert.Equal(messages.Select(m => m.Id).Order(), sends);
     }
 
     private static Task<List<OutboxMessage>> OutboxOf(PaydeskHost host, TenantClient t) =>

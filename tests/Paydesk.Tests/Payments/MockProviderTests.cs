@@ -57,7 +57,7 @@ public sealed class MockProviderTests
         await clinic.OrderWhenAsync(order.Id(), "fulfilled");
         var invoice = Assert.Single(await clinic.ListAll($"/api/v1/invoices?orderId={order.Id()}"));
 
-        await host.RunAsync<IServiceScopeFactory, int>(scopes => OutboxDelivery.RunDueAsync(scopes, TimeProvider.System.GetUtcNow(), default));
+        await host.RunDueJobsAsync();
 
         var mailbox = await host.Client().GetStringAsync("/dev/mail");
         Assert.Contains(invoice.Str("number"), mailbox);

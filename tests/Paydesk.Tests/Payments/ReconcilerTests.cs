@@ -9,8 +9,7 @@ public sealed class ReconcilerTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
 
-    private static Task<int> Reconcile(PaydeskHost host, FakeTimeProvider clock) =>
-        host.RunAsync<IServiceScopeFactory, int>(scopes => Reconciler.RunDueAsync(scopes, clock.GetUtcNow(), default));
+    private static Task<int> Reconcile(PaydeskHost host) => host.RunDueJobsAsync();
 
     private static Task<int> CapturesAtMock(PaydeskHost host, string paymentId) =>
         host.RunAsync<Paydesk.Storage.PaydeskDb, int>(db => db.MockCharges.Where(c => c.PaymentId == paymentId).SumAsync(c => c.Captures));
@@ -31,13 +30,13 @@ public sealed class ReconcilerTests
 
         // The first check finds no recorded answer: the outcome is unknown until the provider says.
         clock.Advance(ReconcilePayment.Schedule[0]);
-        await Reconcile(host, clock);
+        await Reconcile(host);
         await shop.Tenant.PaymentWhenAsync(payment.Id(), "unknown");
 
         // The customer had the page open, paid, and the provider's answer was lost.
         await shop.Tenant.PressOnMockPageAsync(payment.Id(), "timeout");
         clock.Advance(ReconcilePayment.Schedule[1]);
-        await Reconcile(host, clock);
+        await Reconcile(host);
 
         await shop.Tenant.PaymentWhenAsync(payment.Id(), "succeeded");
         await shop.Tenant.OrderWhenAsync(order.Id(), "fulfilled");
@@ -45,8 +44,11 @@ public sealed class ReconcilerTests
 
         // Asking again changes nothing and charges nothing.
         clock.Advance(TimeSpan.FromDays(1));
-        (await Reconcile(host, clock)).ShouldBe(0);
+        await Reconcile(host);
+        (await shop.Tenant.PostOk($"/api/v1/payments/{payment.Id()}/reconcile", new { })).Str("status").ShouldBe("succeeded");
         (await CapturesAtMock(host, payment.Id())).ShouldBe(1);
+        Assert.Single((await shop.Tenant.GetOk($"/api/v1/payments/{payment.Id()}")).GetProperty("operations").EnumerateArray(),
+            o => o.Str("summary").Contains("→ succeeded"));
         Assert.Single(await shop.Tenant.ListAll("/api/v1/invoices"));
     }
 
@@ -61,11 +63,11 @@ public sealed class ReconcilerTests
 
         await shop.Tenant.PressOnMockPageAsync(paymentId, "timeout");
         (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("pending");
-        (await Reconcile(host, clock)).ShouldBe(0); // not due yet
+        (await Reconcile(host)).ShouldBe(0); // not due yet
 
         // Due now: this pass or the host's own reconciler (which runs on the same clock) settles it.
         clock.Advance(ReconcilePayment.Schedule[0]);
-        await Reconcile(host, clock);
+        await Reconcile(host);
         await shop.Tenant.OrderWhenAsync(order.Id(), "fulfilled");
         (await CapturesAtMock(host, paymentId)).ShouldBe(1);
     }
@@ -80,10 +82,10 @@ public sealed class ReconcilerTests
         var (abandoned, _) = await shop.Tenant.CheckoutAsync(order.Id());
 
         clock.Advance(ReconcilePayment.Schedule[0]);
-        await Reconcile(host, clock);
+        await Reconcile(host);
         (await shop.Tenant.GetOk($"/api/v1/payments/{abandoned}")).Str("status").ShouldBe("pending");
         clock.Advance(TimeSpan.FromHours(25));
-        await Reconcile(host, clock);
+        await Reconcile(host);
         await shop.Tenant.PaymentWhenAsync(abandoned, "expired");
 
         // A payment whose request never reached the provider: the provider has no such charge.
@@ -94,13 +96,14 @@ public sealed class ReconcilerTests
             {
                 TenantId = "", Id = "pay_never_sent", Purpose = $"order:{order.Id()}", CustomerId = shop.Customer, AmountMinor = 1_500_00,
                 Currency = "RON", Status = Paydesk.Core.PaymentStatus.Created, Provider = "mock", ProviderAccountId = account.Id,
-                IdempotencyKey = "pay_never_sent", CreatedAt = clock.GetUtcNow(), UpdatedAt = clock.GetUtcNow(), NextCheckAt = clock.GetUtcNow(),
+                IdempotencyKey = "pay_never_sent", CreatedAt = clock.GetUtcNow(), UpdatedAt = clock.GetUtcNow(),
             };
             db.Payments.Add(payment);
+            host.Services.GetRequiredService<Paydesk.Jobs.JobQueue>().Add(db, ReconcilePayment.JobKind, payment.Id);
             await db.SaveChangesAsync();
             return payment.Id;
         });
-        await Reconcile(host, clock);
+        await Reconcile(host);
         await shop.Tenant.PaymentWhenAsync(neverSent, "canceled");
         // Meanwhile the unpaid order ran out of time (the expiry sweep runs on the same clock).
         await shop.Tenant.OrderWhenAsync(order.Id(), "expired");
@@ -121,7 +124,7 @@ public sealed class ReconcilerTests
         for (var check = 1; check <= ReconcilePayment.Schedule.Length; check++)
         {
             clock.Advance(ReconcilePayment.Schedule[check - 1]);
-            await Reconcile(host, clock);
+            await Reconcile(host);
             await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payments/{paymentId}"),
                 p => p.GetProperty("operations").EnumerateArray().Count(o => o.Str("summary").StartsWith("asked mock")) >= check, $"check {check}");
         }

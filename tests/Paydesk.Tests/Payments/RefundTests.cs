@@ -140,15 +140,16 @@ public sealed class RefundTests
         var (shop, _, paymentId) = await PaidPackage(host);
         host.Services.GetRequiredService<FaultPoints>().Arm(FaultPoints.AfterProviderRefund);
 
-        await (await shop.Tenant.Post($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 500_00, currency = "RON" } }))
-            .ShouldBeProblem(500);
-        var requested = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).GetProperty("refunds").EnumerateArray());
+        var requested = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 500_00, currency = "RON" } });
         requested.Str("status").ShouldBe("requested");
         (await Sums(host, shop.Tenant, paymentId)).AtProvider.ShouldBe(500_00);
+        var job = Assert.Single(await host.JobsOfAsync(shop.Tenant.TenantId), j => j.Kind == ExecuteRefund.JobKind);
+        (job.State, job.Attempts, job.DueAt).ShouldBe((Paydesk.Jobs.JobState.Queued, 1, clock.GetUtcNow() + ExecuteRefund.Backoff[0]));
+        Assert.Contains("Injected fault", job.LastError);
 
-        // Asked again when its claim has run out: the provider answers the first refund, not a new one.
-        clock.Advance(ExecuteRefund.Lease + TimeSpan.FromSeconds(1));
-        await host.RunAsync<IServiceScopeFactory, int>(scopes => RefundJob.RunDueAsync(scopes, clock.GetUtcNow(), default));
+        // Asked again after the backoff: the provider answers with the first refund, not a new one.
+        clock.Advance(ExecuteRefund.Backoff[0]);
+        await host.RunDueJobsAsync();
         var (atProvider, recorded, payment) = await Eventually.ReadsAsync(() => Sums(host, shop.Tenant, paymentId), s => s.Recorded > 0, "the refund to be recorded");
         (atProvider, recorded).ShouldBe((500_00L, 500_00L));
         var done = Assert.Single(payment.GetProperty("refunds").EnumerateArray());

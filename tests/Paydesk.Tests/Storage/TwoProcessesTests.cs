@@ -37,9 +37,7 @@ public sealed class TwoProcessesTests
 
         clockA.Advance(ReconcilePayment.Schedule[0]);
         clockB.Advance(ReconcilePayment.Schedule[0]);
-        await Task.WhenAll(
-            a.RunAsync<IServiceScopeFactory, int>(s => Reconciler.RunDueAsync(s, clockA.GetUtcNow(), default)),
-            b.RunAsync<IServiceScopeFactory, int>(s => Reconciler.RunDueAsync(s, clockB.GetUtcNow(), default)));
+        await Task.WhenAll(a.RunDueJobsAsync(), b.RunDueJobsAsync());
 
         foreach (var (paymentId, _) in payments)
         {
@@ -57,9 +55,7 @@ public sealed class TwoProcessesTests
             var order = (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("purpose")["order:".Length..];
             await shop.Tenant.OrderWhenAsync(order, "fulfilled");
         }
-        await Task.WhenAll(
-            a.RunAsync<IServiceScopeFactory, int>(s => OutboxDelivery.RunDueAsync(s, clockA.GetUtcNow(), default)),
-            b.RunAsync<IServiceScopeFactory, int>(s => OutboxDelivery.RunDueAsync(s, clockB.GetUtcNow(), default)));
+        await Task.WhenAll(a.RunDueJobsAsync(), b.RunDueJobsAsync());
         foreach (var (_, inbox) in payments)
         {
             await maildev.WaitForMessageTo(inbox, TimeSpan.FromSeconds(20));

@@ -6,11 +6,11 @@ namespace Paydesk.Notifications.Outbox;
 
 /// <summary>
 /// Writes a message owed to someone into the caller's <see cref="PaydeskDb"/>: the caller's
-/// <c>SaveChanges</c> commits it in the same transaction as the event it tells of, so an event
-/// that did not commit sends nothing and one that did is never forgotten. <see cref="OutboxDelivery"/>
-/// sends it afterwards.
+/// <c>SaveChanges</c> commits it, and the job that sends it, in the same transaction as the event
+/// it tells of, so an event that did not commit sends nothing and one that did is never forgotten.
+/// <see cref="OutboxDelivery"/> sends it afterwards.
 /// </summary>
-public sealed class Outbox(IdGenerator ids, TimeProvider time)
+public sealed class Outbox(IdGenerator ids, Jobs.JobQueue jobs, TimeProvider time)
 {
     public const string EmailChannel = "email";
 
@@ -38,14 +38,16 @@ public sealed class Outbox(IdGenerator ids, TimeProvider time)
             return false;
 
         var now = time.GetUtcNow();
+        var id = ids.New("msg");
         db.OutboxMessages.Add(new OutboxMessage
         {
-            TenantId = "", Id = ids.New("msg"), EventKey = eventKey, Channel = EmailChannel, Recipient = recipient,
+            TenantId = "", Id = id, EventKey = eventKey, Channel = EmailChannel, Recipient = recipient,
             RecipientName = Cut(OneLine(recipientName), MaxRecipientNameLength),
             Subject = Cut(OneLine(subject), MaxSubjectLength) ?? "",
             TextBody = textBody, HtmlBody = htmlBody,
             Status = OutboxStatus.Pending, NextAttemptAt = now, CreatedAt = now,
         });
+        jobs.Add(db, OutboxDelivery.JobKind, id);
         return true;
     }
 
@@ -69,7 +71,7 @@ public static class OutboxRegistrations
     public static IServiceCollection AddOutbox(this IServiceCollection services)
     {
         services.AddSingleton<Outbox>();
-        services.AddHostedService<OutboxDelivery>();
+        services.AddSingleton<Jobs.IJobHandler, OutboxDelivery>();
         services.AddScoped<PaymentConfirmation>();
         return services;
     }

@@ -939,6 +939,93 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("invoice_sequences", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Jobs.Job", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_jobs");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_jobs_key");
+
+                    b.HasIndex("State", "DueAt")
+                        .HasDatabaseName("ix_jobs_state_due_at");
+
+                    b.HasIndex("TenantId", "State")
+                        .HasDatabaseName("ix_jobs_tenant_id_state");
+
+                    b.ToTable("jobs", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Notifications.Outbox.OutboxMessage", b =>
                 {
                     b.Property<string>("TenantId")
@@ -1395,10 +1482,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(80)")
                         .HasColumnName("idempotency_key");
 
-                    b.Property<DateTimeOffset?>("NextCheckAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_check_at");
-
                     b.Property<string>("Provider")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1459,9 +1542,6 @@ namespace Paydesk.Storage.Migrations.Postgres
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_payments");
-
-                    b.HasIndex("NextCheckAt")
-                        .HasDatabaseName("ix_payments_next_check_at");
 
                     b.HasIndex("ProviderAccountId", "IdempotencyKey")
                         .IsUnique()
@@ -1614,10 +1694,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(500)")
                         .HasColumnName("error");
 
-                    b.Property<DateTimeOffset?>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_attempt_at");
-
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1654,9 +1730,6 @@ namespace Paydesk.Storage.Migrations.Postgres
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_refunds");
-
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_refunds_status_next_attempt_at");
 
                     b.HasIndex("TenantId", "PaymentId")
                         .HasDatabaseName("ix_refunds_tenant_id_payment_id");
@@ -2164,6 +2237,15 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_invoice_sequences_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Jobs.Job", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_jobs_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Notifications.Outbox.OutboxMessage", b =>

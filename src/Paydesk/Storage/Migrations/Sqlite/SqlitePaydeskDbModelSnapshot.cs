@@ -886,6 +886,91 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("invoice_sequences", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Jobs.Job", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_jobs");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_jobs_key");
+
+                    b.HasIndex("State", "DueAt")
+                        .HasDatabaseName("ix_jobs_state_due_at");
+
+                    b.HasIndex("TenantId", "State")
+                        .HasDatabaseName("ix_jobs_tenant_id_state");
+
+                    b.ToTable("jobs", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Notifications.Outbox.OutboxMessage", b =>
                 {
                     b.Property<string>("TenantId")
@@ -1321,10 +1406,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
 
-                    b.Property<long?>("NextCheckAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("next_check_at");
-
                     b.Property<string>("Provider")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1383,9 +1464,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_payments");
-
-                    b.HasIndex("NextCheckAt")
-                        .HasDatabaseName("ix_payments_next_check_at");
 
                     b.HasIndex("ProviderAccountId", "IdempotencyKey")
                         .IsUnique()
@@ -1531,10 +1609,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("error");
 
-                    b.Property<long?>("NextAttemptAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("next_attempt_at");
-
                     b.Property<string>("Origin")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1569,9 +1643,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_refunds");
-
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_refunds_status_next_attempt_at");
 
                     b.HasIndex("TenantId", "PaymentId")
                         .HasDatabaseName("ix_refunds_tenant_id_payment_id");
@@ -2066,6 +2137,15 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_invoice_sequences_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Jobs.Job", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_jobs_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Notifications.Outbox.OutboxMessage", b =>
