@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
+using Paydesk.Entitlements;
 using Paydesk.Invoices;
 using Paydesk.Payments;
 using Paydesk.Storage;
@@ -12,7 +13,8 @@ namespace Paydesk.Orders;
 /// The <c>order:…</c> purpose: a succeeded payment pays its order (exactly one payment does),
 /// issues the invoice and queues the fulfilment in the same transaction.
 /// </summary>
-internal sealed class OrderPurpose(IssueInvoice invoices, Jobs.JobQueue jobs, TimeProvider time) : IPaymentPurpose
+internal sealed class OrderPurpose(IssueInvoice invoices, Jobs.JobQueue jobs, Notifications.Messages.RefundConfirmation refunded, TimeProvider time)
+    : IPaymentPurpose
 {
     public const string Prefix = "order:";
 
@@ -44,31 +46,60 @@ internal sealed class OrderPurpose(IssueInvoice invoices, Jobs.JobQueue jobs, Ti
     /// <summary>
     /// A refund of the payment that paid the order: the order follows, and a full refund revokes
     /// every entitlement the order granted. (A partial refund keeps them: it is a goodwill
-    /// gesture or a price correction, not a return. Shipped goods are returned by hand.)
+    /// gesture or a price correction, not a return. Shipped goods are returned by hand.) The
+    /// customer is told, also of the refund of a second payment for the order.
     /// </summary>
     public async Task OnRefundedAsync(PaydeskDb db, Payment payment, Refund refund, CancellationToken ct)
     {
         // Locked, so a fulfilment running meanwhile either finished before (and its grants are
         // revoked here) or waits and then finds the order refunded.
         var order = (await db.LockedAsync<Order>(OrderIdOf(payment), ct))!;
-        if (order.PaidByPaymentId != payment.Id) return;
+        if (order.PaidByPaymentId != payment.Id)
+        {
+            await refunded.EnqueueAsync(db, order, refund, [], duplicate: true, ct);
+            return;
+        }
 
         order.RefundedMinor += refund.AmountMinor;
         var target = order.RefundedMinor >= order.TotalMinor ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
-        if (!OrderStates.Decide(order.Status, target).IsApply) return;
-        var now = time.GetUtcNow();
-        order.Status = target;
-        order.Revision++;
-        if (target != OrderStatus.Refunded) return;
-
-        order.ClosedAt = now;
-        order.NextFulfilmentAt = null;
-        var granted = await db.Entitlements.Where(e => e.OrderId == order.Id).ToListAsync(ct);
-        foreach (var entitlement in granted.Where(e => EntitlementStates.Decide(e.Status, EntitlementStatus.Revoked).IsApply))
+        List<Entitlement> revoked = [];
+        if (OrderStates.Decide(order.Status, target).IsApply)
         {
-            entitlement.Status = EntitlementStatus.Revoked;
-            entitlement.RevokedAt = now;
+            var now = time.GetUtcNow();
+            order.Status = target;
+            order.Revision++;
+            if (target == OrderStatus.Refunded)
+            {
+                order.ClosedAt = now;
+                order.NextFulfilmentAt = null;
+                var granted = await db.Entitlements.Where(e => e.OrderId == order.Id).ToListAsync(ct);
+                foreach (var entitlement in granted.Where(e => EntitlementStates.Decide(e.Status, EntitlementStatus.Revoked).IsApply))
+                {
+                    entitlement.Status = EntitlementStatus.Revoked;
+                    entitlement.RevokedAt = now;
+                    revoked.Add(entitlement);
+                }
+            }
         }
+        await refunded.EnqueueAsync(db, order, refund, await Describe(db, revoked, ct), duplicate: false, ct);
+    }
+
+    /// <summary>What each entitlement was, in words: "Telerehab", "Physiotherapy session: 10 sessions".</summary>
+    private static async Task<List<string>> Describe(PaydeskDb db, List<Entitlement> entitlements, CancellationToken ct)
+    {
+        if (entitlements.Count == 0) return [];
+        var keys = entitlements.Select(e => e.FeatureKey).OfType<string>().ToList();
+        var features = await db.Features.AsNoTracking().Where(f => keys.Contains(f.Key)).ToDictionaryAsync(f => f.Key, f => f.Name, ct);
+        var serviceIds = entitlements.Select(e => e.ServiceId).OfType<string>().ToList();
+        var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        return entitlements.Select(e => e.Kind switch
+        {
+            EntitlementKind.Access => features.GetValueOrDefault(e.FeatureKey ?? "", e.FeatureKey ?? "access"),
+            EntitlementKind.Badge => $"{features.GetValueOrDefault(e.FeatureKey ?? "", e.FeatureKey ?? "badge")} (badge)",
+            EntitlementKind.Sessions => $"{services.GetValueOrDefault(e.ServiceId ?? "", "Sessions")}: {e.SessionsTotal - e.SessionsUsed} of {e.SessionsTotal} sessions",
+            EntitlementKind.Tokens => $"{e.Tokens} tokens",
+            _ => e.Kind.ToString(),
+        }).ToList();
     }
 
     private static string OrderIdOf(Payment payment) => payment.Purpose[Prefix.Length..];

@@ -86,4 +86,11 @@ public interface IPaymentProvider
     /// after a crash returns the first answer instead of refunding twice.
     /// </summary>
     Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct);
+
+    /// <summary>
+    /// Every refund the provider made on the payment, whoever asked for it (Paydesk, or a person in
+    /// the provider's dashboard): what Paydesk asks when a notification reports a refund without
+    /// naming it, or the reconciler finds the provider's refunded amount differs from Paydesk's.
+    /// </summary>
+    Task<IReadOnlyList<ReportedRefund>> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct);
 }

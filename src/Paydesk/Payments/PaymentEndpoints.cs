@@ -35,10 +35,13 @@ public static class PaymentRegistrations
         services.AddScoped<RequestRefund>();
         services.AddScoped<ExecuteRefund>();
         services.AddSingleton<IJobHandler, ExecuteRefundJob>();
+        services.AddScoped<SyncRefunds>();
+        services.AddSingleton<IJobHandler, SyncRefundsJob>();
         services.AddScoped<ReconcilePayment>();
         services.AddSingleton<IJobHandler, ReconcilePaymentJob>();
         services.AddSingleton<ReceiveNotification>();
-        services.AddSingleton<IPaymentProvider, MockProvider>();
+        services.AddSingleton<MockProvider>();
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<MockProvider>());
         services.AddScoped<MockAccounts>();
         services.AddSingleton<MockNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<MockNotifier>());

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Paydesk.Core;
 using Paydesk.Jobs;
 using Paydesk.Storage;
@@ -41,18 +42,17 @@ public sealed class PaymentOutcomes(
 {
     public const string Applied = "applied";
 
+    /// <summary>
+    /// Moves the payment to a status a provider reported. The caller holds the payment's lock.
+    /// Refund statuses are not moved to here: a refund is recorded as a refund
+    /// (<see cref="ApplyRefundReportAsync"/>), and the payment's status follows from the refunds.
+    /// </summary>
     public async Task<string> ApplyAsync(Payment payment, PaymentStatus reported, long? amountMinor, string? currency, string source, CancellationToken ct)
     {
+        if (reported is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded)
+            throw new ArgumentException("A refund is recorded as a refund, not as a status.", nameof(reported));
         var now = time.GetUtcNow();
-        if (amountMinor is { } amount && (amount != payment.AmountMinor || currency != payment.Currency))
-        {
-            var reason = $"{source} reported {amount} {currency} for a payment of {payment.AmountMinor} {payment.Currency}; nothing was activated.";
-            payment.ReviewReason = reason;
-            payment.UpdatedAt = now;
-            Log(payment, OperationKind.Review, reason);
-            log.LogWarning("Payment {PaymentId}: amount mismatch from {Source}; flagged for review", payment.Id, source);
-            return "amount_mismatch";
-        }
+        if (amountMinor is { } amount && Mismatch(payment, amount, currency, source) is { } mismatch) return mismatch;
 
         var decision = PaymentStates.Decide(payment.Status, reported);
         if (decision.IsRefused)
@@ -83,6 +83,95 @@ public sealed class PaymentOutcomes(
         return Applied;
     }
 
+    private string? Mismatch(Payment payment, long amount, string? currency, string source)
+    {
+        if (amount == payment.AmountMinor && currency == payment.Currency) return null;
+        Review(payment, $"{source} reported {amount} {currency} for a payment of {payment.AmountMinor} {payment.Currency}; nothing was activated.");
+        log.LogWarning("Payment {PaymentId}: amount mismatch from {Source}; flagged for review", payment.Id, source);
+        return "amount_mismatch";
+    }
+
+    /// <summary>Flags the payment for a person, with the reason, in its record and its log.</summary>
+    public void Review(Payment payment, string reason)
+    {
+        payment.ReviewReason = reason.Length > 1000 ? reason[..1000] : reason;
+        payment.UpdatedAt = time.GetUtcNow();
+        Log(payment, OperationKind.Review, reason);
+    }
+
+    /// <summary>
+    /// A provider reports that the payment was refunded (a notification, or its list of refunds):
+    /// recorded the way a refund asked for through the API is — a refund row with the provider's
+    /// refund id (once per id), the payment's refunded amount and status, what it paid for (a full
+    /// refund revokes the order's grants), the customer's email. The caller holds the payment's lock.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="amountMinor"/> and <paramref name="currency"/> are the charge's, as the report
+    /// names it. A refund implies the charge succeeded, so a payment Paydesk had not seen succeed
+    /// does so first. Without the refund itself (<paramref name="refund"/> null) Paydesk asks the
+    /// provider for its refunds (the <c>sync-refunds</c> job).
+    /// </remarks>
+    public async Task<string> ApplyRefundReportAsync(
+        Payment payment, long amountMinor, string currency, ReportedRefund? refund, string source, CancellationToken ct)
+    {
+        if (Mismatch(payment, amountMinor, currency, source) is { } mismatch) return mismatch;
+        if (payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded))
+        {
+            await ApplyAsync(payment, PaymentStatus.Succeeded, null, null, $"{source}: a refund means the charge succeeded", ct);
+            if (payment.Status != PaymentStatus.Succeeded)
+            {
+                Review(payment, $"{source} reports a refund of a payment that is {payment.Status.ToApi()}; nothing was recorded.");
+                return "review";
+            }
+        }
+        if (refund is null)
+        {
+            await jobs.EnqueueAsync(db, SyncRefunds.JobKind, payment.Id, null, ct);
+            Log(payment, OperationKind.Request, $"{source} reports a refund without naming it; asking the provider for its refunds");
+            return "refund_check_queued";
+        }
+        return await RecordReportedRefundAsync(payment, refund, source, ct);
+    }
+
+    /// <summary>One refund the provider made, recorded unless it is recorded already. The caller holds the payment's lock.</summary>
+    public async Task<string> RecordReportedRefundAsync(Payment payment, ReportedRefund reported, string source, CancellationToken ct)
+    {
+        // One Paydesk asked for: its answer may not be recorded yet (the notification overtook it).
+        var ours = reported.Key is { } key
+            ? await db.Refunds.FirstOrDefaultAsync(r => r.Id == key && r.PaymentId == payment.Id, ct)
+            : null;
+        ours ??= await db.Refunds.FirstOrDefaultAsync(r => r.PaymentId == payment.Id && r.ProviderRefundId == reported.ProviderRefundId, ct);
+        if (ours is not null)
+        {
+            if (ours.Status == RefundStatus.Requested)
+            {
+                Log(payment, OperationKind.Notification, $"{source}: refund {ours.Id} done ({reported.ProviderRefundId})");
+                await RecordRefundAsync(payment, ours, reported.ProviderRefundId, ct);
+                return Applied;
+            }
+            if (ours.Status == RefundStatus.Failed)
+            {
+                Review(payment, $"{source} reports refund {ours.Id} ({reported.ProviderRefundId}) made, but the provider had refused it; check with the provider.");
+                return "review";
+            }
+            return "already";
+        }
+
+        // Made outside Paydesk (the provider's dashboard): recorded if it fits what is left.
+        var refundable = payment.AmountMinor - payment.RefundReservedMinor;
+        var money = new Money(reported.AmountMinor, Core.Currency.Parse(payment.Currency));
+        if (reported.AmountMinor > refundable)
+        {
+            Review(payment, $"{source} reports refund {reported.ProviderRefundId} of {money}, more than the " +
+                $"{new Money(refundable, Core.Currency.Parse(payment.Currency))} Paydesk has left to refund; nothing was recorded.");
+            log.LogWarning("Payment {PaymentId}: a reported refund exceeds what is refundable; flagged for review", payment.Id);
+            return "review";
+        }
+        var refund = AddRefund(payment, reported.AmountMinor, $"Refunded at the provider ({reported.ProviderRefundId})", RefundOrigin.Provider, execute: false);
+        await RecordRefundAsync(payment, refund, reported.ProviderRefundId, ct);
+        return Applied;
+    }
+
     /// <summary>
     /// Requests a refund: recorded now, carried out at the provider by <see cref="ExecuteRefund"/>.
     /// The caller holds the payment's lock and has checked that the amount is still refundable; the
@@ -90,7 +179,7 @@ public sealed class PaymentOutcomes(
     /// queued with it: due now, or after <paramref name="carriedOutIn"/> when the caller means to
     /// run it itself first.
     /// </summary>
-    public Refund AddRefund(Payment payment, long amountMinor, string reason, RefundOrigin origin, TimeSpan? carriedOutIn = null)
+    public Refund AddRefund(Payment payment, long amountMinor, string reason, RefundOrigin origin, TimeSpan? carriedOutIn = null, bool execute = true)
     {
         if (amountMinor <= 0 || payment.RefundReservedMinor + amountMinor > payment.AmountMinor)
             throw new InvalidOperationException(
@@ -104,7 +193,7 @@ public sealed class PaymentOutcomes(
         };
         payment.RefundReservedMinor += amountMinor;
         db.Refunds.Add(refund);
-        jobs.Add(db, ExecuteRefund.JobKind, refund.Id, now + (carriedOutIn ?? TimeSpan.Zero));
+        if (execute) jobs.Add(db, ExecuteRefund.JobKind, refund.Id, now + (carriedOutIn ?? TimeSpan.Zero));
         Log(payment, OperationKind.Request, $"{(origin == RefundOrigin.Automatic ? "automatic " : "")}refund of {new Money(amountMinor, Core.Currency.Parse(payment.Currency))} requested ({refund.Id})");
         return refund;
     }
@@ -148,8 +237,7 @@ public sealed class PaymentOutcomes(
         refund.Error = ExecuteRefund.Cut(reason);
         refund.SettledAt = time.GetUtcNow();
         payment.RefundReservedMinor -= refund.AmountMinor;
-        payment.ReviewReason = $"Refund {refund.Id} of {new Money(refund.AmountMinor, Core.Currency.Parse(refund.Currency))} failed: {reason}";
-        Log(payment, OperationKind.Review, payment.ReviewReason);
+        Review(payment, $"Refund {refund.Id} of {new Money(refund.AmountMinor, Core.Currency.Parse(refund.Currency))} failed: {reason}");
         log.LogWarning("Refund {RefundId} of payment {PaymentId} refused by the provider", refund.Id, payment.Id);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
+using Paydesk.Core;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -106,7 +107,10 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             var outcomes = services.GetRequiredService<PaymentOutcomes>();
             outcomes.Log(payment, OperationKind.Notification, $"{notification.Type} ({notification.EventId})", raw.Length > 4000 ? raw[..4000] : raw);
             payment.ProviderPaymentId ??= notification.ProviderPaymentId;
-            outcome = await outcomes.ApplyAsync(payment, notification.Status, notification.AmountMinor, notification.Currency, $"notification {notification.EventId}", ct);
+            var source = $"notification {notification.EventId}";
+            outcome = notification.Status is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded
+                ? await outcomes.ApplyRefundReportAsync(payment, notification.AmountMinor, notification.Currency, notification.Refund, source, ct)
+                : await outcomes.ApplyAsync(payment, notification.Status, notification.AmountMinor, notification.Currency, source, ct);
         }
         stored.ProcessedAt = now;
         stored.Outcome = outcome;

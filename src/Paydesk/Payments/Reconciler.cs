@@ -68,13 +68,12 @@ public sealed class ReconcilePayment(PaydeskDb db, ProviderRegistry providers, P
 
             outcomes.Log(payment, OperationKind.Request, $"asked {provider.Name} for the payment's state (check {payment.CheckAttempts + 1})");
             outcomes.Log(payment, OperationKind.Response, $"{provider.Name} says {state.Status.ToApi()}");
-            var reported = state.Status is PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded
-                // Refunds made outside Paydesk are for a person to match; the charge itself did succeed.
-                ? PaymentStatus.Succeeded
-                : state.Status;
-            var outcome = PaymentStates.IsSettled(reported)
-                ? await outcomes.ApplyAsync(payment, reported, state.AmountMinor, state.Currency, "reconciler", ct)
-                : "unsettled";
+            var outcome = state.Status is PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded
+                // The charge succeeded, and the provider gave some back: the refunds are asked for one by one.
+                ? await outcomes.ApplyRefundReportAsync(payment, state.AmountMinor ?? payment.AmountMinor, state.Currency ?? payment.Currency, null, "reconciler", ct)
+                : PaymentStates.IsSettled(state.Status)
+                    ? await outcomes.ApplyAsync(payment, state.Status, state.AmountMinor, state.Currency, "reconciler", ct)
+                    : "unsettled";
 
             DateTimeOffset? next = null;
             if (!PaymentStates.IsSettled(payment.Status) && outcome != "amount_mismatch")

@@ -42,12 +42,16 @@ public static class RowLocks
     public static async Task<T?> LockedAsync<T>(this PaydeskDb db, string id, CancellationToken ct) where T : class, IHasId =>
         await db.LockAsync<T>(id, ct) ? await db.FreshAsync<T>(id, ct) : null;
 
-    /// <summary>The row as the database holds it now, tracked; a copy tracked already is read again.</summary>
+    /// <summary>
+    /// The row as the database holds it now, tracked; an unchanged copy tracked already is read
+    /// again. A copy this unit of work has changed and not saved yet is its newest version, and is
+    /// kept as it is.
+    /// </summary>
     public static async Task<T> FreshAsync<T>(this PaydeskDb db, string id, CancellationToken ct) where T : class, IHasId
     {
         if (db.ChangeTracker.Entries<T>().FirstOrDefault(e => e.Entity.Id == id) is { } tracked)
         {
-            await tracked.ReloadAsync(ct);
+            if (tracked.State == EntityState.Unchanged) await tracked.ReloadAsync(ct);
             return tracked.Entity;
         }
         return await db.Set<T>().FirstAsync(e => e.Id == id, ct);

@@ -133,7 +133,7 @@ public sealed class RefundTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
-    public async Task A_refund_whose_answer_was_lost_after_the_provider_made_it_is_recorded_once_on_retry(Engine engine)
+    public async Task A_refund_whose_answer_was_lost_after_the_provider_made_it_is_recorded_once_by_its_notice_or_the_retry(Engine engine)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero));
         await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
@@ -141,7 +141,8 @@ public sealed class RefundTests
         host.Services.GetRequiredService<FaultPoints>().Arm(FaultPoints.AfterProviderRefund);
 
         var requested = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 500_00, currency = "RON" } });
-        requested.Str("status").ShouldBe("requested");
+        // Unless the provider's notice of the refund overtook the answer, it is not recorded yet.
+        Assert.Contains(requested.Str("status"), new[] { "requested", "succeeded" });
         (await Sums(host, shop.Tenant, paymentId)).AtProvider.ShouldBe(500_00);
         var job = Assert.Single(await host.JobsOfAsync(shop.Tenant.TenantId), j => j.Kind == ExecuteRefund.JobKind);
         (job.State, job.Attempts, job.DueAt).ShouldBe((Paydesk.Jobs.JobState.Queued, 1, clock.GetUtcNow() + ExecuteRefund.Backoff[0]));

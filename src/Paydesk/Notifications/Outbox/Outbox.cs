@@ -73,6 +73,7 @@ public static class OutboxRegistrations
         services.AddSingleton<Outbox>();
         services.AddSingleton<Jobs.IJobHandler, OutboxDelivery>();
         services.AddScoped<PaymentConfirmation>();
+        services.AddScoped<RefundConfirmation>();
         return services;
     }
 }

@@ -6,7 +6,12 @@ using System.Threading.Channels;
 namespace Paydesk.Payments.Mock;
 
 /// <summary>One notification the Mock provider owes Paydesk.</summary>
-public sealed record MockEvent(string Id, string Type, string PaymentId, string ChargeId, string Status, long Amount, string Currency, DateTimeOffset Created);
+public sealed record MockEvent(
+    string Id, string Type, string PaymentId, string ChargeId, string Status, long Amount, string Currency, DateTimeOffset Created,
+    MockRefundEvent? Refund = null);
+
+/// <summary>The refund a <c>payment.refunded</c> event reports: the provider's id, the amount, and the key Paydesk sent, if it asked.</summary>
+public sealed record MockRefundEvent(string Id, long Amount, string? Key);
 
 /// <summary>A notification to send at <paramref name="DueAt"/>: fixed when it is queued, so a clock that moves on meanwhile cannot push it later.</summary>
 public sealed record MockDelivery(string Url, string AccountId, MockEvent Event, DateTimeOffset DueAt, int Copies);
@@ -25,7 +30,11 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
     public static string Body(MockEvent e) => JsonSerializer.Serialize(new
     {
         id = e.Id, type = e.Type, created = e.Created.ToUnixTimeSeconds(),
-        data = new { paymentId = e.PaymentId, chargeId = e.ChargeId, status = e.Status, amount = e.Amount, currency = e.Currency },
+        data = new
+        {
+            paymentId = e.PaymentId, chargeId = e.ChargeId, status = e.Status, amount = e.Amount, currency = e.Currency,
+            refund = e.Refund is { } r ? new { id = r.Id, amount = r.Amount, key = r.Key } : null,
+        },
     });
 
     public static string NewEventId() => "mevt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));

@@ -31,6 +31,25 @@ internal static class MockPayPage
             return charge is null ? Results.NotFound() : HtmlPages.Respond(http, Render(charge), Policy);
         });
 
+        // What a person does in the provider's dashboard: gives money back without Paydesk asking.
+        // The provider then notifies Paydesk of the refund, as it does of any refund.
+        page.MapPost("/refund", async (string paymentId, HttpContext http, PaydeskDb db, ProviderRegistry providers, MockProvider mock,
+            IdGenerator ids, CancellationToken ct) =>
+        {
+            if (!providers.MockEnabled) return Results.NotFound();
+            var charge = await db.MockCharges.AsNoTracking().FirstOrDefaultAsync(c => c.PaymentId == paymentId, ct);
+            if (charge is null) return Results.NotFound();
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
+            var left = charge.AmountMinor - charge.RefundedMinor;
+            var amountText = form?["amount"].FirstOrDefault();
+            long amount = left;
+            if (!string.IsNullOrEmpty(amountText) && (!long.TryParse(amountText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out amount) || amount <= 0))
+                return Results.BadRequest("amount must be a positive whole number of minor units");
+            var result = await mock.RefundChargeAsync(db, charge, amount, MockProvider.DashboardKeyPrefix + ids.New("re")[3..], ct);
+            if (result.Outcome != RefundOutcome.Succeeded) return Results.BadRequest(result.Error);
+            return Results.Redirect($"/mock-pay/{Uri.EscapeDataString(paymentId)}", permanent: false, preserveMethod: false);
+        });
+
         page.MapPost("/{action}", async (string paymentId, string action, HttpContext http, PaydeskDb db, ProviderRegistry providers,
             MockNotifier notifier, TimeProvider time, CancellationToken ct) =>
         {
@@ -122,6 +141,13 @@ internal static class MockPayPage
             </fieldset>
           </form>
           """ : "<p>This checkout is closed.</p>")}}
+          {{(charge.Status == "succeeded" && charge.RefundedMinor < charge.AmountMinor ? $"""
+          <form method="post" action="/mock-pay/{id}/refund" class="dashboard">
+            <p>Provider dashboard · refunded so far {WebUtility.HtmlEncode(new Money(charge.RefundedMinor, Currency.Parse(charge.Currency)).ToString())}</p>
+            <label>Refund (minor units) <input name="amount" inputmode="numeric" value="{charge.AmountMinor - charge.RefundedMinor}"></label>
+            <button class="no">Refund from the dashboard</button>
+          </form>
+          """ : "")}}
           """;
         return HtmlPages.Document($"Mock payment · {money}", Style, body);
     }
@@ -134,5 +160,6 @@ internal static class MockPayPage
         button { display: block; width: 100%; margin: .5rem 0; padding: .75rem; border: 0; border-radius: 8px; font-size: 1rem; cursor: pointer; }
         .pay { background: #1a7f4b; color: #fff; } .no { background: #f1d4d4; color: #7a1f1f; } .other { background: #e7e9ee; color: #1d2330; }
         fieldset { border: 1px solid #e1e4ea; border-radius: 8px; margin-top: 1rem; } label { display: block; font-size: .9rem; }
+        .dashboard { border-top: 1px dashed #e1e4ea; margin-top: 1.5rem; } input { font-size: 1rem; padding: .4rem; width: 10rem; }
         """;
 }

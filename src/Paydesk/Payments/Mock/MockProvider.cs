@@ -66,7 +66,7 @@ internal sealed class MockChargeConfiguration : IEntityTypeConfiguration<MockCha
 /// signed like a real provider's (HMAC-SHA256 over <c>{timestamp}.{raw body}</c>, in the header
 /// <c>Paydesk-Mock-Signature: t=…,v1=…</c>) and delivered to the webhook endpoint over HTTP.
 /// </summary>
-public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time) : IPaymentProvider
+public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notifier, TimeProvider time) : IPaymentProvider
 {
     public const string ProviderName = "mock";
     public const string SignatureHeader = "Paydesk-Mock-Signature";
@@ -178,25 +178,29 @@ public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time)
         return new ProviderChargeResult(status, charge.Id, status == PaymentStatus.Failed ? "declined" : null);
     }
 
-    /// <summary>
-    /// Gives money back once per idempotency key, and never more than the charge took: the key's
-    /// insert decides between two requests with one key, and a conditional update between two
-    /// refunds racing for what is left.
-    /// </summary>
     public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-        if (await RefundMadeWith(db, refund.Id, ct) is { } made) return made;
         var charge = await db.MockCharges.AsNoTracking().FirstOrDefaultAsync(c => c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey, ct);
-        if (charge is null || charge.Status != "succeeded")
-            return ProviderRefundResult.No("the charge has not succeeded; there is nothing to refund");
+        if (charge is null) return ProviderRefundResult.No("the charge has not succeeded; there is nothing to refund");
+        return await RefundChargeAsync(db, charge, refund.AmountMinor, refund.Id, ct);
+    }
 
-        var amount = refund.AmountMinor;
+    /// <summary>
+    /// Gives money back once per idempotency key, and never more than the charge took: the key's
+    /// insert decides between two requests with one key, and a conditional update between two
+    /// refunds racing for what is left. Like a real provider, it then notifies the merchant of the
+    /// refund, naming the key it was asked with.
+    /// </summary>
+    internal async Task<ProviderRefundResult> RefundChargeAsync(PaydeskDb db, MockCharge charge, long amount, string key, CancellationToken ct)
+    {
+        if (await RefundMadeWith(db, key, ct) is { } made) return made;
+        if (charge.Status != "succeeded") return ProviderRefundResult.No("the charge has not succeeded; there is nothing to refund");
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            db.MockRefunds.Add(new MockRefund { IdempotencyKey = refund.Id, ChargeId = charge.Id, AmountMinor = amount, CreatedAt = time.GetUtcNow() });
+            db.MockRefunds.Add(new MockRefund { IdempotencyKey = key, ChargeId = charge.Id, AmountMinor = amount, CreatedAt = time.GetUtcNow() });
             await db.SaveChangesAsync(ct);
             var now = PaydeskDb.Stored(time.GetUtcNow());
             var taken = await db.MockCharges
@@ -205,16 +209,39 @@ public sealed class MockProvider(IServiceScopeFactory scopes, TimeProvider time)
             // Not committed: the key is given back with the refusal.
             if (taken == 0) return ProviderRefundResult.No("the refund is larger than what is left of the charge");
             await transaction.CommitAsync(ct);
-            return ProviderRefundResult.Done(RefundIdFor(refund.Id));
         }
         catch (DbUpdateException)
         {
             // Another request with the same key made the refund meanwhile: answer as it was answered.
             db.ChangeTracker.Clear();
-            return await RefundMadeWith(db, refund.Id, CancellationToken.None) ?? throw new InvalidOperationException(
-                $"The Mock provider could not record refund {refund.Id}.");
+            return await RefundMadeWith(db, key, CancellationToken.None) ?? throw new InvalidOperationException(
+                $"The Mock provider could not record refund {key}.");
         }
+
+        var refunded = await db.MockCharges.AsNoTracking().Where(c => c.Id == charge.Id).Select(c => c.RefundedMinor).FirstAsync(ct);
+        var status = refunded >= charge.AmountMinor ? "refunded" : "partially_refunded";
+        var at = time.GetUtcNow();
+        notifier.Enqueue(new MockDelivery(charge.NotifyUrl, charge.AccountId,
+            new MockEvent(MockNotifier.NewEventId(), $"payment.{status}", charge.PaymentId, charge.Id, status, charge.AmountMinor, charge.Currency, at,
+                new MockRefundEvent(RefundIdFor(key), amount, IsPaydeskKey(key) ? key : null)),
+            at, 1));
+        return ProviderRefundResult.Done(RefundIdFor(key));
     }
+
+    public async Task<IReadOnlyList<ReportedRefund>> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        var refunds = await db.MockRefunds.AsNoTracking()
+            .Where(r => db.MockCharges.Any(c => c.Id == r.ChargeId && c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey))
+            .OrderBy(r => r.CreatedAt).ToListAsync(ct);
+        return refunds.Select(r => new ReportedRefund(RefundIdFor(r.IdempotencyKey), r.AmountMinor, IsPaydeskKey(r.IdempotencyKey) ? r.IdempotencyKey : null)).ToList();
+    }
+
+    /// <summary>A refund made in the Mock provider's "dashboard" has a key of its own; one Paydesk asked for has Paydesk's refund id.</summary>
+    public const string DashboardKeyPrefix = "mdash_";
+
+    private static bool IsPaydeskKey(string key) => !key.StartsWith(DashboardKeyPrefix, StringComparison.Ordinal);
 
     private static async Task<ProviderRefundResult?> RefundMadeWith(PaydeskDb db, string key, CancellationToken ct) =>
         await db.MockRefunds.AsNoTracking().AnyAsync(r => r.IdempotencyKey == key, ct) ? ProviderRefundResult.Done(RefundIdFor(key)) : null;

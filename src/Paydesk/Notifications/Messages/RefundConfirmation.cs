@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Customers;
+using Paydesk.Invoices;
+using Paydesk.Orders;
+using Paydesk.Payments;
+using Paydesk.Storage;
+
+namespace Paydesk.Notifications.Messages;
+
+/// <summary>
+/// The email that tells a customer money went back to them: how much, for what, and — when the
+/// order was refunded in full — what is no longer active. Enqueued in the transaction that records
+/// the refund (<see cref="OrderPurpose"/>), whoever decided it: the merchant, Paydesk (a second
+/// payment for an order already paid), or a person in the provider's dashboard.
+/// </summary>
+public sealed class RefundConfirmation(Outbox.Outbox outbox)
+{
+    public static string EventKey(string refundId) => $"refund:{refundId}";
+
+    /// <param name="revoked">What the refund ended (a full refund of the payment that paid the order); empty otherwise.</param>
+    /// <param name="duplicate">The refunded payment was a second one for an order another payment had paid.</param>
+    public async Task<bool> EnqueueAsync(
+        PaydeskDb db, Order order, Refund refund, IReadOnlyList<string> revoked, bool duplicate, CancellationToken ct)
+    {
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, ct);
+        if (string.IsNullOrWhiteSpace(customer.Email)) return false;
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == order.TenantId, ct);
+        var invoice = await db.Invoices.AsNoTracking().Where(i => i.OrderId == order.Id).Select(i => i.Number).FirstOrDefaultAsync(ct);
+        var content = Compose(tenant.Name, customer, order, invoice, refund, revoked, duplicate);
+        return await outbox.EnqueueAsync(db, EventKey(refund.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
+    }
+
+    internal static PaymentConfirmation.Content Compose(
+        string tenantName, Customer customer, Order order, string? invoice, Refund refund, IReadOnlyList<string> revoked, bool duplicate)
+    {
+        var culture = Display.Culture(customer.Locale);
+        var amount = Display.Amount(refund.AmountMinor, refund.Currency, culture);
+        var reference = invoice ?? $"order {order.Id}";
+        var subject = $"Refund of {amount} — {reference}";
+        var what = duplicate
+            ? $"{tenantName} received a second payment for {reference}, which was paid already, and has given it back: {amount}."
+            : $"{tenantName} has refunded {amount} of your payment for {reference}.";
+        const string how = "The money goes back the way you paid; your bank may take a few days to show it.";
+        var after = duplicate ? null
+            : revoked.Count > 0 ? "No longer active:"
+            : "What you bought stays active.";
+
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Hello {customer.Name},\n\n{what}\n{how}\n");
+        if (after is not null) text.Append(CultureInfo.InvariantCulture, $"\n{after}\n");
+        foreach (var item in revoked) text.Append(CultureInfo.InvariantCulture, $"  - {item}\n");
+        text.Append(CultureInfo.InvariantCulture, $"\n{tenantName}\n");
+
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<!doctype html><html lang=\"{E(culture.Name)}\"><head><meta charset=\"utf-8\"><title>{E(subject)}</title></head>");
+        html.Append("<body style=\"font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2933;line-height:1.5\">");
+        html.Append(CultureInfo.InvariantCulture, $"<p>Hello {E(customer.Name)},</p><p>{E(what)}</p><p>{E(how)}</p>");
+        if (after is not null) html.Append(CultureInfo.InvariantCulture, $"<p>{E(after)}</p>");
+        if (revoked.Count > 0)
+        {
+            html.Append("<ul>");
+            foreach (var item in revoked) html.Append(CultureInfo.InvariantCulture, $"<li>{E(item)}</li>");
+            html.Append("</ul>");
+        }
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p></body></html>");
+        return new PaymentConfirmation.Content(subject, text.ToString(), html.ToString());
+    }
+
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string E(string text) => Html.Encode(text);
+}
