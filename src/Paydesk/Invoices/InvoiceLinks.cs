@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 using Paydesk.Payments;
 
 namespace Paydesk.Invoices;
@@ -24,12 +21,11 @@ namespace Paydesk.Invoices;
 /// without a persistent home, need a shared ring (<c>PersistKeysToFileSystem</c> or a database)
 /// before links from one process open on another.
 /// </remarks>
-public sealed class InvoiceLinks(IDataProtectionProvider protection, IOptions<PaymentOptions> payments, IServer server, ILogger<InvoiceLinks> log)
+public sealed class InvoiceLinks(IDataProtectionProvider protection, PublicAddress address)
 {
     public const string Purpose = "invoice-links";
 
     private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
-    private Uri? _publicUrl;
 
     /// <summary>The signed, absolute link to the invoice's page.</summary>
     public Uri UrlFor(string tenantId, string invoiceId) =>
@@ -56,37 +52,6 @@ public sealed class InvoiceLinks(IDataProtectionProvider protection, IOptions<Pa
         return slash > 0 && sealedFor[(slash + 1)..] == invoiceId ? sealedFor[..slash] : null;
     }
 
-    /// <summary>
-    /// Where people reach Paydesk: <c>Payments:PublicUrl</c> when set (the address providers
-    /// and customers use), else the first address this process listens on, https first. A wildcard
-    /// host (<c>+</c>, <c>*</c>, <c>0.0.0.0</c>, <c>[::]</c>) becomes <c>localhost</c>, with a
-    /// warning: such a link only opens on this machine.
-    /// </summary>
-    public Uri PublicUrl => _publicUrl ?? ResolvePublicUrl();
-
-    private Uri ResolvePublicUrl()
-    {
-        if (payments.Value.PublicUrl is { Length: > 0 } configured)
-        {
-            if (Uri.TryCreate(configured, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
-                return _publicUrl = new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
-            throw new InvalidOperationException($"Payments:PublicUrl '{configured}' is not an absolute http(s) URL.");
-        }
-
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var listening = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault();
-        if (listening is null)
-        {
-            // Not kept: once the server has started it names its address.
-            log.LogWarning("Payments:PublicUrl is not set and the server names no address yet; invoice links point at {PublicUrl}", "http://localhost/");
-            return new Uri("http://localhost/");
-        }
-        var binding = BindingAddress.Parse(listening);
-        var host = binding.Host is "+" or "*" or "0.0.0.0" or "[::]" or "::" ? "localhost" : binding.Host;
-        var url = new UriBuilder(binding.Scheme, host, binding.Port, binding.PathBase + "/").Uri;
-        if (host != binding.Host)
-            log.LogWarning("Payments:PublicUrl is not set and Paydesk listens on {Listening}; invoice links in emails point at {PublicUrl}, " +
-                "which opens only on this machine. Set Payments:PublicUrl to the address customers use.", listening, url);
-        return _publicUrl = url;
-    }
+    /// <summary>Where people reach Paydesk (<see cref="PublicAddress"/>).</summary>
+    public Uri PublicUrl => address.Url;
 }

@@ -22,6 +22,14 @@ internal sealed class OrderPurpose(IssueInvoice invoices, Jobs.JobQueue jobs, No
 
     public static string For(string orderId) => Prefix + orderId;
 
+    public async Task<Problem?> CanPayAsync(PaydeskDb db, string purpose, CancellationToken ct)
+    {
+        var order = await db.LockedAsync<Order>(purpose[Prefix.Length..], ct);
+        if (order is null) return Problem.NotFound("order", purpose[Prefix.Length..]);
+        return order.Status == OrderStatus.AwaitingPayment ? null
+            : Problem.Conflict($"The order is {order.Status.ToApi()}; only an order awaiting payment can be paid.");
+    }
+
     public async Task<PurposeAnswer> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct)
     {
         // Locked: an expiry or a cancel racing this payment is decided one way or the other.
@@ -111,15 +119,12 @@ internal static class OrderPaymentEndpoints
     {
         var orders = api.MapGroup("/orders").WithTags("Orders");
 
-        orders.MapPost("/{id}/checkout", async (string id, CheckoutInput? body, PaydeskDb db, StartCheckout checkout, HttpRequest request, CancellationToken ct) =>
+        orders.MapPost("/{id}/checkout", async (string id, CheckoutInput? body, PaydeskDb db, StartCheckout checkout, CancellationToken ct) =>
         {
             var order = await OrderQueries.Visible(db).FirstOrDefaultAsync(o => o.Id == id, ct);
             if (order is null) return Problem.NotFound("order", id).ToHttp();
-            if (order.Status != OrderStatus.AwaitingPayment)
-                return Problem.Conflict($"The order is {order.Status.ToApi()}; only an order awaiting payment can be paid.").ToHttp();
             var description = string.Join(", ", order.Lines.Where(l => l.Kind == OrderLineKind.Plan).OrderBy(l => l.Position).Select(l => l.Description));
-            var requestBase = new Uri($"{request.Scheme}://{request.Host}");
-            return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, description, body ?? new CheckoutInput(null, null, null), requestBase, ct))
+            return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, description, body ?? new CheckoutInput(null, null, null), ct))
                 .Created(c => $"/api/v1/payments/{c.PaymentId}");
         }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey).Creates<CheckoutView>();
 

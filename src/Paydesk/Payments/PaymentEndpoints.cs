@@ -30,6 +30,7 @@ public static class PaymentRegistrations
         services.Configure<PaymentOptions>(configuration.GetSection("Payments"));
         services.AddSingleton<FaultPoints>();
         services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<PublicAddress>();
         services.AddScoped<PaymentOutcomes>();
         services.AddScoped<StartCheckout>();
         services.AddScoped<RequestRefund>();

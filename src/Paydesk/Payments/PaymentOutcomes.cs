@@ -14,6 +14,13 @@ public interface IPaymentPurpose
     string Kind { get; }
 
     /// <summary>
+    /// Whether what <paramref name="purpose"/> names can be paid now, answering the problem that
+    /// says why not. Runs in the transaction that records a new payment for it and locks it, so a
+    /// payment started meanwhile, or a change of the purchase, waits.
+    /// </summary>
+    Task<Api.Problem?> CanPayAsync(PaydeskDb db, string purpose, CancellationToken ct);
+
+    /// <summary>
     /// The payment succeeded. Runs inside the transaction that records it, with the payment locked;
     /// work that follows (fulfilment) is queued as a job in the same transaction. When the money
     /// arrived for something that can no longer take it (an order paid already), the answer says

@@ -13,8 +13,11 @@ public sealed class PaymentOptions
     /// <summary>The Mock provider: on by default in Development, refused elsewhere unless enabled here.</summary>
     public bool? MockEnabled { get; set; }
 
-    /// <summary>Where providers reach Paydesk (notifications, return pages); the request's own address when empty.</summary>
+    /// <summary>Where providers and people reach Paydesk (notifications, return pages, links in emails); the address Paydesk listens on when empty.</summary>
     public string? PublicUrl { get; set; }
+
+    /// <summary>How many payments of one purchase may be open at once (checkout pages not yet paid, failed or expired).</summary>
+    public int MaxOpenCheckouts { get; set; } = 3;
 }
 
 /// <summary>The payment providers this process knows, by name.</summary>
@@ -36,53 +39,70 @@ public sealed record CheckoutView(string PaymentId, string Status, string? Redir
 /// <summary>
 /// Starts a hosted checkout for something payable. The payment row is committed before the
 /// provider is called; a provider that does not answer leaves it <c>unknown</c> for the reconciler.
+/// At most <see cref="PaymentOptions.MaxOpenCheckouts"/> payments of one purpose are open at once,
+/// counted with the purchase locked (its purpose says how), so racing requests cannot pass it.
 /// </summary>
 public sealed class StartCheckout(
-    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, TimeProvider time,
-    IOptions<PaymentOptions> options, FaultPoints faults, JobQueue jobs, ILogger<StartCheckout> log)
+    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IEnumerable<IPaymentPurpose> purposes, IdGenerator ids,
+    TimeProvider time, IOptions<PaymentOptions> options, PublicAddress address, FaultPoints faults, JobQueue jobs, ILogger<StartCheckout> log)
 {
     public async Task<Result<CheckoutView>> Run(
-        string purpose, string customerId, Money amount, string description, CheckoutInput input, Uri requestBase, CancellationToken ct)
+        string purpose, string customerId, Money amount, string description, CheckoutInput input, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var providerName = input.Provider ?? Mock.MockProvider.ProviderName;
         var provider = providers.Find(providerName);
         if (provider is null) errors.Add("provider", $"'{providerName}' is not a payment provider enabled here.");
-        var baseUrl = new Uri(options.Value.PublicUrl is { Length: > 0 } configured ? configured : requestBase.GetLeftPart(UriPartial.Authority));
+        var baseUrl = address.Url;
         var successUrl = ReturnUrl(errors, "successUrl", input.SuccessUrl, baseUrl, "success");
         var cancelUrl = ReturnUrl(errors, "cancelUrl", input.CancelUrl, baseUrl, "canceled");
         if (errors.Any) return errors.ToProblem();
 
-        var account = await AccountFor(provider!.Name, ct);
-        var now = time.GetUtcNow();
-        var paymentId = ids.New("pay");
-        var payment = new Payment
+        var payable = purposes.First(p => p.Kind == purpose.Split(':', 2)[0]);
+        var started = await db.InTransactionAsync<Result<(Payment Payment, ProviderAccount Account)>>(async () =>
         {
-            TenantId = "", Id = paymentId, Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor,
-            Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider.Name, ProviderAccountId = account.Id,
-            IdempotencyKey = paymentId, CreatedAt = now, UpdatedAt = now,
-        };
-        db.Payments.Add(payment);
-        // The reconciler's first check, committed with the payment: a crash after this commit is recovered.
-        jobs.Add(db, ReconcilePayment.JobKind, payment.Id, now + ReconcilePayment.Schedule[0]);
-        outcomes.Log(payment, OperationKind.Request, $"create checkout for {amount} at {provider.Name}");
-        await db.SaveChangesAsync(ct);
+            if (await payable.CanPayAsync(db, purpose, ct) is { } refused) return refused;
+            var open = await db.Payments.CountAsync(p => p.Purpose == purpose
+                && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown), ct);
+            if (open >= options.Value.MaxOpenCheckouts)
+                return Problem.Conflict($"{open} payments of this purchase are still open (unpaid checkout pages, or answers not yet known); " +
+                    "pay with one of them, or wait until they are settled or expire, before starting another.");
+
+            var account = await AccountFor(provider!.Name, ct);
+            var now = time.GetUtcNow();
+            var paymentId = ids.New("pay");
+            var payment = new Payment
+            {
+                TenantId = "", Id = paymentId, Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor,
+                Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider.Name, ProviderAccountId = account.Id,
+                IdempotencyKey = paymentId, CreatedAt = now, UpdatedAt = now,
+            };
+            db.Payments.Add(payment);
+            // The reconciler's first check, committed with the payment: a crash after this commit is recovered.
+            jobs.Add(db, ReconcilePayment.JobKind, payment.Id, now + ReconcilePayment.Schedule[0]);
+            outcomes.Log(payment, OperationKind.Request, $"create checkout for {amount} at {provider.Name}");
+            await db.SaveChangesAsync(ct);
+            return (payment, account);
+        }, ct);
+        if (started.Problem is { } problem) return problem;
+        var (payment, account) = started.Value;
+        var chosen = provider!;
 
         CheckoutSession session;
         try
         {
-            session = await provider.CreateCheckoutAsync(account, new CheckoutRequest(
+            session = await chosen.CreateCheckoutAsync(account, new CheckoutRequest(
                 payment.Id, payment.IdempotencyKey, amount, description,
                 successUrl.Replace("{PAYMENT_ID}", payment.Id), cancelUrl.Replace("{PAYMENT_ID}", payment.Id),
-                new Uri(baseUrl, $"/webhooks/{provider.Name}/{account.Id}").ToString()), ct);
+                new Uri(baseUrl, $"webhooks/{chosen.Name}/{account.Id}").ToString()), ct);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
         {
             // Neither yes nor no: the reconciler asks the provider later; nothing is charged twice.
-            log.LogWarning(e, "Payment {PaymentId}: {Provider} did not answer the checkout request", payment.Id, provider.Name);
-            await RecordAsync(payment.Id, p => outcomes.ApplyAsync(p, PaymentStatus.Unknown, null, null, $"{provider.Name} did not answer", CancellationToken.None), CancellationToken.None);
+            log.LogWarning(e, "Payment {PaymentId}: {Provider} did not answer the checkout request", payment.Id, chosen.Name);
+            await RecordAsync(payment.Id, p => outcomes.ApplyAsync(p, PaymentStatus.Unknown, null, null, $"{chosen.Name} did not answer", CancellationToken.None), CancellationToken.None);
             return new Problem(StatusCodes.Status502BadGateway, "Provider did not answer",
-                $"The payment {payment.Id} is recorded as unknown and will be checked with {provider.Name}; do not start another for the same purchase yet.");
+                $"The payment {payment.Id} is recorded as unknown and will be checked with {chosen.Name}; do not start another for the same purchase yet.");
         }
 
         faults.Hit(FaultPoints.AfterProviderCheckout);
@@ -126,7 +146,7 @@ public sealed class StartCheckout(
 
     private static string ReturnUrl(FieldErrors errors, string field, string? given, Uri baseUrl, string outcome)
     {
-        if (given is null) return new Uri(baseUrl, $"/pay/{{PAYMENT_ID}}/{outcome}").ToString();
+        if (given is null) return new Uri(baseUrl, $"pay/{{PAYMENT_ID}}/{outcome}").ToString();
         if (!Uri.TryCreate(given, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
             errors.Add(field, "must be an absolute http(s) URL; {PAYMENT_ID} in it is replaced by the payment's id.");
         return given;

@@ -66,7 +66,7 @@ internal sealed class MockChargeConfiguration : IEntityTypeConfiguration<MockCha
 /// signed like a real provider's (HMAC-SHA256 over <c>{timestamp}.{raw body}</c>, in the header
 /// <c>Paydesk-Mock-Signature: t=…,v1=…</c>) and delivered to the webhook endpoint over HTTP.
 /// </summary>
-public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notifier, TimeProvider time) : IPaymentProvider
+public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notifier, PublicAddress address, TimeProvider time) : IPaymentProvider
 {
     public const string ProviderName = "mock";
     public const string SignatureHeader = "Paydesk-Mock-Signature";
@@ -94,8 +94,8 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
             db.MockCharges.Add(charge);
             await db.SaveChangesAsync(ct);
         }
-        var origin = new Uri(request.NotifyUrl).GetLeftPart(UriPartial.Authority);
-        return new CheckoutSession(charge.Id, $"{origin}/mock-pay/{request.PaymentId}");
+        // The page is served by Paydesk itself, wherever people reach it.
+        return new CheckoutSession(charge.Id, new Uri(address.Url, $"mock-pay/{Uri.EscapeDataString(request.PaymentId)}").ToString());
     }
 
     public NotificationCheck CheckNotification(ProviderAccount account, IReadOnlyDictionary<string, string> headers, string rawBody, DateTimeOffset now)
