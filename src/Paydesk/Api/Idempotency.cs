@@ -14,14 +14,19 @@ public sealed class IdempotencyRecord : ITenantOwned
     public required string Key { get; init; }
     /// <summary>SHA-256 of caller, method, path and body: the same key with another request is a conflict.</summary>
     public required string RequestHash { get; set; }
-    /// <summary>Null while the first request is still running.</summary>
+    /// <summary>Null while the request is running (or its process died running it).</summary>
     public int? StatusCode { get; set; }
     public string? ContentType { get; set; }
     public string? Location { get; set; }
     public byte[]? Body { get; set; }
     /// <summary>The answer held a secret that is shown once, so it is not kept to be replayed.</summary>
     public bool BodyWithheld { get; set; }
+    /// <summary>When the key was first used; it is kept <see cref="IdempotencyMiddleware.Retention"/> from then.</summary>
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Which run of the request holds the key: one value per claim, so a run whose claim was taken over stores nothing.</summary>
+    public string? ClaimToken { get; set; }
+    /// <summary>While no answer is stored, the claim holds until then (extended while the request runs); after it, a retry may take over.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
 }
 
 internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
@@ -32,6 +37,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.HasIndex(r => r.CreatedAt);
         b.Property(r => r.Key).HasMaxLength(IdempotencyMiddleware.MaxKeyLength);
         b.Property(r => r.RequestHash).HasMaxLength(64);
+        b.Property(r => r.ClaimToken).HasMaxLength(40);
         // Two requests reclaiming one expired key: only one may win.
         b.Property(r => r.CreatedAt).IsConcurrencyToken();
     }
@@ -41,18 +47,41 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
 public sealed class ReturnsSecretOnce;
 
 /// <summary>
+/// Marks an endpoint that commits in steps of its own, because it calls a provider between them
+/// (a checkout, a refund): its work cannot share one transaction with its stored answer. It keeps
+/// a retry from doing its work twice itself, with <see cref="IdempotencyContext.Key"/> stored on
+/// what it creates.
+/// </summary>
+public sealed class CommitsInSteps;
+
+/// <summary>The <c>Idempotency-Key</c> of the request being served, for endpoints that remember it on what they create.</summary>
+public sealed class IdempotencyContext
+{
+    public string? Key { get; internal set; }
+}
+
+/// <summary>
 /// Honours <c>Idempotency-Key</c> on every POST under <c>/api</c>: the same key with the same
 /// request replays the first answer; with a different request it is a 409; while the first is
 /// still running, a 409 that says so. Keys are kept at least <see cref="Retention"/>. A 5xx answer
 /// is not kept, so the client may retry it.
 /// </summary>
-internal sealed class IdempotencyMiddleware(RequestDelegate next)
+/// <remarks>
+/// The key is claimed first, in a transaction of its own, with a short lease that a timer extends
+/// while the request runs. The endpoint's work and its stored answer then commit in one
+/// transaction, on the condition that the claim is still this request's: either both are there,
+/// or neither. If the process dies mid-request, nothing it did remains, and once the lease runs out
+/// (seconds, not the 24 h of retention) a retry takes the key over and does the work — once.
+/// </remarks>
+internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<IdempotencyMiddleware> log)
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 255;
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+    /// <summary>How long a claim holds without being extended: a request whose process died frees its key after this.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
 
-    public async Task InvokeAsync(HttpContext http, TenantContext tenant, IServiceScopeFactory scopes, TimeProvider time)
+    public async Task InvokeAsync(HttpContext http, TenantContext tenant, IServiceScopeFactory scopes, TimeProvider time, IdempotencyContext context)
     {
         if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Path.StartsWithSegments("/api")
             || tenant.TenantId is null || !http.Request.Headers.TryGetValue(Header, out var values))
@@ -71,79 +100,182 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         var hash = await HashRequestAsync(http);
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant.TenantId, tenant.Role, tenant.CustomerId);
-        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        var claims = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
 
-        var record = await ClaimAsync(db, key, hash, time.GetUtcNow(), http.RequestAborted);
-        if (record.Claimed is null)
+        var token = Guid.NewGuid().ToString("N");
+        var answer = await ClaimAsync(claims, key, hash, token, time, http.RequestAborted);
+        if (answer is not null)
         {
-            await record.Answer!.ExecuteAsync(http);
+            await answer.ExecuteAsync(http);
             return;
         }
+        context.Key = key;
 
+        using var heartbeat = new CancellationTokenSource();
+        var extending = ExtendWhileRunningAsync(scopes, tenant, key, token, time, heartbeat.Token);
+        try
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<CommitsInSteps>() is not null)
+                await RunAndStoreAsync(http, claims, key, token, inTransaction: false);
+            else
+                await RunAndStoreAsync(http, http.RequestServices.GetRequiredService<PaydeskDb>(), key, token, inTransaction: true);
+        }
+        finally
+        {
+            await heartbeat.CancelAsync();
+            await extending;
+        }
+    }
+
+    /// <summary>
+    /// Runs the endpoint with its answer buffered and stores the answer with <paramref name="db"/>,
+    /// in the transaction that also holds the endpoint's work when <paramref name="inTransaction"/>.
+    /// A 5xx or an exception stores nothing, rolls the work back, and frees the key.
+    /// </summary>
+    private async Task RunAndStoreAsync(HttpContext http, PaydeskDb db, string key, string token, bool inTransaction)
+    {
+        var transaction = inTransaction ? await db.Database.BeginTransactionAsync(http.RequestAborted) : null;
         var original = http.Response.Body;
         using var buffer = new MemoryStream();
         http.Response.Body = buffer;
         try
         {
-            await next(http);
+            try
+            {
+                await next(http);
+            }
+            finally
+            {
+                http.Response.Body = original;
+            }
+
+            if (http.Response.StatusCode >= 500)
+            {
+                if (transaction is not null) await transaction.RollbackAsync(CancellationToken.None);
+                await ReleaseAsync(http, key, token);
+            }
+            else
+            {
+                var location = http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null;
+                var withheld = http.GetEndpoint()?.Metadata.GetMetadata<ReturnsSecretOnce>() is not null;
+                var (status, contentType, body) = (http.Response.StatusCode, http.Response.ContentType, withheld ? null : buffer.ToArray());
+                var stored = await db.IdempotencyRecords
+                    .Where(r => r.Key == key && r.ClaimToken == token && r.StatusCode == null)
+                    .ExecuteUpdateAsync(u => u
+                        .SetProperty(r => r.StatusCode, status)
+                        .SetProperty(r => r.ContentType, contentType)
+                        .SetProperty(r => r.Location, location)
+                        .SetProperty(r => r.BodyWithheld, withheld)
+                        .SetProperty(r => r.Body, body)
+                        .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+                if (stored == 0)
+                {
+                    // The claim ran out and a retry took the key over: that retry does the work, this one undoes it.
+                    if (transaction is not null) await transaction.RollbackAsync(CancellationToken.None);
+                    log.LogWarning("A request with idempotency key of tenant {TenantId} outlived its claim; its work was rolled back", db.Tenant.TenantId);
+                    http.Response.Clear();
+                    await Problem.Conflict($"This request took longer than its claim on the {Header}, and a retry took it over; its work was undone. Read what the retry answered.")
+                        .ToHttp().ExecuteAsync(http);
+                    return;
+                }
+                if (transaction is not null) await transaction.CommitAsync(CancellationToken.None);
+            }
         }
         catch
         {
-            db.IdempotencyRecords.Remove(record.Claimed);
-            await db.SaveChangesAsync(CancellationToken.None);
+            if (transaction is not null) await transaction.RollbackAsync(CancellationToken.None);
+            await ReleaseAsync(http, key, token);
             throw;
         }
         finally
         {
-            http.Response.Body = original;
+            if (transaction is not null) await transaction.DisposeAsync();
         }
-
-        if (http.Response.StatusCode >= 500)
-        {
-            db.IdempotencyRecords.Remove(record.Claimed);
-        }
-        else
-        {
-            var claimed = record.Claimed;
-            claimed.StatusCode = http.Response.StatusCode;
-            claimed.ContentType = http.Response.ContentType;
-            claimed.Location = http.Response.Headers.Location.ToString() is { Length: > 0 } location ? location : null;
-            claimed.BodyWithheld = http.GetEndpoint()?.Metadata.GetMetadata<ReturnsSecretOnce>() is not null;
-            claimed.Body = claimed.BodyWithheld ? null : buffer.ToArray();
-        }
-        await db.SaveChangesAsync(CancellationToken.None);
 
         buffer.Position = 0;
         await buffer.CopyToAsync(original, http.RequestAborted);
     }
 
-    private sealed record Claim(IdempotencyRecord? Claimed, IResult? Answer);
+    /// <summary>Frees the key after a 5xx or an exception, so the client may retry at once.</summary>
+    private static async Task ReleaseAsync(HttpContext http, string key, string token)
+    {
+        await using var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        var tenant = http.RequestServices.GetRequiredService<TenantContext>();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant.TenantId!, tenant.Role, tenant.CustomerId);
+        await scope.ServiceProvider.GetRequiredService<PaydeskDb>().IdempotencyRecords
+            .Where(r => r.Key == key && r.ClaimToken == token && r.StatusCode == null)
+            .ExecuteDeleteAsync(CancellationToken.None);
+    }
 
-    private static async Task<Claim> ClaimAsync(PaydeskDb db, string key, string hash, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Keeps the claim alive while the request runs: a request that takes long is not taken over.</summary>
+    private async Task ExtendWhileRunningAsync(IServiceScopeFactory scopes, TenantContext tenant, string key, string token, TimeProvider time, CancellationToken stop)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(Lease / 3, time);
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant.TenantId!, tenant.Role, tenant.CustomerId);
+                var until = PaydeskDb.Stored(time.GetUtcNow() + Lease);
+                await scope.ServiceProvider.GetRequiredService<PaydeskDb>().IdempotencyRecords
+                    .Where(r => r.Key == key && r.ClaimToken == token && r.StatusCode == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.LeaseUntil, until), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Extending the claim on an idempotency key failed; a retry may take it over when its lease runs out");
+        }
+    }
+
+    /// <summary>Claims the key for this request, or answers as the key's state says (replay, conflict, still running).</summary>
+    private static async Task<IResult?> ClaimAsync(PaydeskDb db, string key, string hash, string token, TimeProvider time, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var claimed = await db.IdempotencyRecords.FirstOrDefaultAsync(r => r.Key == key, ct);
-            if (claimed is not null && claimed.CreatedAt + Retention >= now)
-                return new Claim(null, Replay(claimed, hash));
-
-            if (claimed is null)
+            var now = time.GetUtcNow();
+            var existing = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, ct);
+            if (existing is not null && existing.CreatedAt + Retention >= now)
             {
-                claimed = new IdempotencyRecord { TenantId = "", Key = key, RequestHash = hash, CreatedAt = now };
-                db.IdempotencyRecords.Add(claimed);
+                if (existing.RequestHash != hash)
+                    return Problem.Conflict($"This {Header} was already used with a different request. Use a new key for a new request.").ToHttp();
+                if (existing.StatusCode is not null) return Replay(existing);
+                if (existing.LeaseUntil > now) return StillRunning(existing.LeaseUntil.Value - now);
+                // The request that held it never finished (its process died): this one takes it over.
+                var taken = await db.IdempotencyRecords
+                    .Where(r => r.Key == key && r.ClaimToken == existing.ClaimToken && r.StatusCode == null)
+                    .ExecuteUpdateAsync(u => u
+                        .SetProperty(r => r.ClaimToken, token)
+                        .SetProperty(r => r.LeaseUntil, PaydeskDb.Stored(now + Lease)), ct);
+                if (taken == 1) return null;
+                continue; // another retry took it, or the first finished: answer as it stands now
+            }
+
+            IdempotencyRecord claim;
+            if (existing is null)
+            {
+                claim = new IdempotencyRecord { TenantId = "", Key = key, RequestHash = hash, CreatedAt = now, ClaimToken = token, LeaseUntil = now + Lease };
+                db.IdempotencyRecords.Add(claim);
             }
             else
             {
                 // Past its retention the key is free again: this request starts it afresh.
-                (claimed.RequestHash, claimed.CreatedAt, claimed.StatusCode) = (hash, now, null);
-                (claimed.ContentType, claimed.Location, claimed.Body, claimed.BodyWithheld) = (null, null, null, false);
+                claim = existing;
+                db.IdempotencyRecords.Attach(claim);
+                (claim.RequestHash, claim.CreatedAt, claim.StatusCode) = (hash, now, null);
+                (claim.ContentType, claim.Location, claim.Body, claim.BodyWithheld) = (null, null, null, false);
+                (claim.ClaimToken, claim.LeaseUntil) = (token, now + Lease);
             }
             try
             {
                 await db.SaveChangesAsync(ct);
-                return new Claim(claimed, null);
+                return null;
             }
-            catch (DbUpdateException) when (attempt == 0)
+            catch (DbUpdateException) when (attempt < 2)
             {
                 // Another request with this key won the race: answer as it would be answered.
                 db.ChangeTracker.Clear();
@@ -151,12 +283,10 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         }
     }
 
-    private static IResult Replay(IdempotencyRecord existing, string hash)
+    private static IResult StillRunning(TimeSpan left) => new StillRunningResult((int)Math.Ceiling(Math.Max(1, left.TotalSeconds)));
+
+    private static IResult Replay(IdempotencyRecord existing)
     {
-        if (existing.RequestHash != hash)
-            return Problem.Conflict($"This {Header} was already used with a different request. Use a new key for a new request.").ToHttp();
-        if (existing.StatusCode is null)
-            return Problem.Conflict($"A request with this {Header} is still being processed. Retry shortly.").ToHttp();
         if (existing.BodyWithheld)
             return Problem.Conflict(
                 $"This {Header} was used by a request whose answer held a secret that is shown only once; it is not replayed. " +
@@ -178,6 +308,15 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    private sealed class StillRunningResult(int retryAfterSeconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem.Conflict($"A request with this {Header} is still being processed. Retry after {retryAfterSeconds} s.").ToHttp().ExecuteAsync(http);
+        }
+    }
+
     private sealed class ReplayResult(IdempotencyRecord record) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
@@ -195,7 +334,7 @@ public static class IdempotencyRegistrations
 {
     /// <summary>The store's upkeep; the middleware itself is in the pipeline (<see cref="PaydeskApp"/>).</summary>
     public static IServiceCollection AddIdempotency(this IServiceCollection services) =>
-        services.AddSingleton<Jobs.IJobHandler, PruneIdempotencyKeys>();
+        services.AddScoped<IdempotencyContext>().AddSingleton<Jobs.IJobHandler, PruneIdempotencyKeys>();
 }
 
 /// <summary>Forgets idempotency keys once they are older than the retention period: work of the installation, every hour.</summary>

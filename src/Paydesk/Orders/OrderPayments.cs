@@ -126,7 +126,8 @@ internal static class OrderPaymentEndpoints
             var description = string.Join(", ", order.Lines.Where(l => l.Kind == OrderLineKind.Plan).OrderBy(l => l.Position).Select(l => l.Description));
             return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, description, body ?? new CheckoutInput(null, null, null), ct))
                 .Created(c => $"/api/v1/payments/{c.PaymentId}");
-        }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey).Creates<CheckoutView>();
+        }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey)
+            .WithMetadata(new CommitsInSteps()).Creates<CheckoutView>();
 
         orders.MapPost("/{id}/fulfil", async (string id, PaydeskDb db, FulfilOrder fulfil, CancellationToken ct) =>
         {

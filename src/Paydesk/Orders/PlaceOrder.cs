@@ -26,7 +26,8 @@ public sealed class OrderOptions
 /// Prices an order from the catalog's current prices, adds the products the plans bundle, and
 /// freezes lines and total. A customer may place an order only for themself.
 /// </summary>
-public sealed class PlaceOrder(PaydeskDb db, IdGenerator ids, Jobs.JobQueue jobs, TimeProvider time, IOptions<OrderOptions> options)
+public sealed class PlaceOrder(
+    PaydeskDb db, IdGenerator ids, Jobs.JobQueue jobs, TimeProvider time, IOptions<OrderOptions> options, Payments.FaultPoints faults)
 {
     public const int MaxLines = 20;
     public const int MaxQuantity = 100;
@@ -120,6 +121,7 @@ public sealed class PlaceOrder(PaydeskDb db, IdGenerator ids, Jobs.JobQueue jobs
         db.Orders.Add(order);
         jobs.Add(db, ExpireOrder.JobKind, order.Id, order.ExpiresAt);
         await db.SaveChangesAsync(ct);
+        faults.Hit(Payments.FaultPoints.AfterOrderPlaced);
         return OrderView.From(order);
     }
 

@@ -28,6 +28,8 @@ public sealed class Payment : IHasId
     public required string ProviderAccountId { get; init; }
     /// <summary>Sent to the provider with every request about this payment.</summary>
     public required string IdempotencyKey { get; init; }
+    /// <summary>The <c>Idempotency-Key</c> of the request that started it: a retry of that request finds it instead of starting another.</summary>
+    public string? RequestKey { get; init; }
     public string? ProviderPaymentId { get; set; }
     public string? RedirectUrl { get; set; }
     /// <summary>Given back: the sum of the refunds the provider carried out.</summary>
@@ -107,6 +109,8 @@ public sealed class Refund : IHasId
     public RefundStatus Status { get; set; }
     public required string Reason { get; init; }
     public RefundOrigin Origin { get; init; }
+    /// <summary>The <c>Idempotency-Key</c> of the request that asked for it: a retry of that request finds it instead of asking again.</summary>
+    public string? RequestKey { get; init; }
     /// <summary>The provider's id for it; one refund row per provider refund (a unique key), so a reported refund is recorded once.</summary>
     public string? ProviderRefundId { get; set; }
     public string? Error { get; set; }
@@ -156,6 +160,8 @@ internal sealed class PaymentConfiguration :
         b.HasKey(r => new { r.TenantId, r.Id });
         b.HasIndex(r => new { r.TenantId, r.PaymentId });
         b.HasIndex(r => new { r.TenantId, r.PaymentId, r.ProviderRefundId }).IsUnique();
+        b.HasIndex(r => new { r.TenantId, r.PaymentId, r.RequestKey });
+        b.Property(r => r.RequestKey).HasMaxLength(Api.IdempotencyMiddleware.MaxKeyLength);
         b.Property(r => r.ProviderRefundId).HasMaxLength(200);
         b.Property(r => r.Currency).HasMaxLength(3);
         b.Property(r => r.Reason).HasMaxLength(500);
@@ -167,6 +173,7 @@ internal sealed class PaymentConfiguration :
     {
         b.HasKey(p => new { p.TenantId, p.Id });
         b.HasIndex(p => new { p.TenantId, p.Purpose });
+        b.Property(p => p.RequestKey).HasMaxLength(Api.IdempotencyMiddleware.MaxKeyLength);
         b.HasIndex(p => new { p.Status, p.UpdatedAt });
         b.HasIndex(p => new { p.ProviderAccountId, p.IdempotencyKey }).IsUnique();
         b.Property(p => p.Purpose).HasMaxLength(80);

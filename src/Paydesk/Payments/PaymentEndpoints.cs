@@ -82,13 +82,13 @@ public static class PaymentRegistrations
             await jobs.RunNowAsync(db, JobQueue.KeyOf(ExecuteRefund.JobKind, requested.Value!.Id), ct);
             var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == requested.Value.Id, ct);
             return TypedResults.Created($"/api/v1/payments/{id}", RefundView.From(refund));
-        }).RequireAuthorization(Policies.Admin).Creates<RefundView>();
+        }).RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Creates<RefundView>();
 
         payments.MapPost("/{id}/reconcile", async (string id, ReconcilePayment reconcile, CancellationToken ct) =>
         {
             var reconciled = await reconcile.RunAsync(id, ct);
             return reconciled is null ? Problem.NotFound("payment", id).ToHttp() : TypedResults.Ok(PaymentView.From(reconciled.Payment));
-        }).RequireAuthorization(Policies.Admin).Reads<PaymentView>();
+        }).RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Reads<PaymentView>();
     }
 
     public static void MapPaymentWebhooks(this WebApplication app)

@@ -186,7 +186,8 @@ public sealed class PaymentOutcomes(
     /// queued with it: due now, or after <paramref name="carriedOutIn"/> when the caller means to
     /// run it itself first.
     /// </summary>
-    public Refund AddRefund(Payment payment, long amountMinor, string reason, RefundOrigin origin, TimeSpan? carriedOutIn = null, bool execute = true)
+    public Refund AddRefund(
+        Payment payment, long amountMinor, string reason, RefundOrigin origin, TimeSpan? carriedOutIn = null, bool execute = true, string? requestKey = null)
     {
         if (amountMinor <= 0 || payment.RefundReservedMinor + amountMinor > payment.AmountMinor)
             throw new InvalidOperationException(
@@ -195,7 +196,7 @@ public sealed class PaymentOutcomes(
         var refund = new Refund
         {
             TenantId = "", Id = ids.New("re"), PaymentId = payment.Id, AmountMinor = amountMinor, Currency = payment.Currency,
-            Status = RefundStatus.Requested, Reason = reason.Length > 500 ? reason[..500] : reason, Origin = origin,
+            Status = RefundStatus.Requested, Reason = reason.Length > 500 ? reason[..500] : reason, Origin = origin, RequestKey = requestKey,
             CreatedAt = now,
         };
         payment.RefundReservedMinor += amountMinor;

@@ -24,12 +24,15 @@ public sealed record RefundView(
 /// cannot together promise back more than the payment took; the one that finds too little left
 /// gets a conflict.
 /// </summary>
-public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes)
+public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes, IdempotencyContext request)
 {
     public async Task<Result<Refund>> Run(string paymentId, RefundInput input, CancellationToken ct)
     {
         var seen = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
         if (seen is null) return Problem.NotFound("payment", paymentId);
+        // A retry of a request that died after asking: the same refund, not a second one.
+        if (request.Key is { } key && await db.Refunds.AsNoTracking().FirstOrDefaultAsync(r => r.PaymentId == paymentId && r.RequestKey == key, ct) is { } asked)
+            return asked;
         if (seen.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded))
             return Problem.Conflict($"The payment is {seen.Status.ToApi()}; only a succeeded payment can be refunded.");
 
@@ -51,7 +54,7 @@ public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes)
             if (payment.AmountMinor - payment.RefundReservedMinor < amount)
                 return Problem.Conflict($"Another refund of this payment was requested meanwhile. {NothingLeft(payment)} Read the payment again.");
             // Carried out by the request itself right after this commits; if the request dies first, a worker does it.
-            var refund = outcomes.AddRefund(payment, amount, reason, RefundOrigin.Merchant, carriedOutIn: ExecuteRefund.Grace);
+            var refund = outcomes.AddRefund(payment, amount, reason, RefundOrigin.Merchant, carriedOutIn: ExecuteRefund.Grace, requestKey: request.Key);
             await db.SaveChangesAsync(ct);
             return refund;
         }, ct);

@@ -44,7 +44,8 @@ public sealed record CheckoutView(string PaymentId, string Status, string? Redir
 /// </summary>
 public sealed class StartCheckout(
     PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IEnumerable<IPaymentPurpose> purposes, IdGenerator ids,
-    TimeProvider time, IOptions<PaymentOptions> options, PublicAddress address, FaultPoints faults, JobQueue jobs, ILogger<StartCheckout> log)
+    TimeProvider time, IOptions<PaymentOptions> options, PublicAddress address, FaultPoints faults, JobQueue jobs, IdempotencyContext request,
+    ILogger<StartCheckout> log)
 {
     public async Task<Result<CheckoutView>> Run(
         string purpose, string customerId, Money amount, string description, CheckoutInput input, CancellationToken ct)
@@ -62,6 +63,9 @@ public sealed class StartCheckout(
         var started = await db.InTransactionAsync<Result<(Payment Payment, ProviderAccount Account)>>(async () =>
         {
             if (await payable.CanPayAsync(db, purpose, ct) is { } refused) return refused;
+            // A retry of a request that died after recording its payment carries on with that payment.
+            if (request.Key is { } key && await db.Payments.FirstOrDefaultAsync(p => p.Purpose == purpose && p.RequestKey == key, ct) is { } earlier)
+                return (earlier, await db.ProviderAccounts.FirstAsync(a => a.Id == earlier.ProviderAccountId, ct));
             var open = await db.Payments.CountAsync(p => p.Purpose == purpose
                 && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown), ct);
             if (open >= options.Value.MaxOpenCheckouts)
@@ -75,7 +79,7 @@ public sealed class StartCheckout(
             {
                 TenantId = "", Id = paymentId, Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor,
                 Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider.Name, ProviderAccountId = account.Id,
-                IdempotencyKey = paymentId, CreatedAt = now, UpdatedAt = now,
+                IdempotencyKey = paymentId, RequestKey = request.Key, CreatedAt = now, UpdatedAt = now,
             };
             db.Payments.Add(payment);
             // The reconciler's first check, committed with the payment: a crash after this commit is recovered.
@@ -161,6 +165,8 @@ public sealed class FaultPoints
 {
     public const string AfterProviderCheckout = "after-provider-checkout";
     public const string Fulfilment = "fulfilment";
+    /// <summary>An order was written, and the request fails before it answers.</summary>
+    public const string AfterOrderPlaced = "after-order-placed";
     /// <summary>The provider made the refund; its answer is lost before Paydesk records it.</summary>
     public const string AfterProviderRefund = "after-provider-refund";
 

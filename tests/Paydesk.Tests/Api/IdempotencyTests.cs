@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Paydesk.Tests.Api;
@@ -120,5 +122,81 @@ public sealed class IdempotencyTests
         var response = await tenant.Post("/api/v1/customers", new { name = "x" }, new string('k', 256));
         await response.ShouldBeProblem(400, "Idempotency-Key");
         Assert.Empty(await tenant.ListAll("/api/v1/customers"));
+    }
+
+    /// <summary>Leaves a claim on the key as a request whose process was killed leaves it: no answer, a lease still running.</summary>
+    private static Task LeaveADeadClaim(PaydeskHost host, TenantClient tenant, string key, string body, DateTimeOffset now) =>
+        host.InTenantAsync(tenant.TenantId, async db =>
+        {
+            // The hash of the request as the middleware takes it: caller, method, path, body.
+            var keyId = (await db.ApiKeys.SingleAsync()).Id;
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes($"{keyId}\nPOST\n/api/v1/orders\n{body}")));
+            db.IdempotencyRecords.Add(new Paydesk.Api.IdempotencyRecord
+            {
+                TenantId = "", Key = key, RequestHash = hash, CreatedAt = now, ClaimToken = "killed-mid-request",
+                LeaseUntil = now + Paydesk.Api.IdempotencyMiddleware.Lease,
+            });
+            return await db.SaveChangesAsync();
+        });
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_key_whose_request_died_mid_way_is_free_again_after_a_short_lease_not_a_day_and_the_retry_does_the_work_once(Engine engine)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await Shop.OpenAsync(host);
+        var body = JsonSerializer.Serialize(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        await LeaveADeadClaim(host, shop.Tenant, "order-1", body, clock.GetUtcNow());
+
+        var early = await shop.Tenant.PostRaw("/api/v1/orders", body, "order-1");
+        Assert.Contains("still being processed", (await early.ShouldBeProblem(409)).Str("detail"));
+        var retryAfter = early.Headers.RetryAfter!.Delta!.Value;
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(1), Paydesk.Api.IdempotencyMiddleware.Lease);
+        Assert.Empty(await shop.Tenant.ListAll("/api/v1/orders"));
+
+        clock.Advance(Paydesk.Api.IdempotencyMiddleware.Lease);
+        var retried = await shop.Tenant.PostRaw("/api/v1/orders", body, "order-1");
+        retried.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var again = await shop.Tenant.PostRaw("/api/v1/orders", body, "order-1");
+        again.StatusCode.ShouldBe(HttpStatusCode.Created);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+        (await again.Json()).Id().ShouldBe((await retried.Json()).Id());
+        Assert.Single(await shop.Tenant.ListAll("/api/v1/orders"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Ten_retries_racing_for_a_dead_claim_create_one_order(Engine engine)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await Shop.OpenAsync(host);
+        var body = JsonSerializer.Serialize(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        await LeaveADeadClaim(host, shop.Tenant, "order-2", body, clock.GetUtcNow());
+        clock.Advance(Paydesk.Api.IdempotencyMiddleware.Lease + TimeSpan.FromSeconds(1));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => shop.Tenant.PostRaw("/api/v1/orders", body, "order-2")));
+
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        var ids = await Task.WhenAll(answers.Where(a => a.StatusCode == HttpStatusCode.Created).Select(async a => (await a.Json()).Id()));
+        Assert.Single(ids.Distinct());
+        Assert.Single(await shop.Tenant.ListAll("/api/v1/orders"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_request_that_fails_leaves_no_work_behind_and_frees_its_key(Engine engine)
+    {
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions());
+        var shop = await Shop.OpenAsync(host);
+        var body = JsonSerializer.Serialize(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        // The order is written, then the request fails before its answer is stored: the order goes with it.
+        host.Services.GetRequiredService<Paydesk.Payments.FaultPoints>().Arm(Paydesk.Payments.FaultPoints.AfterOrderPlaced);
+
+        await (await shop.Tenant.PostRaw("/api/v1/orders", body, "order-3")).ShouldBeProblem(500);
+        Assert.Empty(await shop.Tenant.ListAll("/api/v1/orders"));
+
+        var retried = await shop.Tenant.PostRaw("/api/v1/orders", body, "order-3");
+        retried.StatusCode.ShouldBe(HttpStatusCode.Created);
+        Assert.Single(await shop.Tenant.ListAll("/api/v1/orders"));
     }
 }

@@ -180,7 +180,12 @@ public sealed class RefundTests
         Assert.All(racing.Where(r => r.Outcome != RefundOutcome.Succeeded), r => r.Outcome.ShouldBe(RefundOutcome.Refused));
         var charge = await host.RunAsync<PaydeskDb, Paydesk.Payments.Mock.MockCharge>(db => db.MockCharges.SingleAsync(c => c.PaymentId == paymentId));
         charge.RefundedMinor.ShouldBe(1_200_00);
-        (await Sums(host, shop.Tenant, paymentId)).AtProvider.ShouldBe(1_200_00);
+        // The provider notifies Paydesk of each refund it made, once each, and Paydesk records them once each.
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payments/{paymentId}"),
+            p => p.GetProperty("refunds").GetArrayLength() == 3, "the three refunds the provider reported");
+        var (atProvider, recorded, view) = await Sums(host, shop.Tenant, paymentId);
+        (atProvider, recorded).ShouldBe((1_200_00L, 1_200_00L));
+        Assert.All(view.GetProperty("refunds").EnumerateArray(), r => r.Str("origin").ShouldBe("provider"));
     }
 
     private static string MockProviderRefundId(string refundId) => Paydesk.Payments.Mock.MockProvider.RefundIdFor(refundId);

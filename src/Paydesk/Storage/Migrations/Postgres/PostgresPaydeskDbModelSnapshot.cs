@@ -43,6 +43,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("body_withheld");
 
+                    b.Property<string>("ClaimToken")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("claim_token");
+
                     b.Property<string>("ContentType")
                         .HasColumnType("text")
                         .HasColumnName("content_type");
@@ -51,6 +56,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
 
                     b.Property<string>("Location")
                         .HasColumnType("text")
@@ -1517,6 +1526,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("request_key");
+
                     b.Property<string>("ReviewReason")
                         .HasColumnType("text")
                         .HasColumnName("review_reason");
@@ -1718,6 +1732,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("request_key");
+
                     b.Property<DateTimeOffset?>("SettledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("settled_at");
@@ -1737,6 +1756,9 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.HasIndex("TenantId", "PaymentId", "ProviderRefundId")
                         .IsUnique()
                         .HasDatabaseName("ix_refunds_tenant_id_payment_id_provider_refund_id");
+
+                    b.HasIndex("TenantId", "PaymentId", "RequestKey")
+                        .HasDatabaseName("ix_refunds_tenant_id_payment_id_request_key");
 
                     b.ToTable("refunds", (string)null);
                 });

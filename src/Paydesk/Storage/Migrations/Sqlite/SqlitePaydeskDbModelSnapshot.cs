@@ -36,6 +36,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("body_withheld");
 
+                    b.Property<string>("ClaimToken")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claim_token");
+
                     b.Property<string>("ContentType")
                         .HasColumnType("TEXT")
                         .HasColumnName("content_type");
@@ -44,6 +49,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_until");
 
                     b.Property<string>("Location")
                         .HasColumnType("TEXT")
@@ -1439,6 +1448,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("refunded_minor");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_key");
+
                     b.Property<string>("ReviewReason")
                         .HasColumnType("TEXT")
                         .HasColumnName("review_reason");
@@ -1631,6 +1645,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("reason");
 
+                    b.Property<string>("RequestKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_key");
+
                     b.Property<long?>("SettledAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("settled_at");
@@ -1650,6 +1669,9 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.HasIndex("TenantId", "PaymentId", "ProviderRefundId")
                         .IsUnique()
                         .HasDatabaseName("ix_refunds_tenant_id_payment_id_provider_refund_id");
+
+                    b.HasIndex("TenantId", "PaymentId", "RequestKey")
+                        .HasDatabaseName("ix_refunds_tenant_id_payment_id_request_key");
 
                     b.ToTable("refunds", (string)null);
                 });
