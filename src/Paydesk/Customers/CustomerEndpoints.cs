@@ -16,13 +16,8 @@ public sealed record CustomerView(
         c.ArchivedAt is null ? "active" : "archived", c.CreatedAt, c.UpdatedAt);
 }
 
-public sealed record NewCustomerSession(int? TtlMinutes);
-
-/// <summary>A short-lived key that lets a customer's own app or page call the API as that customer.</summary>
-public sealed record CustomerSessionView(string CustomerId, string Token, DateTimeOffset ExpiresAt);
-
-/// <summary>Creates and revises customers; a customer may revise only themself.</summary>
-public sealed class SaveCustomer(PaydeskDb db, IdGenerator ids, TimeProvider time)
+/// <summary>Creates, revises and archives customers; a customer may revise only themself.</summary>
+public sealed class SaveCustomer(PaydeskDb db, IdGenerator ids, TimeProvider time, EndCustomerSessions sessions)
 {
     public async Task<Result<CustomerView>> Create(CustomerInput input, CancellationToken ct)
     {
@@ -44,6 +39,20 @@ public sealed class SaveCustomer(PaydeskDb db, IdGenerator ids, TimeProvider tim
         if (customer is null) return Problem.NotFound("customer", id);
         if (Apply(customer, input, creating: false) is { } problem) return problem;
         customer.UpdatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return CustomerView.From(customer);
+    }
+
+    /// <summary>
+    /// Archives the customer and, in the same commit, ends their sessions: an archived customer's
+    /// key must not go on placing orders.
+    /// </summary>
+    public async Task<Result<CustomerView>> Archive(string id, CancellationToken ct)
+    {
+        var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (customer is null) return Problem.NotFound("customer", id);
+        customer.ArchivedAt ??= time.GetUtcNow();
+        await sessions.RevokeActive(customer.Id, ct);
         await db.SaveChangesAsync(ct);
         return CustomerView.From(customer);
     }
@@ -93,30 +102,12 @@ internal static class CustomerEndpoints
         customers.MapPatch("/{id}", async (string id, CustomerInput body, SaveCustomer save, CancellationToken ct) =>
             (await save.Update(id, body, ct)).Ok()).Revises<CustomerView>();
 
-        customers.MapPost("/{id}/archive", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
-        {
-            var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == id, ct);
-            if (customer is null) return Problem.NotFound("customer", id).ToHttp();
-            customer.ArchivedAt ??= time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(CustomerView.From(customer));
-        }).RequireAuthorization(Policies.Staff).Reads<CustomerView>();
+        customers.MapPost("/{id}/archive", async (string id, SaveCustomer save, CancellationToken ct) =>
+            (await save.Archive(id, ct)).Ok()).RequireAuthorization(Policies.Staff).Reads<CustomerView>();
 
-        customers.MapPost("/{id}/sessions", async (string id, NewCustomerSession? body, PaydeskDb db, IssueApiKey issue, TimeProvider time, CancellationToken ct) =>
-        {
-            var errors = new FieldErrors();
-            var ttl = errors.Count("ttlMinutes", body?.TtlMinutes ?? 60, min: 1, max: 24 * 60);
-            if (errors.Any) return errors.ToProblem().ToHttp();
-            var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == id && c.ArchivedAt == null, ct);
-            if (customer is null) return Problem.NotFound("active customer", id).ToHttp();
-
-            var expiresAt = time.GetUtcNow().AddMinutes(ttl);
-            var issued = issue.Add($"Session of {customer.Id}", Role.Customer, customer.Id, expiresAt);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Created($"/api/v1/customers/{customer.Id}", new CustomerSessionView(customer.Id, issued.Secret, expiresAt));
-        }).RequireAuthorization(Policies.Staff).WithMetadata(new ReturnsSecretOnce())
-            .LimitedBy(RateLimit.CustomerSessionsPerKey).Creates<CustomerSessionView>();
+        customers.MapCustomerSessions();
     }
 
-    public static IServiceCollection AddCustomers(this IServiceCollection services) => services.AddScoped<SaveCustomer>();
+    public static IServiceCollection AddCustomers(this IServiceCollection services) =>
+        services.AddScoped<SaveCustomer>().AddScoped<EndCustomerSessions>();
 }

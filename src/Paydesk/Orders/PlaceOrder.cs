@@ -130,10 +130,14 @@ public sealed class PlaceOrder(
         if (db.Tenant.IsCustomer)
         {
             if (requested is not null && requested != db.Tenant.CustomerId)
+            {
                 errors.Add("customerId", "a customer can order only for themself; leave it out.");
-            return db.Tenant.CustomerId;
+                return db.Tenant.CustomerId;
+            }
+            // Their key is refused once they are archived, but this request may have got in just before.
+            requested = db.Tenant.CustomerId;
         }
-        if (requested is null)
+        else if (requested is null)
         {
             errors.Add("customerId", "is required.");
             return null;

@@ -39,11 +39,23 @@ internal sealed class ApiKeyAuthentication(
         }
 
         var hash = ApiKey.HashSecret(secret);
-        var key = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
-            .FirstOrDefaultAsync(k => k.Hash == hash, Context.RequestAborted);
+        // One round trip, which also tells whether a customer key's customer is archived: archiving
+        // revokes their sessions, but a session made while the archive was being saved would escape that.
+        var found = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
+            .Where(k => k.Hash == hash)
+            .Select(k => new
+            {
+                Key = k,
+                CustomerArchived = k.CustomerId != null
+                    && db.Customers.Any(c => c.TenantId == k.TenantId && c.Id == k.CustomerId && c.ArchivedAt != null),
+            })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        var key = found?.Key;
         var now = time.GetUtcNow();
         if (key is null || key.RevokedAt is not null || key.ExpiresAt <= now)
             return AuthenticateResult.Fail("Unknown, revoked or expired key.");
+        if (found!.CustomerArchived)
+            return AuthenticateResult.Fail("The key's customer is archived.");
 
         List<Claim> claims =
         [
