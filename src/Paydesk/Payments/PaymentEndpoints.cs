@@ -30,6 +30,8 @@ public static class PaymentRegistrations
         services.Configure<PaymentOptions>(configuration.GetSection("Payments"));
         services.AddSingleton<FaultPoints>();
         services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<ProviderSecrets>();
+        services.AddSingleton<IDataMigration, SealClearProviderSecrets>();
         services.AddScoped<PaymentOutcomes>();
         services.AddScoped<StartCheckout>();
         services.AddScoped<RequestRefund>();

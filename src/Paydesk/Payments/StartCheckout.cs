@@ -39,7 +39,7 @@ public sealed record CheckoutView(string PaymentId, string Status, string? Redir
 /// </summary>
 public sealed class StartCheckout(
     PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, TimeProvider time,
-    IOptions<PaymentOptions> options, FaultPoints faults, JobQueue jobs, ILogger<StartCheckout> log)
+    IOptions<PaymentOptions> options, FaultPoints faults, JobQueue jobs, ProviderSecrets secrets, ILogger<StartCheckout> log)
 {
     public async Task<Result<CheckoutView>> Run(
         string purpose, string customerId, Money amount, string description, CheckoutInput input, Uri requestBase, CancellationToken ct)
@@ -117,9 +117,9 @@ public sealed class StartCheckout(
             throw new InvalidOperationException($"The tenant has no {provider} account.");
         account = new ProviderAccount
         {
-            TenantId = "", Id = ids.New("acct"), Provider = provider, Name = "Mock payments", IsDefault = true,
-            WebhookSecret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), CreatedAt = time.GetUtcNow(),
+            TenantId = "", Id = ids.New("acct"), Provider = provider, Name = "Mock payments", IsDefault = true, CreatedAt = time.GetUtcNow(),
         };
+        secrets.Store(account, ProviderSecret.Webhook, "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
         db.ProviderAccounts.Add(account);
         return account;
     }
