@@ -98,8 +98,15 @@ public sealed class KeyRingTests
             };
             await using var first = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Production", Settings = settings });
 
+            var report = await (await first.Client().GetAsync("/health/ready")).Json();
+            var dataProtection = report.GetProperty("checks").GetProperty("dataProtection");
+            (dataProtection.Str("keyRingPath"), dataProtection.Str("protectedAtRest"), dataProtection.Str("certificateThumbprint"))
+                .ShouldBe((ring, "certificate", certificate.Thumbprint));
+            Assert.DoesNotContain(certificate.Password, report.GetRawText());
+
             var keys = Directory.GetFiles(ring, "key-*.xml");
             Assert.NotEmpty(keys);
+            dataProtection.GetProperty("keys").GetInt32().ShouldBe(keys.Length);
             foreach (var key in keys)
             {
                 var elements = XDocument.Load(key).Descendants().Select(e => e.Name.LocalName).ToList();
