@@ -45,6 +45,7 @@ public static class PaydeskApp
         // A test host may have registered a clock it moves by hand.
         services.TryAddSingleton(TimeProvider.System);
         services.AddStorage(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddKeyRing(builder.Configuration, builder.Environment);
         services.AddJobs(builder.Configuration);
         services.AddIdempotency();
         services.AddTenancy();
@@ -126,6 +127,8 @@ public static class PaydeskApp
         Console.WriteLine($"  Paydesk is running on {url} ({app.Services.GetRequiredService<StorageInfo>().Engine}, {app.Environment.EnvironmentName})");
         Console.WriteLine($"  API docs:  {url}/docs");
         Console.WriteLine($"  Health:    {url}/health/ready");
+        var ring = app.Services.GetRequiredService<KeyRingInfo>();
+        Console.WriteLine($"  Key ring:  {ring.Path} (protected at rest: {ring.ProtectedAtRest}; back it up with the database)");
         if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", true))
         {
             Console.WriteLine("  Demo API keys (Development only):");

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -27,17 +30,72 @@ internal sealed class DatabaseReady(PaydeskDb db) : IHealthCheck
     }
 }
 
+/// <summary>
+/// Ready means the key ring seals and opens a value with its current key. The answer also tells an
+/// operator where the ring is and that it is backed up with the database — never a key or a password.
+/// </summary>
+internal sealed class KeyRingReady(KeyRingInfo ring, IKeyManager keys, IDataProtectionProvider protection) : IHealthCheck
+{
+    public const string BackUp =
+        "Back up this key ring together with the database, and the certificate that protects it: " +
+        "without them, stored provider secrets and invoice links cannot be read.";
+
+    private readonly IDataProtector _probe = protection.CreateProtector("Paydesk.Health.Probe");
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["keyRingPath"] = ring.Path,
+            ["protectedAtRest"] = ring.ProtectedAtRest,
+        };
+        if (ring.CertificateThumbprint is { } thumbprint) data["certificateThumbprint"] = thumbprint;
+        try
+        {
+            data["keys"] = keys.GetAllKeys().Count;
+            _probe.Unprotect(_probe.Protect("ready"));
+            return Task.FromResult(HealthCheckResult.Healthy(BackUp, data));
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"The key ring cannot be used; the log says why. {BackUp}", e, data));
+        }
+    }
+}
+
 internal static class HealthEndpoints
 {
     public static IServiceCollection AddPaydeskHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReady>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReady>("database", tags: ["ready"])
+            .AddCheck<KeyRingReady>("dataProtection", tags: ["ready"]);
         return services;
     }
 
     public static void MapPaydeskHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteJson })
+            .ExcludeFromDescription();
     }
+
+    /// <summary>
+    /// <c>{"status": "healthy", "checks": {"database": {…}, "dataProtection": {"status", "description", "keyRingPath", …}}}</c>:
+    /// each check's status, its description and its data; exceptions stay in the log.
+    /// </summary>
+    private static Task WriteJson(HttpContext http, HealthReport report)
+    {
+        var checks = new Dictionary<string, Dictionary<string, object?>>();
+        foreach (var (name, entry) in report.Entries)
+        {
+            var check = new Dictionary<string, object?> { ["status"] = StatusOf(entry.Status) };
+            if (entry.Description is not null) check["description"] = entry.Description;
+            foreach (var (key, value) in entry.Data) check[key] = value;
+            checks[name] = check;
+        }
+        return http.Response.WriteAsJsonAsync(new Dictionary<string, object> { ["status"] = StatusOf(report.Status), ["checks"] = checks });
+    }
+
+    private static string StatusOf(HealthStatus status) => status.ToString().ToLowerInvariant();
 }

@@ -23,8 +23,6 @@ internal static class InvoiceEndpoints
     public static IServiceCollection AddInvoices(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<InvoiceOptions>(configuration.GetSection("Invoices"));
-        // The key ring that signs invoice links; authentication registers it too, this says it is needed here.
-        services.AddDataProtection();
         services.AddSingleton<InvoiceLinks>();
         return services.AddScoped<IssueInvoice>();
     }

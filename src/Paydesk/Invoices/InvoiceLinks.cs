@@ -15,11 +15,9 @@ namespace Paydesk.Invoices;
 /// The token is the tenant and invoice id sealed by ASP.NET Core Data Protection under the purpose
 /// <see cref="Purpose"/> (authenticated encryption: AES-256-CBC with an HMAC-SHA256 tag, keyed by
 /// the application's key ring), so it cannot be forged or moved to another invoice, and it stays
-/// valid while its key is in the ring, also after the key is rotated. The ring is the default
-/// one: files under the user profile (<c>~/.aspnet/DataProtection-Keys</c>), which survive a
-/// restart of this machine's process; several processes behind a load balancer, or a container
-/// without a persistent home, need a shared ring (<c>PersistKeysToFileSystem</c> or a database)
-/// before links from one process open on another.
+/// valid while its key is in the ring, also after the key is rotated. The ring is Paydesk's one
+/// ring (<see cref="Storage.KeyRing"/>), which processes sharing a database share too, so a link
+/// made by one opens on another.
 /// </remarks>
 public sealed class InvoiceLinks(IDataProtectionProvider protection, PublicAddress address)
 {

@@ -121,14 +121,25 @@ public sealed class Refund : IHasId
 }
 
 /// <summary>A tenant's account at a payment provider, with the secret its notifications are signed with.</summary>
+/// <remarks>
+/// Secrets are held only sealed by Data Protection; <see cref="ProviderSecrets"/> seals and opens
+/// them. Never returned by the API and never logged.
+/// </remarks>
 public sealed class ProviderAccount : IHasId
 {
+    /// <summary>
+    /// The column where releases before secrets were sealed kept the webhook secret in the clear.
+    /// Kept in the model (as a shadow property, nothing in the entity can hold it) until every
+    /// installation has run <see cref="SealClearProviderSecrets"/>, which empties it.
+    /// </summary>
+    internal const string ClearWebhookSecretColumn = "LegacyClearWebhookSecret";
+
     public required string TenantId { get; set; }
     public required string Id { get; init; }
     public required string Provider { get; init; }
     public required string Name { get; set; }
-    /// <summary>Never returned by the API and never logged. Empty means notifications are refused (fail closed).</summary>
-    public string? WebhookSecret { get; set; }
+    /// <summary>The webhook secret sealed under <see cref="ProviderSecret.Webhook"/>; null means notifications are refused (fail closed).</summary>
+    public string? WebhookSecretProtected { get; set; }
     public bool IsDefault { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
@@ -201,7 +212,9 @@ internal sealed class PaymentConfiguration :
         b.HasIndex(a => a.Id).IsUnique();
         b.Property(a => a.Provider).HasMaxLength(32);
         b.Property(a => a.Name).HasMaxLength(200);
-        b.Property(a => a.WebhookSecret).HasMaxLength(200);
+        // A sealed value is the clear one plus about 70 bytes (key id, IV, MAC), in base64url.
+        b.Property(a => a.WebhookSecretProtected).HasMaxLength(2000);
+        b.Property<string?>(ProviderAccount.ClearWebhookSecretColumn).HasColumnName("webhook_secret").HasMaxLength(200);
     }
 
     public void Configure(EntityTypeBuilder<WebhookEvent> b)

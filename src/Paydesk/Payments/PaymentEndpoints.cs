@@ -31,6 +31,8 @@ public static class PaymentRegistrations
         services.AddSingleton<FaultPoints>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<PublicAddress>();
+        services.AddSingleton<ProviderSecrets>();
+        services.AddSingleton<IDataMigration, SealClearProviderSecrets>();
         services.AddScoped<PaymentOutcomes>();
         services.AddScoped<StartCheckout>();
         services.AddScoped<RequestRefund>();

@@ -45,7 +45,7 @@ public sealed record CheckoutView(string PaymentId, string Status, string? Redir
 public sealed class StartCheckout(
     PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IEnumerable<IPaymentPurpose> purposes, IdGenerator ids,
     TimeProvider time, IOptions<PaymentOptions> options, PublicAddress address, FaultPoints faults, JobQueue jobs, IdempotencyContext request,
-    ILogger<StartCheckout> log)
+    ProviderSecrets secrets, ILogger<StartCheckout> log)
 {
     public async Task<Result<CheckoutView>> Run(
         string purpose, string customerId, Money amount, string description, CheckoutInput input, CancellationToken ct)
@@ -141,9 +141,9 @@ public sealed class StartCheckout(
             throw new InvalidOperationException($"The tenant has no {provider} account.");
         account = new ProviderAccount
         {
-            TenantId = "", Id = ids.New("acct"), Provider = provider, Name = "Mock payments", IsDefault = true,
-            WebhookSecret = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)), CreatedAt = time.GetUtcNow(),
+            TenantId = "", Id = ids.New("acct"), Provider = provider, Name = "Mock payments", IsDefault = true, CreatedAt = time.GetUtcNow(),
         };
+        secrets.Store(account, ProviderSecret.Webhook, "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
         db.ProviderAccounts.Add(account);
         return account;
     }

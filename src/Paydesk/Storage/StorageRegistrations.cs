@@ -55,12 +55,19 @@ public static class StorageRegistrations
             var other => throw new InvalidOperationException($"Storage:Engine '{other}' is not known; use sqlite or postgres."),
         };
 
-    /// <summary>Applies this engine's migrations; safe to run on every start.</summary>
+    /// <summary>
+    /// Applies this engine's migrations, then the registered <see cref="IDataMigration"/>s in
+    /// order; safe to run on every start.
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-        await db.Database.MigrateAsync(ct);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+            await db.Database.MigrateAsync(ct);
+        }
+        foreach (var step in services.GetServices<IDataMigration>())
+            await step.RunAsync(services, ct);
     }
 }
 

@@ -74,12 +74,13 @@ public sealed class DemoDataTests
     {
         var file = Path.Combine(Path.GetTempPath(), $"paydesk-demo-{Guid.NewGuid():N}.db");
         var connection = $"Data Source={file};Pooling=false";
+        using var ring = new SharedKeyRing();
         try
         {
-            await using (var development = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development", ConnectionString = connection }))
+            await using (var development = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development", ConnectionString = connection, KeyRingPath = ring.Path }))
                 (await development.Client("sk_test_demo_clinic").GetAsync("/api/v1/plans")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-            await using var production = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Production", ConnectionString = connection });
+            await using var production = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Production", ConnectionString = connection, KeyRingPath = ring.Path });
             await (await production.Client("sk_test_demo_clinic").GetAsync("/api/v1/plans")).ShouldBeProblem(401);
         }
         finally
@@ -93,10 +94,11 @@ public sealed class DemoDataTests
     {
         var file = Path.Combine(Path.GetTempPath(), $"paydesk-demo-{Guid.NewGuid():N}.db");
         var connection = $"Data Source={file};Pooling=false";
+        using var ring = new SharedKeyRing();
         try
         {
-            await (await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development", ConnectionString = connection })).DisposeAsync();
-            await using var again = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development", ConnectionString = connection });
+            await (await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development", ConnectionString = connection, KeyRingPath = ring.Path })).DisposeAsync();
+            await using var again = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development", ConnectionString = connection, KeyRingPath = ring.Path });
             var plans = await again.Client("sk_test_demo_bot").GetFromJsonAsync<JsonElement>("/api/v1/plans");
             Assert.Equal(3, plans.Items().Count());
         }

@@ -9,7 +9,24 @@ public sealed class HealthTests
         (await client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var ready = await client.GetAsync("/health/ready");
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await ready.Content.ReadAsStringAsync()).ShouldBe("Healthy");
+        var report = await ready.Json();
+        report.Str("status").ShouldBe("healthy");
+        report.GetProperty("checks").GetProperty("database").Str("status").ShouldBe("healthy");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Ready_says_where_the_key_ring_is_and_that_it_is_backed_up_with_the_database(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var text = await (await host.Client().GetAsync("/health/ready")).Content.ReadAsStringAsync();
+
+        var ring = JsonDocument.Parse(text).RootElement.GetProperty("checks").GetProperty("dataProtection");
+        ring.Str("status").ShouldBe("healthy");
+        ring.Str("keyRingPath").ShouldBe(host.KeyRingPath);
+        ring.Str("protectedAtRest").ShouldBe("none"); // Testing: no certificate
+        Assert.True(ring.GetProperty("keys").GetInt32() >= 1, text);
+        Assert.Contains("Back up this key ring together with the database", ring.Str("description"));
+        Assert.DoesNotContain(host.ConnectionString, text);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -32,6 +33,11 @@ public sealed record HostOptions
     public Action<IServiceCollection>? ConfigureServices { get; init; }
     /// <summary>More settings, as <c>Section:Key</c> → value, given to the host on its command line.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// A Data Protection key ring the test owns and deletes, for hosts that share a database (and so
+    /// must open each other's secrets); null gives the host a ring of its own, deleted with it.
+    /// </summary>
+    public string? KeyRingPath { get; init; }
 }
 
 /// <summary>
@@ -44,14 +50,17 @@ public sealed class PaydeskHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string? _sqliteFile;
     private readonly string _mailFolder;
+    private readonly string? _ownKeyRing;
 
     public Engine Engine { get; }
     public Uri BaseAddress { get; }
     public CapturedLogs Logs { get; }
     public IServiceProvider Services => _app.Services;
+    public string ConnectionString => _app.Configuration.GetConnectionString(StorageRegistrations.ConnectionStringName)!;
+    public string KeyRingPath => Services.GetRequiredService<KeyRingInfo>().Path;
 
-    private PaydeskHost(WebApplication app, Engine engine, Uri baseAddress, CapturedLogs logs, string? sqliteFile, string mailFolder) =>
-        (_app, Engine, BaseAddress, Logs, _sqliteFile, _mailFolder) = (app, engine, baseAddress, logs, sqliteFile, mailFolder);
+    private PaydeskHost(WebApplication app, Engine engine, Uri baseAddress, CapturedLogs logs, string? sqliteFile, string mailFolder, string? ownKeyRing) =>
+        (_app, Engine, BaseAddress, Logs, _sqliteFile, _mailFolder, _ownKeyRing) = (app, engine, baseAddress, logs, sqliteFile, mailFolder, ownKeyRing);
 
     /// <summary>One host per engine for the whole run; tests keep apart by making their own tenants.</summary>
     public static Task<PaydeskHost> Shared(Engine engine) =>
@@ -77,6 +86,12 @@ public sealed class PaydeskHost : IAsyncDisposable
         var logs = new CapturedLogs();
         // Each host its own mailbox, removed with it, so no test reads another's mail.
         var mailFolder = Path.Combine(Path.GetTempPath(), $"paydesk-test-mail-{Guid.NewGuid():N}");
+        // And its own key ring, unless the test shares one between hosts on one database.
+        var ownKeyRing = options.KeyRingPath is null && !options.Settings.ContainsKey("DataProtection:KeyRingPath")
+            ? Path.Combine(Path.GetTempPath(), $"paydesk-test-keys-{Guid.NewGuid():N}")
+            : null;
+        // Production refuses a key ring without a certificate: the run's own, unless the test says otherwise.
+        var certificate = options.Environment == "Production" ? TestCertificate.ForTheRun : null;
         var app = PaydeskApp.Build(
             [
                 $"--environment={options.Environment}",
@@ -84,6 +99,8 @@ public sealed class PaydeskHost : IAsyncDisposable
                 $"--Storage:Engine={engine.ToString().ToLowerInvariant()}",
                 $"--ConnectionStrings:Paydesk={connectionString}",
                 $"--Storage:MigrateOnStart={options.MigrateOnStart}",
+                $"--DataProtection:KeyRingPath={ownKeyRing ?? options.KeyRingPath}",
+                .. certificate is null ? [] : (string[])[$"--DataProtection:CertificatePath={certificate.Path}", $"--DataProtection:CertificatePassword={certificate.Password}"],
                 .. options.MockEnabled is { } mock ? (string[])[$"--Payments:MockEnabled={mock}"] : [],
                 .. options.SmtpPort is { } smtpPort
                     ? (string[])["--Email:Mode=smtp", "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={smtpPort}", "--Email:Smtp:Security=none", "--Email:Smtp:TimeoutSeconds=10"]
@@ -106,7 +123,7 @@ public sealed class PaydeskHost : IAsyncDisposable
         await PaydeskApp.PrepareAsync(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PaydeskHost(app, engine, new Uri(address), logs, sqliteFile, mailFolder);
+        return new PaydeskHost(app, engine, new Uri(address), logs, sqliteFile, mailFolder, ownKeyRing);
     }
 
     public HttpClient Client(string? apiKey = null)
@@ -173,6 +190,7 @@ public sealed class PaydeskHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         if (Directory.Exists(_mailFolder)) Directory.Delete(_mailFolder, recursive: true);
+        if (_ownKeyRing is not null && Directory.Exists(_ownKeyRing)) Directory.Delete(_ownKeyRing, recursive: true);
         if (_sqliteFile is not null)
             foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
                 File.Delete(file);

@@ -64,6 +64,18 @@ public sealed class PostgresCluster
         return cluster;
     }
 
+    /// <summary>Everything the database holds, as <c>pg_dump</c> writes it: for tests that search what is stored.</summary>
+    public string Dump(string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        var path = Path.Combine(_bin, "pg_dump");
+        string[] args = ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", "--no-password", database];
+        var (exitCode, output) = _asPostgresUser ? Run("runuser", ["-u", "postgres", "--", path, .. args], check: false) : Run(path, args, check: false);
+        if (exitCode != 0)
+            throw new InvalidOperationException($"pg_dump failed ({exitCode}):\n{output}");
+        return output;
+    }
+
     private void Stop()
     {
         Pg("pg_ctl", "-D", _dataDir, "-m", "immediate", "-w", "stop");

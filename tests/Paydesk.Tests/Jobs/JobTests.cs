@@ -38,13 +38,14 @@ public sealed class JobTests
 {
     private static readonly DateTimeOffset Start = new(2026, 7, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static async Task<(PaydeskHost Host, CountingJob Jobs, FakeTimeProvider Clock)> HostWithCountingJobs(Engine engine, string? database = null)
+    private static async Task<(PaydeskHost Host, CountingJob Jobs, FakeTimeProvider Clock)> HostWithCountingJobs(
+        Engine engine, string? database = null, SharedKeyRing? ring = null)
     {
         var counting = new CountingJob();
         var clock = new FakeTimeProvider(Start);
         var host = await PaydeskHost.StartAsync(engine, new HostOptions
         {
-            Clock = clock, ConnectionString = database,
+            Clock = clock, ConnectionString = database, KeyRingPath = ring?.Path,
             ConfigureServices = s => s.AddSingleton<IJobHandler>(counting),
         });
         return (host, counting, clock);
@@ -153,9 +154,10 @@ public sealed class JobTests
     public async Task Two_processes_on_one_PostgreSQL_run_each_job_once()
     {
         var database = await (await PostgresCluster.Shared).CreateDatabaseAsync("jobs");
-        var (a, countedByA, clockA) = await HostWithCountingJobs(Engine.Postgres, database);
+        using var ring = new SharedKeyRing();
+        var (a, countedByA, clockA) = await HostWithCountingJobs(Engine.Postgres, database, ring);
         await using var _a = a;
-        var (b, countedByB, clockB) = await HostWithCountingJobs(Engine.Postgres, database);
+        var (b, countedByB, clockB) = await HostWithCountingJobs(Engine.Postgres, database, ring);
         await using var _b = b;
         var tenant = await a.NewTenantAsync();
         var subjects = Enumerable.Range(0, 300).Select(i => $"shared-{i}").ToList();

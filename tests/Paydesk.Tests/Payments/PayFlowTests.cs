@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Paydesk.Payments;
 
 namespace Paydesk.Tests.Payments;
 
@@ -354,13 +356,14 @@ internal sealed record Notification(string AccountId, string Secret, string Body
     public static async Task<Notification> ForAsync(PaydeskHost host, Shop shop, string paymentId, string status, long amount, string currency)
     {
         var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.SingleAsync());
+        var secret = host.Services.GetRequiredService<ProviderSecrets>().Reveal(account, ProviderSecret.Webhook)!;
         var body = JsonSerializer.Serialize(new
         {
             id = "mevt_test_" + Guid.NewGuid().ToString("N"), type = $"payment.{status}",
             created = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
             data = new { paymentId, chargeId = "mch_test", status, amount, currency },
         });
-        return new Notification(account.Id, account.WebhookSecret!, body, shop.Tenant.TenantId);
+        return new Notification(account.Id, secret, body, shop.Tenant.TenantId);
     }
 
     public async Task<HttpResponseMessage> SendAsync(PaydeskHost host, string? secret = null, DateTimeOffset? at = null, bool signed = true)
@@ -381,7 +384,7 @@ internal sealed record Notification(string AccountId, string Secret, string Body
         await host.InTenantAsync(TenantId, async db =>
         {
             var account = await db.ProviderAccounts.SingleAsync(a => a.Id == AccountId);
-            account.WebhookSecret = null;
+            account.WebhookSecretProtected = null;
             return await db.SaveChangesAsync();
         });
         return await SendAsync(host);

@@ -14,6 +14,10 @@ public sealed class CommandLineTests
             : $"Data Source={Path.Combine(workDir, "cli.db")};Pooling=false";
         try
         {
+            var unprotected = await Paydesk(workDir, engine, connection, withCertificate: false, "migrate");
+            Assert.True(unprotected.ExitCode != 0, unprotected.Output);
+            Assert.Contains("DataProtection:CertificatePath", unprotected.Output);
+
             var migrate = await Paydesk(workDir, engine, connection, "migrate");
             Assert.True(migrate.ExitCode == 0, migrate.Output);
             Assert.Contains("Migrations applied", migrate.Output);
@@ -29,7 +33,10 @@ public sealed class CommandLineTests
             var bad = await Paydesk(workDir, engine, connection, "create-tenant", "Bad Slug", "Bad", "EURO");
             Assert.NotEqual(0, bad.ExitCode);
 
-            await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { ConnectionString = connection, Environment = "Production" });
+            await using var host = await PaydeskHost.StartAsync(engine, new HostOptions
+            {
+                ConnectionString = connection, Environment = "Production", KeyRingPath = Path.Combine(workDir, "keys"),
+            });
             var acme = host.Client(key);
             (await acme.PostAsJsonAsync("/api/v1/customers", new { name = "First patient" })).StatusCode.ShouldBe(HttpStatusCode.Created);
             var customers = await acme.GetFromJsonAsync<JsonElement>("/api/v1/customers");
@@ -41,7 +48,10 @@ public sealed class CommandLineTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> Paydesk(string workDir, Engine engine, string connection, params string[] args)
+    private static Task<(int ExitCode, string Output)> Paydesk(string workDir, Engine engine, string connection, params string[] args) =>
+        Paydesk(workDir, engine, connection, withCertificate: true, args);
+
+    private static async Task<(int ExitCode, string Output)> Paydesk(string workDir, Engine engine, string connection, bool withCertificate, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -52,6 +62,13 @@ public sealed class CommandLineTests
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Storage__Engine"] = engine.ToString().ToLowerInvariant();
         start.Environment["ConnectionStrings__Paydesk"] = connection;
+        start.Environment["DataProtection__KeyRingPath"] = Path.Combine(workDir, "keys");
+        // Production refuses a key ring without a certificate to encrypt it.
+        if (withCertificate)
+        {
+            start.Environment["DataProtection__CertificatePath"] = TestCertificate.ForTheRun.Path;
+            start.Environment["DataProtection__CertificatePassword"] = TestCertificate.ForTheRun.Password;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

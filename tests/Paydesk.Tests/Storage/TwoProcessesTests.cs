@@ -19,8 +19,10 @@ public sealed class TwoProcessesTests
         var database = await (await PostgresCluster.Shared).CreateDatabaseAsync("shared");
         var start = new DateTimeOffset(2026, 9, 1, 9, 0, 0, TimeSpan.Zero);
         var (clockA, clockB) = (new FakeTimeProvider(start), new FakeTimeProvider(start));
-        await using var a = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions { ConnectionString = database, Clock = clockA, SmtpPort = maildev.SmtpPort });
-        await using var b = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions { ConnectionString = database, Clock = clockB, SmtpPort = maildev.SmtpPort });
+        // One database, one key ring: either process opens the secrets and links the other sealed.
+        using var ring = new SharedKeyRing();
+        await using var a = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions { ConnectionString = database, KeyRingPath = ring.Path, Clock = clockA, SmtpPort = maildev.SmtpPort });
+        await using var b = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions { ConnectionString = database, KeyRingPath = ring.Path, Clock = clockB, SmtpPort = maildev.SmtpPort });
 
         var shop = await Shop.OpenAsync(a);
         var payments = new List<(string PaymentId, string Inbox)>();

@@ -54,17 +54,16 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
         {
             var wait = delivery.DueAt - time.GetUtcNow();
             if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
-            string? secret;
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                secret = await scope.ServiceProvider.GetRequiredService<MockAccounts>().SecretOf(delivery.AccountId, ct);
-            }
             var body = Body(delivery.Event);
             for (var attempt = 0; ; attempt++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                if (secret is not null)
-                    request.Headers.Add(MockProvider.SignatureHeader, MockProvider.SignatureHeaderValue(secret, time.GetUtcNow().ToUnixTimeSeconds(), body));
+                // Each attempt is signed with the secret the account holds then, opened just for it.
+                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    if (await scope.ServiceProvider.GetRequiredService<MockAccounts>().SecretOf(delivery.AccountId, ct) is { } secret)
+                        request.Headers.Add(MockProvider.SignatureHeader, MockProvider.SignatureHeaderValue(secret, time.GetUtcNow().ToUnixTimeSeconds(), body));
+                }
                 try
                 {
                     using var response = await http.CreateClient(nameof(MockNotifier)).SendAsync(request, ct);
@@ -86,12 +85,13 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
 }
 
 /// <summary>The provider's side reads the secret it shares with the account, as Stripe knows an endpoint's secret.</summary>
-public sealed class MockAccounts(Storage.PaydeskDb db)
+public sealed class MockAccounts(Storage.PaydeskDb db, ProviderSecrets secrets)
 {
     public async Task<string?> SecretOf(string accountId, CancellationToken ct)
     {
         var account = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.ProviderAccounts), a => a.Id == accountId, ct);
-        return account?.WebhookSecret;
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.ProviderAccounts)), a => a.Id == accountId, ct);
+        return account is null ? null : secrets.Reveal(account, ProviderSecret.Webhook);
     }
 }

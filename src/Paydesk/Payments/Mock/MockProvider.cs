@@ -66,7 +66,8 @@ internal sealed class MockChargeConfiguration : IEntityTypeConfiguration<MockCha
 /// signed like a real provider's (HMAC-SHA256 over <c>{timestamp}.{raw body}</c>, in the header
 /// <c>Paydesk-Mock-Signature: t=…,v1=…</c>) and delivered to the webhook endpoint over HTTP.
 /// </summary>
-public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notifier, PublicAddress address, TimeProvider time) : IPaymentProvider
+public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notifier, PublicAddress address, ProviderSecrets secrets, TimeProvider time)
+    : IPaymentProvider
 {
     public const string ProviderName = "mock";
     public const string SignatureHeader = "Paydesk-Mock-Signature";
@@ -100,8 +101,6 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
 
     public NotificationCheck CheckNotification(ProviderAccount account, IReadOnlyDictionary<string, string> headers, string rawBody, DateTimeOffset now)
     {
-        if (string.IsNullOrEmpty(account.WebhookSecret))
-            return NotificationCheck.Refused("the account has no webhook secret; notifications are refused until one is set");
         if (!headers.TryGetValue(SignatureHeader, out var header))
             return NotificationCheck.Refused($"no {SignatureHeader} header");
 
@@ -123,7 +122,11 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         if (age.Duration() > Tolerance)
             return NotificationCheck.Refused($"the timestamp is {(age > TimeSpan.Zero ? "stale" : "in the future")} by {age.Duration().TotalSeconds:0} s");
 
-        var expected = Sign(account.WebhookSecret, timestamp.Value, rawBody);
+        // Opened only now, for this one comparison.
+        var secret = secrets.Reveal(account, ProviderSecret.Webhook);
+        if (string.IsNullOrEmpty(secret))
+            return NotificationCheck.Refused("the account has no webhook secret; notifications are refused until one is set");
+        var expected = Sign(secret, timestamp.Value, rawBody);
         if (!signatures.Any(s => CryptographicOperations.FixedTimeEquals(s, expected)))
             return NotificationCheck.Refused("no v1 signature matches");
 

@@ -1645,6 +1645,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("is_default");
 
+                    b.Property<string>("LegacyClearWebhookSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("webhook_secret");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1657,10 +1662,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("provider");
 
-                    b.Property<string>("WebhookSecret")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("webhook_secret");
+                    b.Property<string>("WebhookSecretProtected")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("webhook_secret_protected");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_provider_accounts");

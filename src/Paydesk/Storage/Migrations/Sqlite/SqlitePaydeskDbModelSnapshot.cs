@@ -1562,6 +1562,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_default");
 
+                    b.Property<string>("LegacyClearWebhookSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_secret");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1574,10 +1579,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("provider");
 
-                    b.Property<string>("WebhookSecret")
-                        .HasMaxLength(200)
+                    b.Property<string>("WebhookSecretProtected")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT")
-                        .HasColumnName("webhook_secret");
+                        .HasColumnName("webhook_secret_protected");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_provider_accounts");

@@ -10,7 +10,7 @@ using Paydesk.Storage;
 namespace Paydesk.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqlitePaydeskDb))]
-    [Migration("20261202180609_IdempotencyLeases")]
+    [Migration("20261202181332_IdempotencyLeases")]
     partial class IdempotencyLeases
     {
         /// <inheritdoc />
@@ -1565,6 +1565,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_default");
 
+                    b.Property<string>("LegacyClearWebhookSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("webhook_secret");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1577,10 +1582,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("provider");
 
-                    b.Property<string>("WebhookSecret")
-                        .HasMaxLength(200)
+                    b.Property<string>("WebhookSecretProtected")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT")
-                        .HasColumnName("webhook_secret");
+                        .HasColumnName("webhook_secret_protected");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_provider_accounts");

@@ -12,8 +12,8 @@ using Paydesk.Storage;
 namespace Paydesk.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresPaydeskDb))]
-    [Migration("20261202180621_IdempotencyLeases")]
-    partial class IdempotencyLeases
+    [Migration("20261202175348_ProtectedProviderSecrets")]
+    partial class ProtectedProviderSecrets
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -46,11 +46,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("body_withheld");
 
-                    b.Property<string>("ClaimToken")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("claim_token");
-
                     b.Property<string>("ContentType")
                         .HasColumnType("text")
                         .HasColumnName("content_type");
@@ -59,10 +54,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
-
-                    b.Property<DateTimeOffset?>("LeaseUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lease_until");
 
                     b.Property<string>("Location")
                         .HasColumnType("text")
@@ -1529,11 +1520,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");
 
-                    b.Property<string>("RequestKey")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("request_key");
-
                     b.Property<string>("ReviewReason")
                         .HasColumnType("text")
                         .HasColumnName("review_reason");
@@ -1648,6 +1634,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("is_default");
 
+                    b.Property<string>("LegacyClearWebhookSecret")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("webhook_secret");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1660,10 +1651,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("provider");
 
-                    b.Property<string>("WebhookSecret")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("webhook_secret");
+                    b.Property<string>("WebhookSecretProtected")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("webhook_secret_protected");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_provider_accounts");
@@ -1735,11 +1726,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
 
-                    b.Property<string>("RequestKey")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("request_key");
-
                     b.Property<DateTimeOffset?>("SettledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("settled_at");
@@ -1759,9 +1745,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.HasIndex("TenantId", "PaymentId", "ProviderRefundId")
                         .IsUnique()
                         .HasDatabaseName("ix_refunds_tenant_id_payment_id_provider_refund_id");
-
-                    b.HasIndex("TenantId", "PaymentId", "RequestKey")
-                        .HasDatabaseName("ix_refunds_tenant_id_payment_id_request_key");
 
                     b.ToTable("refunds", (string)null);
                 });
