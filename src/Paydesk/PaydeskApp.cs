@@ -115,6 +115,7 @@ public static class PaydeskApp
     {
         if (app.Configuration.GetValue("Storage:MigrateOnStart", true))
             await StorageRegistrations.MigrateAsync(app.Services, ct);
+        await RowLevelSecurity.RequireInProductionAsync(app.Services, app.Environment, ct);
         if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", true))
             await app.Services.GetRequiredService<DemoData>().SeedIfEmptyAsync(ct);
     }

@@ -351,8 +351,7 @@ internal sealed class PruneIdempotencyKeys(TimeProvider time, ILogger<PruneIdemp
     {
         // Keys are kept a day longer than promised, so a key is never forgotten early.
         var cutoff = time.GetUtcNow() - IdempotencyMiddleware.Retention * 2;
-        var pruned = await services.GetRequiredService<PaydeskDb>().IdempotencyRecords.IgnoreQueryFilters()
-            .Where(r => r.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
+        var pruned = await Installation.PruneIdempotencyKeysAsync(services.GetRequiredService<PaydeskDb>(), cutoff, ct);
         if (pruned > 0) log.LogInformation("Pruned {Count} idempotency keys older than {Cutoff}", pruned, cutoff);
         return Jobs.JobOutcome.Later(time.GetUtcNow() + Every);
     }

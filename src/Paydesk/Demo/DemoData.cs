@@ -136,8 +136,6 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
         var user = new User { Id = ids.New("usr"), Email = "admin@clinic.example", Name = "Clinic Admin", CreatedAt = now };
         db.Users.Add(user);
-        var clinicAsCustomer = await db.Customers.IgnoreQueryFilters()
-            .SingleAsync(c => c.TenantId == platformTenantId && c.LinkedTenantId == clinicTenantId, ct);
         // Memberships are tenant rows: each is written under its own tenant.
         db.Tenant.Set(clinicTenantId, Role.TenantAdmin);
         db.Memberships.Add(new Membership { TenantId = clinicTenantId, Id = ids.New("mem"), UserId = user.Id, Role = Role.TenantAdmin, CreatedAt = now });
@@ -146,6 +144,7 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
         await using var platformScope = scopes.CreateAsyncScope();
         var platformDb = platformScope.ServiceProvider.GetRequiredService<PaydeskDb>();
         platformDb.Tenant.Set(platformTenantId, Role.TenantAdmin);
+        var clinicAsCustomer = await platformDb.Customers.SingleAsync(c => c.LinkedTenantId == clinicTenantId, ct);
         platformDb.Memberships.Add(new Membership
         {
             TenantId = platformTenantId, Id = ids.New("mem"), UserId = user.Id, Role = Role.Customer, CustomerId = clinicAsCustomer.Id, CreatedAt = now,

@@ -63,13 +63,41 @@ internal sealed class KeyRingReady(KeyRingInfo ring, IKeyManager keys, IDataProt
     }
 }
 
+/// <summary>
+/// Says how tenants are kept apart: on PostgreSQL, whether the application's role is bound by
+/// row-level security (degraded, with the reason, when it is not — Production refuses to start so);
+/// on SQLite, by the query filters alone.
+/// </summary>
+internal sealed class TenantIsolation(PaydeskDb db, StorageInfo storage) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        if (storage.Engine != StorageEngine.Postgres)
+            return HealthCheckResult.Healthy("Tenants are kept apart by the query filters; SQLite has no row-level security.",
+                new Dictionary<string, object> { ["rowLevelSecurity"] = "not available" });
+        try
+        {
+            var enforcement = await RowLevelSecurity.CheckAsync(db, ct);
+            var data = new Dictionary<string, object> { ["rowLevelSecurity"] = enforcement.Enforced ? "enforced" : "not enforced" };
+            return enforcement.Enforced
+                ? HealthCheckResult.Healthy($"Row-level security backs the query filters: {enforcement.Why}.", data)
+                : HealthCheckResult.Degraded($"Only the query filters keep tenants apart: {enforcement.Why}. " + RowLevelSecurity.HowToEnforce, data: data);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("The database cannot be asked whether row-level security binds the application.", e);
+        }
+    }
+}
+
 internal static class HealthEndpoints
 {
     public static IServiceCollection AddPaydeskHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseReady>("database", tags: ["ready"])
-            .AddCheck<KeyRingReady>("dataProtection", tags: ["ready"]);
+            .AddCheck<KeyRingReady>("dataProtection", tags: ["ready"])
+            .AddCheck<TenantIsolation>("tenantIsolation", tags: ["ready"]);
         return services;
     }
 

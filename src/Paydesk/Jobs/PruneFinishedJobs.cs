@@ -17,8 +17,7 @@ internal sealed class PruneFinishedJobs(TimeProvider time, ILogger<PruneFinished
     public async Task<JobOutcome> RunAsync(JobRun run, IServiceProvider services, CancellationToken ct)
     {
         var cutoff = time.GetUtcNow() - KeptFor;
-        var pruned = await services.GetRequiredService<PaydeskDb>().Jobs.IgnoreQueryFilters()
-            .Where(j => j.State == JobState.Done && j.FinishedAt < cutoff).ExecuteDeleteAsync(ct);
+        var pruned = await Installation.PruneFinishedJobsAsync(services.GetRequiredService<PaydeskDb>(), cutoff, ct);
         if (pruned > 0) log.LogInformation("Pruned {Count} jobs finished before {Cutoff}", pruned, cutoff);
         return JobOutcome.Later(time.GetUtcNow() + Every);
     }

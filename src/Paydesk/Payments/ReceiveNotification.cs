@@ -31,11 +31,16 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         var raw = await reader.ReadToEndAsync(ct);
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
 
-        ProviderAccount? account;
+        // The URL names the account before any tenant is known: its tenant is found the narrow way.
+        ProviderAccount? account = null;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            account = await scope.ServiceProvider.GetRequiredService<PaydeskDb>().ProviderAccounts.IgnoreQueryFilters().AsNoTracking()
-                .FirstOrDefaultAsync(a => a.Id == accountId && a.Provider == provider.Name, ct);
+            var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+            if (await Installation.TenantOfProviderAccountAsync(db, accountId, provider.Name, ct) is { } tenantId)
+            {
+                db.Tenant.Set(tenantId, Role.TenantAdmin);
+                account = await db.ProviderAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, ct);
+            }
         }
         if (account is null) return Refuse(StatusCodes.Status404NotFound, "Unknown account", $"No {provider.Name} account '{accountId}'.");
 

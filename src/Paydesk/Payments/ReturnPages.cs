@@ -17,7 +17,10 @@ internal static class ReturnPages
         app.MapGet("/pay/{paymentId}/{outcome}", async (string paymentId, string outcome, PaydeskDb db, HttpContext http, CancellationToken ct) =>
         {
             if (outcome is not ("success" or "canceled")) return Results.NotFound();
-            var payment = await db.Payments.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
+            // No API key here: the payment's id names its tenant, and the page reads as that tenant's staff would.
+            if (await Installation.TenantOfPaymentAsync(db, paymentId, ct) is not { } tenantId) return Results.NotFound();
+            db.Tenant.Set(tenantId, Tenancy.Role.Staff);
+            var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId, ct);
             if (payment is null) return Results.NotFound();
             var (title, text) = payment.Status switch
             {

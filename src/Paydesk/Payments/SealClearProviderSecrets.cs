@@ -22,9 +22,7 @@ internal sealed class SealClearProviderSecrets(ILogger<SealClearProviderSecrets>
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-            tenants = await db.Tenants
-                .Where(t => db.ProviderAccounts.IgnoreQueryFilters().Any(a => a.TenantId == t.Id && EF.Property<string?>(a, Clear) != null))
-                .Select(t => t.Id).ToListAsync(ct);
+            tenants = await Installation.TenantsWithClearWebhookSecretsAsync(db, Clear, ct);
         }
 
         foreach (var tenantId in tenants)

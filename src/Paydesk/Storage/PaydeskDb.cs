@@ -51,6 +51,9 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     /// <summary>This unit of work queued jobs that are not committed yet (see <see cref="Jobs.JobWakeUp"/>).</summary>
     internal bool JobsQueued { get; set; }
 
+    /// <summary>PostgreSQL: the tenant set in the open connection's session (<see cref="TenantSession"/>); null when none is known to be.</summary>
+    internal string? SessionTenant { get; set; }
+
     // Read by the query filters on every query; an unset context matches no row.
     private string FilterTenantId => tenant.TenantId ?? "";
 

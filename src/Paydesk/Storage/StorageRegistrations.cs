@@ -8,16 +8,23 @@ public enum StorageEngine { Sqlite, Postgres }
 public static class StorageRegistrations
 {
     public const string ConnectionStringName = "Paydesk";
+    /// <summary>PostgreSQL only: the tables' owner, which migrates them; the application connects as another role.</summary>
+    public const string OwnerConnectionStringName = "PaydeskOwner";
 
     /// <summary>
     /// SQLite unless <c>Storage:Engine</c> says <c>postgres</c>; the connection string is
-    /// <c>ConnectionStrings:Paydesk</c> (for SQLite it defaults to <c>data/paydesk.db</c>).
+    /// <c>ConnectionStrings:Paydesk</c> (for SQLite it defaults to <c>data/paydesk.db</c>). On
+    /// PostgreSQL, <c>ConnectionStrings:PaydeskOwner</c> is the owner's, used to migrate; without it
+    /// the application's own connection migrates (and, owning the tables, is not bound by
+    /// row-level security).
     /// </summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         var engine = ReadEngine(configuration);
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        services.AddSingleton(new StorageInfo(engine));
+        var owner = configuration.GetConnectionString(OwnerConnectionStringName) is { Length: > 0 } o ? o : null;
+        services.AddSingleton(new StorageInfo(engine, engine == StorageEngine.Postgres ? owner ?? connectionString : null,
+            engine == StorageEngine.Postgres && owner is not null ? AppRoleOf(connectionString, owner) : null));
 
         if (engine == StorageEngine.Postgres)
         {
@@ -25,8 +32,9 @@ public static class StorageRegistrations
                 throw new InvalidOperationException(
                     "Storage:Engine is postgres but ConnectionStrings:Paydesk is empty. " +
                     "Set it, e.g. ConnectionStrings__Paydesk='Host=127.0.0.1;Database=paydesk;Username=paydesk;Password=…'.");
+            services.AddSingleton<TenantSession>();
             services.AddDbContext<PostgresPaydeskDb>((sp, o) => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>()));
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<TenantSession>()));
             services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<PostgresPaydeskDb>());
         }
         else
@@ -61,14 +69,33 @@ public static class StorageRegistrations
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
-        await using (var scope = services.CreateAsyncScope())
+        var storage = services.GetRequiredService<StorageInfo>();
+        if (storage.Engine == StorageEngine.Postgres)
         {
-            var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-            await db.Database.MigrateAsync(ct);
+            // As the owner: the schema, then the policies and the functions of the second wall.
+            await using var owner = new PostgresPaydeskDb(
+                new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql(storage.OwnerConnectionString).UseSnakeCaseNamingConvention().Options,
+                new TenantContext());
+            await owner.Database.MigrateAsync(ct);
+            await RowLevelSecurity.ApplyAsync(owner, storage.AppRole, ct);
+        }
+        else
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Database.MigrateAsync(ct);
         }
         foreach (var step in services.GetServices<IDataMigration>())
             await step.RunAsync(services, ct);
     }
+
+    /// <summary>The role the application connects as, when the owner's connection names another: it is granted what it needs.</summary>
+    private static string? AppRoleOf(string? app, string owner)
+    {
+        var appUser = new Npgsql.NpgsqlConnectionStringBuilder(app).Username;
+        return appUser is { Length: > 0 } && appUser != new Npgsql.NpgsqlConnectionStringBuilder(owner).Username ? appUser : null;
+    }
 }
 
-public sealed record StorageInfo(StorageEngine Engine);
+/// <param name="OwnerConnectionString">PostgreSQL: the connection that migrates (the owner's, or else the application's).</param>
+/// <param name="AppRole">PostgreSQL: the application's role, when it is not the owner.</param>
+public sealed record StorageInfo(StorageEngine Engine, string? OwnerConnectionString = null, string? AppRole = null);

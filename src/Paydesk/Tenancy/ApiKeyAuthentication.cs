@@ -41,20 +41,12 @@ internal sealed class ApiKeyAuthentication(
         var hash = ApiKey.HashSecret(secret);
         // One round trip, which also tells whether a customer key's customer is archived: archiving
         // revokes their sessions, but a session made while the archive was being saved would escape that.
-        var found = await db.ApiKeys.IgnoreQueryFilters().AsNoTracking()
-            .Where(k => k.Hash == hash)
-            .Select(k => new
-            {
-                Key = k,
-                CustomerArchived = k.CustomerId != null
-                    && db.Customers.Any(c => c.TenantId == k.TenantId && c.Id == k.CustomerId && c.ArchivedAt != null),
-            })
-            .FirstOrDefaultAsync(Context.RequestAborted);
-        var key = found?.Key;
+        // Found before the tenant is known: the narrow way across tenants.
+        var key = await Installation.ApiKeyAsync(db, hash, Context.RequestAborted);
         var now = time.GetUtcNow();
         if (key is null || key.RevokedAt is not null || key.ExpiresAt <= now)
             return AuthenticateResult.Fail("Unknown, revoked or expired key.");
-        if (found!.CustomerArchived)
+        if (key.CustomerArchived)
             return AuthenticateResult.Fail("The key's customer is archived.");
 
         List<Claim> claims =

@@ -25,6 +25,8 @@ public sealed record HostOptions
     public FakeTimeProvider? Clock { get; init; }
     public bool MigrateOnStart { get; init; } = true;
     public string? ConnectionString { get; init; }
+    /// <summary>PostgreSQL: connect as the tables' owner, as a careless installation would, instead of the application role.</summary>
+    public bool AsTableOwner { get; init; }
     /// <summary>Send mail over SMTP, unencrypted, to this port on 127.0.0.1 (maildev's, or one nothing listens on), instead of into a folder.</summary>
     public int? SmtpPort { get; init; }
     /// <summary>Turns the Mock provider on whatever the environment; null leaves the environment's default.</summary>
@@ -97,7 +99,10 @@ public sealed class PaydeskHost : IAsyncDisposable
                 $"--environment={options.Environment}",
                 "--urls=http://127.0.0.1:0",
                 $"--Storage:Engine={engine.ToString().ToLowerInvariant()}",
-                $"--ConnectionStrings:Paydesk={connectionString}",
+                // On PostgreSQL the tables' owner migrates, and Paydesk connects as a role that row-level security binds.
+                .. engine == Engine.Postgres && PostgresCluster.IsOwners(connectionString) && !options.AsTableOwner
+                    ? (string[])[$"--ConnectionStrings:PaydeskOwner={connectionString}", $"--ConnectionStrings:Paydesk={PostgresCluster.AppConnectionOf(connectionString)}"]
+                    : [$"--ConnectionStrings:Paydesk={connectionString}"],
                 $"--Storage:MigrateOnStart={options.MigrateOnStart}",
                 $"--DataProtection:KeyRingPath={ownKeyRing ?? options.KeyRingPath}",
                 .. certificate is null ? [] : (string[])[$"--DataProtection:CertificatePath={certificate.Path}", $"--DataProtection:CertificatePassword={certificate.Password}"],

@@ -25,8 +25,19 @@ public sealed class PostgresCluster
 
     public static Task<PostgresCluster> Shared => Instance.Value;
 
+    /// <summary>The role Paydesk connects as in the tests, as in production: not the tables' owner, so row-level security binds it.</summary>
+    public const string AppRole = "paydesk_app";
+
+    /// <summary>The owner's (the cluster's superuser's) connection to a database: what migrates it.</summary>
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20;Timeout=30";
+
+    /// <summary>The application role's connection to the database an owner's connection string names.</summary>
+    public static string AppConnectionOf(string ownerConnectionString) =>
+        new NpgsqlConnectionStringBuilder(ownerConnectionString) { Username = AppRole }.ConnectionString;
+
+    /// <summary>Whether a connection string is the owner's (one this cluster made).</summary>
+    public static bool IsOwners(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Username == "postgres";
 
     /// <summary>Creates an empty database and answers its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
@@ -61,6 +72,8 @@ public sealed class PostgresCluster
 
         await using var connection = new NpgsqlConnection(cluster.ConnectionString("postgres"));
         await connection.OpenAsync();
+        await using var role = new NpgsqlCommand($"CREATE ROLE {AppRole} LOGIN NOSUPERUSER NOBYPASSRLS", connection);
+        await role.ExecuteNonQueryAsync();
         return cluster;
     }
 

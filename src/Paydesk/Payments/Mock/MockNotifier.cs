@@ -89,9 +89,10 @@ public sealed class MockAccounts(Storage.PaydeskDb db, ProviderSecrets secrets)
 {
     public async Task<string?> SecretOf(string accountId, CancellationToken ct)
     {
+        if (await Storage.Installation.TenantOfProviderAccountAsync(db, accountId, MockProvider.ProviderName, ct) is not { } tenantId) return null;
+        db.Tenant.Set(tenantId, Tenancy.Role.TenantAdmin);
         var account = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(
-                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.ProviderAccounts)), a => a.Id == accountId, ct);
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.ProviderAccounts), a => a.Id == accountId, ct);
         return account is null ? null : secrets.Reveal(account, ProviderSecret.Webhook);
     }
 }
