@@ -28,7 +28,6 @@ public static class PaymentRegistrations
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PaymentOptions>(configuration.GetSection("Payments"));
-        services.AddSingleton<FaultPoints>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<PublicAddress>();
         services.AddSingleton<ProviderSecrets>();
