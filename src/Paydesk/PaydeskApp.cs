@@ -44,6 +44,7 @@ public static class PaydeskApp
         var services = builder.Services;
         // A test host may have registered a clock it moves by hand.
         services.TryAddSingleton(TimeProvider.System);
+        services.AddFaultPoints(builder.Configuration, builder.Environment);
         services.AddStorage(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddKeyRing(builder.Configuration, builder.Environment);
         services.AddJobs(builder.Configuration);

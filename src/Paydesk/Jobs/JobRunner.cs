@@ -14,7 +14,7 @@ namespace Paydesk.Jobs;
 /// </summary>
 public sealed class JobRunner(
     IServiceScopeFactory scopes, JobSignal signal, IEnumerable<IJobHandler> handlers, IOptions<JobOptions> options,
-    IdGenerator ids, TimeProvider time, ILogger<JobRunner> log) : BackgroundService
+    IdGenerator ids, FaultPoints faults, TimeProvider time, ILogger<JobRunner> log) : BackgroundService
 {
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind);
     private readonly string _process = $"{Environment.MachineName}/{Environment.ProcessId}/{ids.New("run")[4..]}";
@@ -162,6 +162,8 @@ public sealed class JobRunner(
         try
         {
             if (handler is null) throw new InvalidOperationException($"No handler for jobs of kind '{job.Kind}' in this process.");
+            // Where a test stops a process that holds the claim, to kill it mid-job.
+            await faults.HitAsync(FaultPoints.JobClaimed(job.Kind));
             await using var scope = scopes.CreateAsyncScope();
             if (job.TenantId is not null) scope.ServiceProvider.GetRequiredService<TenantContext>().Set(job.TenantId, Role.TenantAdmin);
             outcome = await handler.RunAsync(new JobRun(job.Id, job.TenantId, job.Kind, job.Payload, job.Attempts, retryAt), scope.ServiceProvider, cancel.Token);

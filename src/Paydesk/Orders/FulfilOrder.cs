@@ -68,7 +68,7 @@ public sealed class FulfilOrder(
         if (order.Status == OrderStatus.Fulfilled) return Fulfilment.Fulfilled;
         if (order.Status != OrderStatus.Paid) return Fulfilment.NotPaid;
         await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
-        faults.Hit(FaultPoints.Fulfilment);
+        await faults.HitAsync(FaultPoints.Fulfilment);
 
         var now = time.GetUtcNow();
         var customer = await db.Customers.FirstAsync(c => c.Id == order.CustomerId, ct);

@@ -27,7 +27,7 @@ public sealed class OrderOptions
 /// freezes lines and total. A customer may place an order only for themself.
 /// </summary>
 public sealed class PlaceOrder(
-    PaydeskDb db, IdGenerator ids, Jobs.JobQueue jobs, TimeProvider time, IOptions<OrderOptions> options, Payments.FaultPoints faults)
+    PaydeskDb db, IdGenerator ids, Jobs.JobQueue jobs, TimeProvider time, IOptions<OrderOptions> options, FaultPoints faults)
 {
     public const int MaxLines = 20;
     public const int MaxQuantity = 100;
@@ -121,7 +121,7 @@ public sealed class PlaceOrder(
         db.Orders.Add(order);
         jobs.Add(db, ExpireOrder.JobKind, order.Id, order.ExpiresAt);
         await db.SaveChangesAsync(ct);
-        faults.Hit(Payments.FaultPoints.AfterOrderPlaced);
+        await faults.HitAsync(FaultPoints.AfterOrderPlaced);
         return OrderView.From(order);
     }
 

@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
@@ -28,7 +29,6 @@ public static class PaymentRegistrations
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PaymentOptions>(configuration.GetSection("Payments"));
-        services.AddSingleton<FaultPoints>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<PublicAddress>();
         services.AddSingleton<ProviderSecrets>();
@@ -67,6 +67,9 @@ public static class PaymentRegistrations
 
         payments.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
         {
+            // One snapshot: a refund recorded between reading the payment and reading its refunds
+            // would show done while the payment's refunded amount does not count it yet.
+            await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
             var payment = await Visible(db).FirstOrDefaultAsync(p => p.Id == id, ct);
             if (payment is null) return Problem.NotFound("payment", id).ToHttp();
             // The operations log is the merchant's record; a customer sees the payment, not its internals.

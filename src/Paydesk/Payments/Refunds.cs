@@ -100,7 +100,7 @@ public sealed class ExecuteRefund(
         {
             result = ProviderRefundResult.NoAnswer($"no answer: {e.Message}");
         }
-        faults.Hit(FaultPoints.AfterProviderRefund);
+        await faults.HitAsync(FaultPoints.AfterProviderRefund);
 
         return await db.InTransactionAsync(async () =>
         {

@@ -109,7 +109,7 @@ public sealed class StartCheckout(
                 $"The payment {payment.Id} is recorded as unknown and will be checked with {chosen.Name}; do not start another for the same purchase yet.");
         }
 
-        faults.Hit(FaultPoints.AfterProviderCheckout);
+        await faults.HitAsync(FaultPoints.AfterProviderCheckout);
         // The customer may have paid and the provider's notification landed meanwhile: recorded
         // with the payment locked, the answer never moves it back.
         var opened = await RecordAsync(payment.Id, async p =>
@@ -155,40 +155,4 @@ public sealed class StartCheckout(
             errors.Add(field, "must be an absolute http(s) URL; {PAYMENT_ID} in it is replaced by the payment's id.");
         return given;
     }
-}
-
-/// <summary>
-/// Named places where a test can make the process fail, to prove that a crash there loses nothing.
-/// Inert unless armed, and only tests arm them.
-/// </summary>
-public sealed class FaultPoints
-{
-    public const string AfterProviderCheckout = "after-provider-checkout";
-    public const string Fulfilment = "fulfilment";
-    /// <summary>An order was written, and the request fails before it answers.</summary>
-    public const string AfterOrderPlaced = "after-order-placed";
-    /// <summary>The provider made the refund; its answer is lost before Paydesk records it.</summary>
-    public const string AfterProviderRefund = "after-provider-refund";
-
-    private readonly Dictionary<string, int> _armed = new(StringComparer.Ordinal);
-
-    public void Arm(string point, int times = 1)
-    {
-        lock (_armed) _armed[point] = times;
-    }
-
-    public void Hit(string point)
-    {
-        lock (_armed)
-        {
-            if (!_armed.TryGetValue(point, out var left) || left <= 0) return;
-            _armed[point] = left - 1;
-        }
-        throw new InjectedFaultException(point);
-    }
-}
-
-public sealed class InjectedFaultException(string point) : Exception($"Injected fault at '{point}'.")
-{
-    public string Point { get; } = point;
 }

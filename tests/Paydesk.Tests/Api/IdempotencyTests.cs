@@ -190,7 +190,7 @@ public sealed class IdempotencyTests
         var shop = await Shop.OpenAsync(host);
         var body = JsonSerializer.Serialize(new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
         // The order is written, then the request fails before its answer is stored: the order goes with it.
-        host.Services.GetRequiredService<Paydesk.Payments.FaultPoints>().Arm(Paydesk.Payments.FaultPoints.AfterOrderPlaced);
+        host.Services.GetRequiredService<FaultPoints>().Arm(FaultPoints.AfterOrderPlaced);
 
         await (await shop.Tenant.PostRaw("/api/v1/orders", body, "order-3")).ShouldBeProblem(500);
         Assert.Empty(await shop.Tenant.ListAll("/api/v1/orders"));

@@ -46,7 +46,7 @@ public sealed record HostOptions
 /// Paydesk, running for real: Kestrel on a free loopback port, the real pipeline, real
 /// migrations on a fresh SQLite file or a fresh PostgreSQL database. Tests talk to it over HTTP.
 /// </summary>
-public sealed class PaydeskHost : IAsyncDisposable
+public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<Engine, Lazy<Task<PaydeskHost>>> SharedHosts = new();
     private readonly WebApplication _app;
@@ -92,29 +92,9 @@ public sealed class PaydeskHost : IAsyncDisposable
         var ownKeyRing = options.KeyRingPath is null && !options.Settings.ContainsKey("DataProtection:KeyRingPath")
             ? Path.Combine(Path.GetTempPath(), $"paydesk-test-keys-{Guid.NewGuid():N}")
             : null;
-        // Production refuses a key ring without a certificate: the run's own, unless the test says otherwise.
-        var certificate = options.Environment == "Production" ? TestCertificate.ForTheRun : null;
         var app = PaydeskApp.Build(
-            [
-                $"--environment={options.Environment}",
-                "--urls=http://127.0.0.1:0",
-                $"--Storage:Engine={engine.ToString().ToLowerInvariant()}",
-                // On PostgreSQL the tables' owner migrates, and Paydesk connects as a role that row-level security binds.
-                .. engine == Engine.Postgres && PostgresCluster.IsOwners(connectionString) && !options.AsTableOwner
-                    ? (string[])[$"--ConnectionStrings:PaydeskOwner={connectionString}", $"--ConnectionStrings:Paydesk={PostgresCluster.AppConnectionOf(connectionString)}"]
-                    : [$"--ConnectionStrings:Paydesk={connectionString}"],
-                $"--Storage:MigrateOnStart={options.MigrateOnStart}",
-                $"--DataProtection:KeyRingPath={ownKeyRing ?? options.KeyRingPath}",
-                .. certificate is null ? [] : (string[])[$"--DataProtection:CertificatePath={certificate.Path}", $"--DataProtection:CertificatePassword={certificate.Password}"],
-                .. options.MockEnabled is { } mock ? (string[])[$"--Payments:MockEnabled={mock}"] : [],
-                .. options.SmtpPort is { } smtpPort
-                    ? (string[])["--Email:Mode=smtp", "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={smtpPort}", "--Email:Smtp:Security=none", "--Email:Smtp:TimeoutSeconds=10"]
-                    : ["--Email:Mode=folder", $"--Email:Folder={mailFolder}"],
-                // Tests share hosts, all come from 127.0.0.1, and some send wrong keys or many checkouts
-                // on purpose: limits no test reaches, unless a test's own settings (after these) lower them.
-                .. Enum.GetValues<RateLimit>().Select(limit => $"--{RateLimitsOptions.Section}:{limit}:PermitLimit=1000000"),
-                .. options.Settings.Select(s => $"--{s.Key}={s.Value}"),
-            ],
+            TestSettings.Arguments(engine, connectionString, options.Environment, "http://127.0.0.1:0", ownKeyRing ?? options.KeyRingPath,
+                options.MigrateOnStart, options.MockEnabled, options.SmtpPort, mailFolder, options.Settings, options.AsTableOwner),
             builder =>
             {
                 builder.Logging.ClearProviders();
@@ -202,13 +182,21 @@ public sealed class PaydeskHost : IAsyncDisposable
     }
 }
 
+/// <summary>A Paydesk the tests talk to over HTTP: inside the test process (<see cref="PaydeskHost"/>) or as a process of its own (<see cref="PaydeskProcess"/>).</summary>
+public interface IPaydeskServer
+{
+    Uri BaseAddress { get; }
+
+    HttpClient Client(string? apiKey = null);
+}
+
 /// <summary>A tenant's admin key, with the helpers tests use to call the API as that tenant.</summary>
-public sealed class TenantClient(PaydeskHost host, string tenantId, string adminKey)
+public sealed class TenantClient(IPaydeskServer host, string tenantId, string adminKey)
 {
     public string TenantId { get; } = tenantId;
     public string AdminKey { get; } = adminKey;
     public HttpClient Http { get; } = host.Client(adminKey);
-    public PaydeskHost Host { get; } = host;
+    public IPaydeskServer Host { get; } = host;
 
     public async Task<JsonElement> PostOk(string path, object body, string? idempotencyKey = null)
     {

@@ -8,9 +8,11 @@ namespace Paydesk.Tests.Infrastructure;
 public sealed record Shop(TenantClient Tenant, string Customer, string Package, string Termed, string Hybrid, string Monthly, string Badge, string Band)
 {
     /// <summary>A clinic with a package, a termed listing plan and a hybrid plan that bundles a band.</summary>
-    public static async Task<Shop> OpenAsync(PaydeskHost host)
+    public static async Task<Shop> OpenAsync(PaydeskHost host) => await OpenAsync(await host.NewTenantAsync());
+
+    /// <summary>The same shop, for a tenant made otherwise (by <c>create-tenant</c>, for a Paydesk running as a process of its own).</summary>
+    public static async Task<Shop> OpenAsync(TenantClient t)
     {
-        var t = await host.NewTenantAsync();
         var service = await t.CreateServiceAsync("Physiotherapy session", 180_00);
         var band = (await t.PostOk("/api/v1/products", new { sku = "BAND", name = "Resistance band", price = new { amount = 45_00, currency = "RON" } })).Id();
         await t.PostOk("/api/v1/features", new { key = "telerehab", name = "Telerehab" });

@@ -310,11 +310,11 @@ public sealed class PayFlowTests
     {
         var clock = new FakeTimeProvider(June10);
         await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
-        var faults = (Paydesk.Payments.FaultPoints)host.Services.GetService(typeof(Paydesk.Payments.FaultPoints))!;
+        var faults = (FaultPoints)host.Services.GetService(typeof(FaultPoints))!;
         var shop = await Shop.OpenAsync(host);
 
         // Fails once, then the retry (due a minute later) fulfils it.
-        faults.Arm(Paydesk.Payments.FaultPoints.Fulfilment, times: 1);
+        faults.Arm(FaultPoints.Fulfilment, times: 1);
         var retried = await Order(shop, new { planId = shop.Package });
         var (p1, _) = await shop.Tenant.CheckoutAsync(retried.Id());
         await shop.Tenant.PressOnMockPageAsync(p1);
@@ -328,7 +328,7 @@ public sealed class PayFlowTests
         Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={retried.Id()}"));
 
         // Fails every time, until an admin completes it by hand.
-        faults.Arm(Paydesk.Payments.FaultPoints.Fulfilment, times: 2);
+        faults.Arm(FaultPoints.Fulfilment, times: 2);
         var manual = await Order(shop, new { planId = shop.Package });
         var (p2, _) = await shop.Tenant.CheckoutAsync(manual.Id());
         await shop.Tenant.PressOnMockPageAsync(p2);

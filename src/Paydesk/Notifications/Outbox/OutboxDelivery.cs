@@ -29,8 +29,15 @@ internal sealed class OutboxDelivery(IOptions<EmailOptions> email, TimeProvider 
 
     public IReadOnlyList<TimeSpan> Backoff => RetryAfter;
 
-    /// <summary>The lease outlasts the SMTP timeout, so a slow delivery is not taken over while it runs.</summary>
-    public TimeSpan MinimumLease => email.Value.Mode == EmailMode.Smtp ? TimeSpan.FromSeconds(email.Value.Smtp.TimeoutSeconds + 30) : TimeSpan.Zero;
+    /// <summary>
+    /// The lease outlasts one delivery's SMTP timeout, so a slow delivery is not taken over while it
+    /// runs: by <see cref="LeaseMargin"/>, which covers the run being stopped up to 5 s before its
+    /// lease ends, and reading and marking the message. Longer would only delay the takeover of a
+    /// delivery whose process died.
+    /// </summary>
+    public TimeSpan MinimumLease => email.Value.Mode == EmailMode.Smtp ? TimeSpan.FromSeconds(email.Value.Smtp.TimeoutSeconds) + LeaseMargin : TimeSpan.Zero;
+
+    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(10);
 
     public async Task<JobOutcome> RunAsync(JobRun run, IServiceProvider services, CancellationToken ct)
     {

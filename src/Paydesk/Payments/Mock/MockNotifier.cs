@@ -20,7 +20,8 @@ public sealed record MockDelivery(string Url, string AccountId, MockEvent Event,
 /// Delivers the Mock provider's notifications the way a provider does: later, over HTTP, signed,
 /// retried when Paydesk does not answer 2xx — and, when asked, twice, late or out of order.
 /// </summary>
-public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory scopes, TimeProvider time, ILogger<MockNotifier> log) : BackgroundService
+public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory scopes, FaultPoints faults, TimeProvider time, ILogger<MockNotifier> log)
+    : BackgroundService
 {
     private static readonly TimeSpan[] Retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)];
     private readonly Channel<MockDelivery> _queue = Channel.CreateUnbounded<MockDelivery>();
@@ -52,6 +53,8 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
     {
         try
         {
+            // A test keeps a refund's news from Paydesk, so only asking the provider again finds it.
+            if (delivery.Event.Refund is not null) await faults.HitAsync(FaultPoints.MockRefundNotification);
             var wait = delivery.DueAt - time.GetUtcNow();
             if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
             var body = Body(delivery.Event);
