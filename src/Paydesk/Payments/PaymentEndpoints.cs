@@ -1,4 +1,3 @@
-using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
@@ -69,7 +68,7 @@ public static class PaymentRegistrations
         {
             // One snapshot: a refund recorded between reading the payment and reading its refunds
             // would show done while the payment's refunded amount does not count it yet.
-            await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+            await using var snapshot = await db.BeginSnapshotAsync(ct);
             var payment = await Visible(db).FirstOrDefaultAsync(p => p.Id == id, ct);
             if (payment is null) return Problem.NotFound("payment", id).ToHttp();
             // The operations log is the merchant's record; a customer sees the payment, not its internals.

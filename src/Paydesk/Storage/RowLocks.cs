@@ -58,6 +58,20 @@ public static class RowLocks
     }
 
     /// <summary>
+    /// A read-only transaction whose reads all see one moment: repeatable read on PostgreSQL, and on
+    /// SQLite a deferred transaction, which reads one snapshot without taking the write lock that
+    /// the default (immediate) transaction would.
+    /// </summary>
+    public static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSnapshotAsync(this PaydeskDb db, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql()) return await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        return await db.Database.UseTransactionAsync(connection.BeginTransaction(deferred: true), ct)
+            ?? throw new InvalidOperationException("SQLite did not begin a transaction.");
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> in a transaction and commits it, or joins the transaction that
     /// is already open (whose owner then commits). Work that throws leaves nothing behind.
     /// </summary>
