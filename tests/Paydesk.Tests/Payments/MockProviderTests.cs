@@ -145,4 +145,26 @@ public sealed class MockPageRaceTests
         charge.Captures.ShouldBe(charge.Status == "succeeded" ? 1 : 0);
         (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe(charge.Status == "succeeded" ? "fulfilled" : "awaiting_payment");
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_dashboard_refund_with_nothing_left_is_refused_instead_of_notifying_a_refund_of_nothing(Engine engine)
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await Shop.OpenAsync(host);
+        var (_, paymentId) = await shop.Tenant.BuyAsync(shop.Customer, new { planId = shop.Package });
+
+        // No amount is "all that is left": once for all of it, then again with nothing left.
+        (await Post(host, $"/mock-pay/{paymentId}/refund", "amount", "")).ShouldBe(HttpStatusCode.Redirect);
+        await host.SettleAsync();
+        (await Post(host, $"/mock-pay/{paymentId}/refund", "amount", "")).ShouldBe(HttpStatusCode.BadRequest);
+        await host.SettleAsync();
+
+        var refunds = await host.RunAsync<Paydesk.Storage.PaydeskDb, List<MockRefund>>(db =>
+            db.MockRefunds.AsNoTracking().Where(r => db.MockCharges.Any(c => c.Id == r.ChargeId && c.PaymentId == paymentId)).ToListAsync());
+        Assert.Single(refunds).AmountMinor.ShouldBe(1_500_00);
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        payment.Str("status").ShouldBe("refunded");
+        Assert.Single(payment.GetProperty("refunds").EnumerateArray());
+    }
 }
