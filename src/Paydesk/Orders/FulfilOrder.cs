@@ -25,6 +25,13 @@ public enum Fulfilment
 /// of times: what exists is not made again. The <c>fulfil-order</c> job, queued when the order is
 /// paid, runs it and retries it with backoff; an admin can also run it by hand.
 /// </summary>
+/// <remarks>
+/// A partial refund may be recorded before the fulfilment runs: a provider's first word of a
+/// charge can be a refund of part of it, which pays the order and refunds it in one step. Such an
+/// order is still paid for, so it is fulfilled all the same, and keeps its status
+/// (<c>partially_refunded</c> says what became of the money; <see cref="Order.FulfilledAt"/> that
+/// the grants were given).
+/// </remarks>
 public sealed class FulfilOrder(
     PaydeskDb db, IdGenerator ids, TimeProvider time, FaultPoints faults, PaymentConfirmation confirmation, ILogger<FulfilOrder> log)
 {
@@ -51,8 +58,8 @@ public sealed class FulfilOrder(
             {
                 var order = (await db.LockedAsync<Order>(orderId, CancellationToken.None))!;
                 // Another run (by hand, or a worker) got there meanwhile.
-                if (order.Status == OrderStatus.Fulfilled) return Fulfilment.Fulfilled;
-                if (order.Status != OrderStatus.Paid) return Fulfilment.NotPaid;
+                if (IsFulfilled(order)) return Fulfilment.Fulfilled;
+                if (!AwaitsFulfilment(order)) return Fulfilment.NotPaid;
                 order.FulfilmentAttempts++;
                 order.FulfilmentError = e.Message.Length > 500 ? e.Message[..500] : e.Message;
                 order.NextFulfilmentAt = retryAt ?? order.NextFulfilmentAt;
@@ -65,8 +72,8 @@ public sealed class FulfilOrder(
     private async Task<Fulfilment> FulfilAsync(string orderId, CancellationToken ct)
     {
         var order = (await db.LockedAsync<Order>(orderId, ct))!;
-        if (order.Status == OrderStatus.Fulfilled) return Fulfilment.Fulfilled;
-        if (order.Status != OrderStatus.Paid) return Fulfilment.NotPaid;
+        if (IsFulfilled(order)) return Fulfilment.Fulfilled;
+        if (!AwaitsFulfilment(order)) return Fulfilment.NotPaid;
         await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
         await faults.HitAsync(FaultPoints.Fulfilment);
 
@@ -95,7 +102,7 @@ public sealed class FulfilOrder(
                 db.Entitlements.Add(await EntitlementFor(order, line, grant, zone, now, ct));
         }
 
-        order.Status = OrderStatus.Fulfilled;
+        if (order.Status == OrderStatus.Paid) order.Status = OrderStatus.Fulfilled;
         order.FulfilledAt = now;
         order.NextFulfilmentAt = null;
         order.FulfilmentError = null;
@@ -105,6 +112,13 @@ public sealed class FulfilOrder(
         await db.SaveChangesAsync(ct);
         return Fulfilment.Fulfilled;
     }
+
+    /// <summary>Paid for and not refunded in full, and its grants not given yet.</summary>
+    public static bool AwaitsFulfilment(Order order) =>
+        order.FulfilledAt is null && order.Status is (OrderStatus.Paid or OrderStatus.PartiallyRefunded);
+
+    private static bool IsFulfilled(Order order) =>
+        order.FulfilledAt is not null && order.Status is (OrderStatus.Fulfilled or OrderStatus.PartiallyRefunded);
 
     private async Task<Entitlement> EntitlementFor(Order order, OrderLine line, PlanGrant grant, NodaTime.DateTimeZone zone, DateTimeOffset now, CancellationToken ct)
     {

@@ -24,7 +24,7 @@ public sealed record OrderView(
             l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
             l.ProductId, l.BundledByLineId)).ToList(),
         o.CreatedAt, o.ExpiresAt, o.PaidAt, o.PaidByPaymentId, o.FulfilledAt, o.ClosedAt,
-        o.FulfilmentAttempts > 0 && o.Status == OrderStatus.Paid ? new FulfilmentView(o.FulfilmentAttempts, o.NextFulfilmentAt, o.FulfilmentError) : null);
+        o.FulfilmentAttempts > 0 && FulfilOrder.AwaitsFulfilment(o) ? new FulfilmentView(o.FulfilmentAttempts, o.NextFulfilmentAt, o.FulfilmentError) : null);
 }
 
 /// <summary>A paid order whose activation failed: how often, why, and when it is tried again.</summary>
@@ -63,8 +63,9 @@ internal static class OrderEndpoints
         orders.MapGet("/", async (PageRequest page, string? customerId, string? status, bool? fulfilmentFailed, PaydeskDb db, CancellationToken ct) =>
         {
             var query = OrderQueries.Visible(db);
-            // The failed activations: paid, not fulfilled, at least one failed try.
-            if (fulfilmentFailed == true) query = query.Where(o => o.Status == OrderStatus.Paid && o.FulfilmentAttempts > 0);
+            // The failed activations: paid (perhaps refunded in part), not fulfilled, at least one failed try.
+            if (fulfilmentFailed == true)
+                query = query.Where(o => (o.Status == OrderStatus.Paid || o.Status == OrderStatus.PartiallyRefunded) && o.FulfilledAt == null && o.FulfilmentAttempts > 0);
             if (customerId is not null) query = query.Where(o => o.CustomerId == customerId);
             if (status is not null)
             {

@@ -133,7 +133,7 @@ internal static class OrderPaymentEndpoints
         {
             var order = await db.Orders.FirstOrDefaultAsync(o => o.Id == id, ct);
             if (order is null) return Problem.NotFound("order", id).ToHttp();
-            if (order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilled))
+            if (order.Status is not (OrderStatus.Paid or OrderStatus.Fulfilled or OrderStatus.PartiallyRefunded))
                 return Problem.Conflict($"The order is {order.Status.ToApi()}; only a paid order can be fulfilled.").ToHttp();
             var fulfilment = await fulfil.RunAsync(id, retryAt: null, ct);
             db.ChangeTracker.Clear();

@@ -58,6 +58,8 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             return Refuse(StatusCodes.Status400BadRequest, "Notification refused", "The notification could not be verified.");
         }
 
+        var providerSays = await ConfirmFailureAsync(provider, account, notification, ct);
+
         // Two deliveries of one event race on the inbox's unique key: the loser answers "duplicate".
         for (var attempt = 1; ; attempt++)
         {
@@ -68,7 +70,7 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             {
                 // The provider gets its answer now; what the payment set going (fulfilment, an
                 // automatic refund) was queued in the same transaction and runs on the workers.
-                var outcome = await ApplyAsync(scope.ServiceProvider, db, account, notification, raw, headers, ct);
+                var outcome = await ApplyAsync(scope.ServiceProvider, db, account, notification, providerSays, raw, headers, ct);
                 return Results.Ok(new { received = true, outcome });
             }
             catch (DbUpdateException e)
@@ -81,8 +83,37 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         }
     }
 
+    /// <summary>
+    /// A failure can be older than a success that has not arrived yet (a delivery delayed, or
+    /// retried after it failed), and a failed payment is final: so before a failure settles an
+    /// unsettled payment, the provider is asked, outside any transaction, what became of it.
+    /// Answers what the provider says when it has settled otherwise, else null (the notification
+    /// stands: the provider agrees, cannot tell yet, or did not answer).
+    /// </summary>
+    private async Task<PaymentStatus?> ConfirmFailureAsync(
+        IPaymentProvider provider, ProviderAccount account, ProviderNotification notification, CancellationToken ct)
+    {
+        if (notification.Status is not (PaymentStatus.Failed or PaymentStatus.Canceled or PaymentStatus.Expired)) return null;
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(account.TenantId, Role.TenantAdmin);
+        var payment = await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Payments.AsNoTracking()
+            .FirstOrDefaultAsync(p => p.Id == notification.PaymentId && p.ProviderAccountId == account.Id, ct);
+        if (payment is null || PaymentStates.IsSettled(payment.Status)) return null;
+        try
+        {
+            var state = await provider.GetStateAsync(account, payment, ct);
+            return PaymentStates.IsSettled(state.Status) && state.Status != notification.Status ? state.Status : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
+        {
+            log.LogWarning(e, "Notification {EventId}: {Provider} could not confirm the failure of payment {PaymentId}; it stands",
+                notification.EventId, provider.Name, payment.Id);
+            return null;
+        }
+    }
+
     private async Task<string> ApplyAsync(
-        IServiceProvider services, PaydeskDb db, ProviderAccount account, ProviderNotification notification,
+        IServiceProvider services, PaydeskDb db, ProviderAccount account, ProviderNotification notification, PaymentStatus? providerSays,
         string raw, Dictionary<string, string> headers, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -113,9 +144,16 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             outcomes.Log(payment, OperationKind.Notification, $"{notification.Type} ({notification.EventId})", raw.Length > 4000 ? raw[..4000] : raw);
             payment.ProviderPaymentId ??= notification.ProviderPaymentId;
             var source = $"notification {notification.EventId}";
-            outcome = notification.Status is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded
+            var status = notification.Status;
+            if (providerSays is { } said)
+            {
+                // An older failure: what the provider says now is what happened.
+                outcomes.Log(payment, OperationKind.Response, $"{account.Provider} says {said.ToApi()}");
+                (status, source) = (said, $"{source} ({notification.Status.ToApi()}, which {account.Provider} says is not so)");
+            }
+            outcome = status is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded
                 ? await outcomes.ApplyRefundReportAsync(payment, notification.AmountMinor, notification.Currency, notification.Refund, source, ct)
-                : await outcomes.ApplyAsync(payment, notification.Status, notification.AmountMinor, notification.Currency, source, ct);
+                : await outcomes.ApplyAsync(payment, status, notification.AmountMinor, notification.Currency, source, ct);
         }
         stored.ProcessedAt = now;
         stored.Outcome = outcome;

@@ -166,6 +166,34 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lets what a test set going come to rest: the Mock provider's notifications answered, and the
+    /// due background work they and the jobs queued done, turn after turn, until a whole turn passes
+    /// in which nothing ran, nothing was queued and nothing is owed. A notification due later (a
+    /// late delivery) is owed until the clock passes it, so a test on a fake clock moves it first.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        var notifier = Services.GetRequiredService<Paydesk.Payments.Mock.MockNotifier>();
+        var runner = Services.GetRequiredService<Paydesk.Jobs.JobRunner>();
+        var signal = Services.GetRequiredService<Paydesk.Jobs.JobSignal>();
+        for (var turn = 1; ; turn++)
+        {
+            // A notification Paydesk does not answer 2xx is retried after a wait: say so by name.
+            await Eventually.HoldsAsync(() => Task.FromResult(notifier.Owed == 0), "the Mock provider to deliver its notifications (" +
+                string.Join(" | ", Logs.Lines.Where(l => l.Contains(" Paydesk.Payments.", StringComparison.Ordinal)
+                    && l.Contains("notification", StringComparison.OrdinalIgnoreCase) && !l.StartsWith("Debug", StringComparison.Ordinal)).TakeLast(4)) + ")");
+            // Every commit that queues work, and every run a worker ends, completes this: a turn
+            // that sees it still pending at its end saw nothing happen behind its back. Read last,
+            // because a run counts itself out before it signals, but signals any work it queued
+            // and counts any notification it owes before that.
+            var woken = signal.Next;
+            var ran = await RunDueJobsAsync();
+            if (ran == 0 && runner.InFlight == 0 && notifier.Owed == 0 && !woken.IsCompleted) return;
+            if (turn == 100) throw new Xunit.Sdk.XunitException($"Still not at rest after {turn} turns of notifications and jobs.");
+        }
+    }
+
     /// <summary>The tenant's jobs, oldest first.</summary>
     public Task<List<Paydesk.Jobs.Job>> JobsOfAsync(string tenantId) =>
         InTenantAsync(tenantId, db => db.Jobs.AsNoTracking().OrderBy(j => j.Id).ToListAsync());

@@ -110,3 +110,61 @@ public sealed class MockSavedMethodTests
         Assert.Equal([1, 1, 0], captures);
     }
 }
+
+/// <summary>The Mock provider's page and dashboard, used the way people use them: twice at once, or once too often.</summary>
+public sealed class MockPageRaceTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 5, 4, 9, 0, 0, TimeSpan.Zero);
+
+    private static async Task<HttpStatusCode> Post(PaydeskHost host, string path, string field, string value)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        return (await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { [field] = value }))).StatusCode;
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Pay_and_cancel_pressed_at_once_settle_the_checkout_one_way_and_paydesk_hears_only_that_way(Engine engine)
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await Shop.OpenAsync(host);
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
+
+        // A double click in two tabs: one pays, the other cancels, several times over.
+        var pressed = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Post(host, $"/mock-pay/{paymentId}/{(i % 2 == 0 ? "succeed" : "cancel")}", "delivery", "normal")));
+        Assert.All(pressed, p => p.ShouldBe(HttpStatusCode.Redirect));
+        await host.SettleAsync();
+
+        var charge = await host.RunAsync<Paydesk.Storage.PaydeskDb, MockCharge>(db => db.MockCharges.AsNoTracking().SingleAsync(c => c.PaymentId == paymentId));
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        var outcomes = payment.GetProperty("operations").EnumerateArray().Where(o => o.Str("kind") == "notification").Select(o => o.Str("summary")).ToList();
+        Assert.Single(outcomes);
+        payment.Str("status").ShouldBe(charge.Status);
+        charge.Captures.ShouldBe(charge.Status == "succeeded" ? 1 : 0);
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe(charge.Status == "succeeded" ? "fulfilled" : "awaiting_payment");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_dashboard_refund_with_nothing_left_is_refused_instead_of_notifying_a_refund_of_nothing(Engine engine)
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start);
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await Shop.OpenAsync(host);
+        var (_, paymentId) = await shop.Tenant.BuyAsync(shop.Customer, new { planId = shop.Package });
+
+        // No amount is "all that is left": once for all of it, then again with nothing left.
+        (await Post(host, $"/mock-pay/{paymentId}/refund", "amount", "")).ShouldBe(HttpStatusCode.Redirect);
+        await host.SettleAsync();
+        (await Post(host, $"/mock-pay/{paymentId}/refund", "amount", "")).ShouldBe(HttpStatusCode.BadRequest);
+        await host.SettleAsync();
+
+        var refunds = await host.RunAsync<Paydesk.Storage.PaydeskDb, List<MockRefund>>(db =>
+            db.MockRefunds.AsNoTracking().Where(r => db.MockCharges.Any(c => c.Id == r.ChargeId && c.PaymentId == paymentId)).ToListAsync());
+        Assert.Single(refunds).AmountMinor.ShouldBe(1_500_00);
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        payment.Str("status").ShouldBe("refunded");
+        Assert.Single(payment.GetProperty("refunds").EnumerateArray());
+    }
+}

@@ -239,6 +239,33 @@ public sealed class PayFlowTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_older_failure_delivered_before_the_success_no_longer_fails_a_payment_the_provider_took(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var order = await Order(shop, new { planId = shop.Package });
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
+        // The provider took the money, and its success is still on its way (delayed, or retried
+        // after a failed delivery) when an older failure of the same payment arrives.
+        await shop.Tenant.PressOnMockPageAsync(paymentId, "timeout");
+
+        var failure = await Notification.ForAsync(host, shop, paymentId, "failed", 1_500_00, "RON");
+        var answer = await failure.SendAsync(host);
+
+        answer.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        payment.Str("status").ShouldBe("succeeded");
+        Assert.Contains(payment.GetProperty("operations").EnumerateArray(), o => o.Str("summary") == "mock says succeeded");
+        await shop.Tenant.OrderWhenAsync(order.Id(), "fulfilled");
+
+        // A failure the provider confirms still fails the payment.
+        var other = await Order(shop, new { planId = shop.Package });
+        var (declined, _) = await shop.Tenant.CheckoutAsync(other.Id());
+        await shop.Tenant.PressOnMockPageAsync(declined, "decline");
+        await WaitForPayment(shop, declined, "failed");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_declined_or_canceled_payment_leaves_the_order_unpaid_and_payable(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);

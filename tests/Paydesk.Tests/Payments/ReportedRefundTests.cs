@@ -169,6 +169,33 @@ public sealed class ReportedRefundTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_partial_refund_recorded_before_the_order_was_fulfilled_no_longer_leaves_the_customer_without_what_they_paid_for(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
+        // The success is never heard; the first Paydesk learns of the charge is a partial refund of it,
+        // which pays the order and refunds part of it in one step, before the fulfilment has run.
+        await shop.Tenant.PressOnMockPageAsync(paymentId, "timeout");
+
+        await RefundInDashboardAsync(host, paymentId, 400_00);
+
+        await PaymentWhen(shop.Tenant, paymentId, p => p.Str("status") == "partially_refunded", "the partial refund");
+        await host.RunDueJobsAsync();
+        var paid = await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}");
+        paid.Str("status").ShouldBe("partially_refunded");
+        Assert.Equal(JsonValueKind.String, paid.GetProperty("fulfilledAt").ValueKind);
+        var sessions = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order.Id()}"));
+        (sessions.Str("status"), sessions.GetProperty("sessionsRemaining").GetInt32()).ShouldBe(("active", 10));
+
+        // The rest refunded: what the fulfilment granted is revoked, as for any order.
+        await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { });
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe("refunded");
+        Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order.Id()}")).Str("status").ShouldBe("revoked");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_refund_reported_for_a_payment_whose_success_was_never_heard_pays_and_refunds_the_order_and_grants_nothing(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);

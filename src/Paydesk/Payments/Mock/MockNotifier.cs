@@ -25,8 +25,21 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
 {
     private static readonly TimeSpan[] Retries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)];
     private readonly Channel<MockDelivery> _queue = Channel.CreateUnbounded<MockDelivery>();
+    private int _owed;
 
-    public void Enqueue(MockDelivery delivery) => _queue.Writer.TryWrite(delivery);
+    /// <summary>
+    /// Copies queued and not yet answered by Paydesk (nor given up): a test that wants the provider
+    /// to have said everything it has to say waits until this is zero. A copy due later (a late
+    /// delivery, a retry) is owed until then.
+    /// </summary>
+    public int Owed => Volatile.Read(ref _owed);
+
+    public void Enqueue(MockDelivery delivery)
+    {
+        // Counted before it can be delivered, so no one sees zero while it is on its way.
+        Interlocked.Add(ref _owed, delivery.Copies);
+        if (!_queue.Writer.TryWrite(delivery)) Interlocked.Add(ref _owed, -delivery.Copies);
+    }
 
     public static string Body(MockEvent e) => JsonSerializer.Serialize(new
     {
@@ -83,6 +96,10 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _owed);
         }
     }
 }

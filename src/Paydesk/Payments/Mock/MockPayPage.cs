@@ -65,35 +65,33 @@ internal static class MockPayPage
             MockEvent Event(string status, DateTimeOffset at) =>
                 new(MockNotifier.NewEventId(), $"payment.{status}", charge.PaymentId, charge.Id, status, charge.AmountMinor, charge.Currency, at);
 
-            if (charge.Status is "open" or "pending")
+            var (to, captures) = action switch
             {
-                switch (action)
+                // "timeout": the money moved, but the answer is lost; only asking the provider finds out.
+                "succeed" or "timeout" => ("succeeded", 1),
+                "decline" => ("failed", 0),
+                "cancel" => ("canceled", 0),
+                _ => ("pending", 0),
+            };
+            // Two presses at once (a double click, two tabs) take turns: each moves the charge only
+            // from the status it saw, so one pays or cancels, and the other finds it closed and
+            // reports nothing, as a real provider would.
+            while (charge.Status is "open" or "pending")
+            {
+                var seen = charge.Status;
+                var stored = PaydeskDb.Stored(now);
+                var moved = await db.MockCharges.Where(c => c.Id == charge.Id && c.Status == seen)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, to).SetProperty(c => c.Captures, c => c.Captures + captures)
+                        .SetProperty(c => c.UpdatedAt, stored), ct);
+                if (moved == 0)
                 {
-                    case "succeed" or "timeout":
-                        charge.Status = "succeeded";
-                        charge.Captures++;
-                        // "timeout": the money moved, but the answer is lost; only asking the provider finds out.
-                        if (action == "succeed")
-                        {
-                            if (delivery == "out_of_order") events.Add(Event("failed", now.AddSeconds(-30)));
-                            events.Add(Event("succeeded", now));
-                        }
-                        break;
-                    case "decline":
-                        charge.Status = "failed";
-                        events.Add(Event("failed", now));
-                        break;
-                    case "cancel":
-                        charge.Status = "canceled";
-                        events.Add(Event("canceled", now));
-                        break;
-                    case "pending":
-                        charge.Status = "pending";
-                        events.Add(Event("pending", now));
-                        break;
+                    await db.Entry(charge).ReloadAsync(ct);
+                    continue;
                 }
-                charge.UpdatedAt = now;
-                await db.SaveChangesAsync(ct);
+                charge.Status = to;
+                if (action == "succeed" && delivery == "out_of_order") events.Add(Event("failed", now.AddSeconds(-30)));
+                if (action != "timeout") events.Add(Event(to, now));
+                break;
             }
 
             // Out of order: the newest event first, then the one it supersedes.

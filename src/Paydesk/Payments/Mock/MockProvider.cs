@@ -200,6 +200,8 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
     {
         if (await RefundMadeWith(db, key, ct) is { } made) return made;
         if (charge.Status != "succeeded") return ProviderRefundResult.No("the charge has not succeeded; there is nothing to refund");
+        // The dashboard's "all that is left" of a charge refunded in full is nothing: not a refund to report.
+        if (amount <= 0) return ProviderRefundResult.No("there is nothing left of the charge to refund");
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
