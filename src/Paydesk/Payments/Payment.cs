@@ -210,6 +210,8 @@ internal sealed class PaymentConfiguration :
         b.HasKey(a => new { a.TenantId, a.Id });
         // Notifications name the account in their URL, before the tenant is known.
         b.HasIndex(a => a.Id).IsUnique();
+        // One default account per provider and tenant: two first checkouts at once cannot both make one.
+        b.HasIndex(a => new { a.TenantId, a.Provider }).IsUnique().HasFilter("is_default").HasDatabaseName("ix_provider_accounts_one_default");
         b.Property(a => a.Provider).HasMaxLength(32);
         b.Property(a => a.Name).HasMaxLength(200);
         // A sealed value is the clear one plus about 70 bytes (key id, IV, MAC), in base64url.

@@ -60,6 +60,7 @@ public sealed class StartCheckout(
         if (errors.Any) return errors.ToProblem();
 
         var payable = purposes.First(p => p.Kind == purpose.Split(':', 2)[0]);
+        var defaultAccount = await AccountFor(provider!.Name, ct);
         var started = await db.InTransactionAsync<Result<(Payment Payment, ProviderAccount Account)>>(async () =>
         {
             if (await payable.CanPayAsync(db, purpose, ct) is { } refused) return refused;
@@ -72,7 +73,7 @@ public sealed class StartCheckout(
                 return Problem.Conflict($"{open} payments of this purchase are still open (unpaid checkout pages, or answers not yet known); " +
                     "pay with one of them, or wait until they are settled or expire, before starting another.");
 
-            var account = await AccountFor(provider!.Name, ct);
+            var account = defaultAccount;
             var now = time.GetUtcNow();
             var paymentId = ids.New("pay");
             var payment = new Payment
@@ -132,10 +133,13 @@ public sealed class StartCheckout(
         }, ct);
 
     /// <summary>The tenant's default account at the provider; for the Mock provider one is made on first use.</summary>
+    /// <remarks>
+    /// The Mock account is made and committed on its own, before the checkout's transaction: two
+    /// first checkouts at once race on the unique default, and the loser uses the winner's account.
+    /// </remarks>
     private async Task<ProviderAccount> AccountFor(string provider, CancellationToken ct)
     {
-        var account = await db.ProviderAccounts.Where(a => a.Provider == provider)
-            .OrderByDescending(a => a.IsDefault).ThenBy(a => a.Id).FirstOrDefaultAsync(ct);
+        var account = await Existing();
         if (account is not null) return account;
         if (provider != Mock.MockProvider.ProviderName)
             throw new InvalidOperationException($"The tenant has no {provider} account.");
@@ -145,7 +149,19 @@ public sealed class StartCheckout(
         };
         secrets.Store(account, ProviderSecret.Webhook, "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
         db.ProviderAccounts.Add(account);
-        return account;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return account;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(account).State = EntityState.Detached;
+            return await Existing() ?? throw new InvalidOperationException($"The tenant's {provider} account could not be made.");
+        }
+
+        Task<ProviderAccount?> Existing() => db.ProviderAccounts.Where(a => a.Provider == provider)
+            .OrderByDescending(a => a.IsDefault).ThenBy(a => a.Id).FirstOrDefaultAsync(ct);
     }
 
     private static string ReturnUrl(FieldErrors errors, string field, string? given, Uri baseUrl, string outcome)

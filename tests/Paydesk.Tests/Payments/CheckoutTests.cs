@@ -76,4 +76,22 @@ public sealed class CheckoutTests
         // Paid: no more checkouts at all.
         await (await shop.Tenant.Post($"/api/v1/orders/{orderId}/checkout", new { })).ShouldBeProblem(409);
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_tenants_first_checkouts_at_once_make_one_mock_account_not_one_each(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var orders = new List<string>();
+        for (var i = 0; i < 8; i++)
+            orders.Add((await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } })).Id());
+
+        var answers = await Task.WhenAll(orders.Select(o => shop.Tenant.Post($"/api/v1/orders/{o}/checkout", new { })));
+
+        Assert.All(answers, a => a.StatusCode.ShouldBe(HttpStatusCode.Created));
+        var accounts = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().ToListAsync());
+        var account = Assert.Single(accounts);
+        var payments = await host.InTenantAsync(shop.Tenant.TenantId, db => db.Payments.AsNoTracking().Select(p => p.ProviderAccountId).ToListAsync());
+        Assert.All(payments, p => p.ShouldBe(account.Id));
+    }
 }

@@ -1674,6 +1674,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_provider_accounts_id");
 
+                    b.HasIndex("TenantId", "Provider")
+                        .IsUnique()
+                        .HasDatabaseName("ix_provider_accounts_one_default")
+                        .HasFilter("is_default");
+
                     b.ToTable("provider_accounts", (string)null);
                 });
 
