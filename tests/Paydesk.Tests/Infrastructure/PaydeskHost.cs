@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using Paydesk.Api;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Storage;
@@ -200,8 +201,16 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var connectionStrings = new[] { StorageRegistrations.ConnectionStringName, "PaydeskOwner" }
+            .Select(name => _app.Configuration.GetConnectionString(name)).OfType<string>().ToList();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        // Npgsql keeps a pool per connection string open for minutes after its last use; a run
+        // starts hundreds of hosts, each on a database of its own, and the cluster would run out
+        // of connections ("too many clients already") long before the idle ones were pruned.
+        if (Engine == Engine.Postgres)
+            foreach (var connectionString in connectionStrings)
+                NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
         if (Directory.Exists(_mailFolder)) Directory.Delete(_mailFolder, recursive: true);
         if (_ownKeyRing is not null && Directory.Exists(_ownKeyRing)) Directory.Delete(_ownKeyRing, recursive: true);
         if (_sqliteFile is not null)

@@ -61,6 +61,8 @@ public sealed class TestDatabase : IDisposable
 
     public void Dispose()
     {
+        // The test's own pool, as the hosts release theirs (see PaydeskHost.DisposeAsync).
+        if (Engine == Engine.Postgres) NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         if (_sqliteFile is null) return;
         foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm", _sqliteFile + "-journal" })
             File.Delete(file);
