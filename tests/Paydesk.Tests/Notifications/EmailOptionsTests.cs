@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Paydesk.Notifications.Email;
 
@@ -85,21 +82,8 @@ public sealed class EmailOptionsTests
         Assert.Contains("Email:Smtp:Security", security.Message);
     }
 
-    private static readonly string ContentRoot = Path.Combine(Path.GetTempPath(), "paydesk-content-root");
+    private static readonly string ContentRoot = ModuleServices.ContentRoot;
 
-    private static ServiceProvider Services(string environment, Dictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddEmail(configuration, new Environment(environment));
-        return services.BuildServiceProvider();
-    }
-
-    private sealed class Environment(string name) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = name;
-        public string ApplicationName { get; set; } = "Paydesk";
-        public string ContentRootPath { get; set; } = ContentRoot;
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
-    }
+    private static ServiceProvider Services(string environment, Dictionary<string, string?> settings) =>
+        ModuleServices.Build(environment, settings, (services, configuration, host) => services.AddEmail(configuration, host));
 }

@@ -1,9 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Paydesk.Storage;
 using HostOptions = Paydesk.Tests.Infrastructure.HostOptions;
@@ -134,21 +132,8 @@ public sealed class KeyRingTests
     private static Dictionary<string, string?> Certificate(string path, string password) =>
         new() { ["DataProtection:CertificatePath"] = path, ["DataProtection:CertificatePassword"] = password };
 
-    private static readonly string ContentRoot = Path.Combine(Path.GetTempPath(), "paydesk-content-root");
+    private static readonly string ContentRoot = ModuleServices.ContentRoot;
 
-    private static ServiceProvider Services(string environment, Dictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging();
-        services.AddKeyRing(configuration, new Environment(environment));
-        return services.BuildServiceProvider();
-    }
-
-    private sealed class Environment(string name) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = name;
-        public string ApplicationName { get; set; } = "Paydesk";
-        public string ContentRootPath { get; set; } = ContentRoot;
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
-    }
+    private static ServiceProvider Services(string environment, Dictionary<string, string?> settings) =>
+        ModuleServices.Build(environment, settings, (services, configuration, host) => services.AddKeyRing(configuration, host));
 }
