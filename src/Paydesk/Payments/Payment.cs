@@ -35,9 +35,12 @@ public sealed class Payment : IHasId
     /// <summary>Given back: the sum of the refunds the provider carried out.</summary>
     public long RefundedMinor { get; set; }
     /// <summary>
-    /// Promised back: the refunds carried out plus those requested and not yet failed. Raised only by
-    /// a conditional update that keeps it at or below <see cref="AmountMinor"/> (<see cref="RequestRefund"/>),
-    /// so concurrent refunds can never give back more than was taken.
+    /// Promised back: the refunds carried out plus those requested and not yet failed. Paydesk asks
+    /// for a refund only with the payment locked and only if it keeps this at or below
+    /// <see cref="AmountMinor"/> (<see cref="RequestRefund"/>), so concurrent refunds can never give
+    /// back more than was taken. A refund the provider reports made elsewhere (its dashboard) is a
+    /// fact and is recorded if it fits beside <see cref="RefundedMinor"/>; requested refunds it leaves
+    /// no room for are failed without being sent, so this is above the amount only until they are.
     /// </summary>
     public long RefundReservedMinor { get; set; }
     /// <summary>Set when something needs a person: an amount that does not match, a payment for an order already paid.</summary>

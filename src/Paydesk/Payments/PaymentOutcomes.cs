@@ -85,7 +85,8 @@ public sealed class PaymentOutcomes(
             payment.ReviewReason = review;
             Log(payment, OperationKind.Review, review);
             log.LogWarning("Payment {PaymentId} succeeded but needs review: {Reason}", payment.Id, review);
-            if (answer.RefundIt) AddRefund(payment, payment.AmountMinor - payment.RefundReservedMinor, review, RefundOrigin.Automatic);
+            if (answer.RefundIt && payment.AmountMinor > payment.RefundReservedMinor)
+                AddRefund(payment, payment.AmountMinor - payment.RefundReservedMinor, review, RefundOrigin.Automatic);
         }
         return Applied;
     }
@@ -101,7 +102,11 @@ public sealed class PaymentOutcomes(
     /// <summary>Flags the payment for a person, with the reason, in its record and its log.</summary>
     public void Review(Payment payment, string reason)
     {
-        payment.ReviewReason = reason.Length > 1000 ? reason[..1000] : reason;
+        // The newest reason first; earlier ones stay after it (the operations log has them all).
+        var reasons = payment.ReviewReason is { } earlier && earlier != reason && !earlier.StartsWith(reason + " Before that: ", StringComparison.Ordinal)
+            ? $"{reason} Before that: {earlier}"
+            : reason;
+        payment.ReviewReason = reasons.Length > 1000 ? reasons[..1000] : reasons;
         payment.UpdatedAt = time.GetUtcNow();
         Log(payment, OperationKind.Review, reason);
     }
@@ -164,8 +169,11 @@ public sealed class PaymentOutcomes(
             return "already";
         }
 
-        // Made outside Paydesk (the provider's dashboard): recorded if it fits what is left.
-        var refundable = payment.AmountMinor - payment.RefundReservedMinor;
+        // Made outside Paydesk (the provider's dashboard): a fact, recorded if it fits what the payment
+        // has not given back yet. Refunds Paydesk requested and the provider has not answered may then
+        // no longer all fit: those that do not are failed when they come to be carried out, and the
+        // provider would refuse them anyway.
+        var refundable = payment.AmountMinor - payment.RefundedMinor;
         var money = new Money(reported.AmountMinor, Core.Currency.Parse(payment.Currency));
         if (reported.AmountMinor > refundable)
         {
@@ -189,9 +197,12 @@ public sealed class PaymentOutcomes(
     public Refund AddRefund(
         Payment payment, long amountMinor, string reason, RefundOrigin origin, TimeSpan? carriedOutIn = null, bool execute = true, string? requestKey = null)
     {
-        if (amountMinor <= 0 || payment.RefundReservedMinor + amountMinor > payment.AmountMinor)
+        // What Paydesk asks for must fit beside every refund made or promised; what the provider
+        // reports made must fit beside those made.
+        var taken = origin == RefundOrigin.Provider ? payment.RefundedMinor : payment.RefundReservedMinor;
+        if (amountMinor <= 0 || taken + amountMinor > payment.AmountMinor)
             throw new InvalidOperationException(
-                $"Refund of {amountMinor} on payment {payment.Id} does not fit: {payment.RefundReservedMinor} of {payment.AmountMinor} is reserved already.");
+                $"Refund of {amountMinor} on payment {payment.Id} does not fit: {taken} of {payment.AmountMinor} is refunded or reserved already.");
         var now = time.GetUtcNow();
         var refund = new Refund
         {
@@ -241,12 +252,36 @@ public sealed class PaymentOutcomes(
     /// <summary>The provider will not make the refund: what it promised is free to be refunded again.</summary>
     public void FailRefund(Payment payment, Refund refund, string reason)
     {
+        Release(payment, refund, reason);
+        Review(payment, $"Refund {refund.Id} of {new Money(refund.AmountMinor, Core.Currency.Parse(refund.Currency))} failed: {reason}");
+        log.LogWarning("Refund {RefundId} of payment {PaymentId} refused by the provider", refund.Id, payment.Id);
+    }
+
+    /// <summary>
+    /// Whether a requested refund can still be made: not when refunds reported made at the provider
+    /// leave less than it asks for (the provider would refuse it).
+    /// </summary>
+    public static bool StillFits(Payment payment, Refund refund) => payment.RefundedMinor + refund.AmountMinor <= payment.AmountMinor;
+
+    /// <summary>
+    /// A requested refund that no longer fits (<see cref="StillFits"/>) fails without the provider
+    /// being asked and without a review: the money went back another way. The caller holds the
+    /// payment's lock and has seen the refund still requested.
+    /// </summary>
+    public void DropOverlappedRefund(Payment payment, Refund refund)
+    {
+        var left = new Money(payment.AmountMinor - payment.RefundedMinor, Core.Currency.Parse(payment.Currency));
+        var reason = $"not made: refunds made at the provider leave {left} of the payment, less than this refund";
+        Release(payment, refund, reason);
+        Log(payment, OperationKind.Response, $"refund {refund.Id} {reason}");
+    }
+
+    private void Release(Payment payment, Refund refund, string reason)
+    {
         refund.Status = RefundStatus.Failed;
         refund.Error = ExecuteRefund.Cut(reason);
         refund.SettledAt = time.GetUtcNow();
         payment.RefundReservedMinor -= refund.AmountMinor;
-        Review(payment, $"Refund {refund.Id} of {new Money(refund.AmountMinor, Core.Currency.Parse(refund.Currency))} failed: {reason}");
-        log.LogWarning("Refund {RefundId} of payment {PaymentId} refused by the provider", refund.Id, payment.Id);
     }
 
     public void Log(Payment payment, OperationKind kind, string summary, string? detail = null) =>

@@ -37,7 +37,7 @@ public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes, Idempo
             return Problem.Conflict($"The payment is {seen.Status.ToApi()}; only a succeeded payment can be refunded.");
 
         var errors = new FieldErrors();
-        var refundable = seen.AmountMinor - seen.RefundReservedMinor;
+        var refundable = Math.Max(0, seen.AmountMinor - seen.RefundReservedMinor);
         if (input.Amount is null && refundable <= 0)
             return Problem.Conflict(NothingLeft(seen));
         var amount = input.Amount is null ? refundable : errors.Price("amount", input.Amount, seen.Amount.Currency)?.Minor ?? 0;
@@ -61,7 +61,7 @@ public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes, Idempo
     }
 
     private static string NothingLeft(Payment p) =>
-        $"{MoneyView.From(p.RefundReservedMinor, p.Currency).Display} of {p.Amount} is refunded or being refunded; {MoneyView.From(p.AmountMinor - p.RefundReservedMinor, p.Currency).Display} is left.";
+        $"{MoneyView.From(p.RefundReservedMinor, p.Currency).Display} of {p.Amount} is refunded or being refunded; {MoneyView.From(Math.Max(0, p.AmountMinor - p.RefundReservedMinor), p.Currency).Display} is left.";
 }
 
 /// <summary>
@@ -87,6 +87,7 @@ public sealed class ExecuteRefund(
         var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
         if (refund.Status != RefundStatus.Requested) return refund;
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == refund.PaymentId, ct);
+        if (!PaymentOutcomes.StillFits(payment, refund)) return await DropAsync(refundId, payment.Id, ct);
         var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
         var provider = providers.Find(payment.Provider)
             ?? throw new InvalidOperationException($"Provider {payment.Provider} is not enabled; refund {refund.Id} waits.");
@@ -141,6 +142,20 @@ public sealed class ExecuteRefund(
             return current;
         }, ct);
     }
+
+    /// <summary>A refund that refunds made at the provider have left no room for: failed, unless it was recorded meanwhile.</summary>
+    private Task<Refund> DropAsync(string refundId, string paymentId, CancellationToken ct) =>
+        db.InTransactionAsync(async () =>
+        {
+            var locked = (await db.LockedAsync<Payment>(paymentId, ct))!;
+            var current = await db.FreshAsync<Refund>(refundId, ct);
+            if (current.Status == RefundStatus.Requested && !PaymentOutcomes.StillFits(locked, current))
+            {
+                outcomes.DropOverlappedRefund(locked, current);
+                await db.SaveChangesAsync(ct);
+            }
+            return current;
+        }, ct);
 
     internal static string? Cut(string? text) => text?.Length > 500 ? text[..500] : text;
 }

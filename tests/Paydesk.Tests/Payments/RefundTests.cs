@@ -133,6 +133,31 @@ public sealed class RefundTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Full_refunds_through_the_api_racing_full_refunds_in_the_providers_dashboard_give_the_money_back_once_and_record_it(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        for (var round = 0; round < 4; round++)
+        {
+            var (shop, orderId, paymentId) = await PaidPackage(host);
+            using var dashboard = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+
+            // Whichever reaches the provider first makes the refund; the other finds nothing left.
+            var api = RefundAtOnce(shop.Tenant, paymentId, 3, new { });
+            var byHand = Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
+                (int)(await dashboard.PostAsync($"/mock-pay/{paymentId}/refund", new FormUrlEncodedContent(new Dictionary<string, string> { ["amount"] = "" }))).StatusCode));
+            Assert.All(await api, a => Assert.Contains(a, new[] { 201, 400, 409 }));
+            Assert.All(await byHand, a => Assert.Contains(a, new[] { 302, 400 }));
+            await host.SettleAsync();
+
+            var (atProvider, recorded, payment) = await Sums(host, shop.Tenant, paymentId);
+            (round, atProvider, recorded).ShouldBe((round, 1_500_00L, 1_500_00L));
+            payment.Str("status").ShouldBe("refunded");
+            (await shop.Tenant.GetOk($"/api/v1/orders/{orderId}")).Str("status").ShouldBe("refunded");
+            Assert.All(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={orderId}"), e => e.Str("status").ShouldBe("revoked"));
+        }
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_refund_whose_answer_was_lost_after_the_provider_made_it_is_recorded_once_by_its_notice_or_the_retry(Engine engine)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero));

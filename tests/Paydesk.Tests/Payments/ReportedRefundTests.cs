@@ -211,4 +211,35 @@ public sealed class ReportedRefundTests
         (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe("refunded");
         Assert.Empty(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order.Id()}"));
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_dashboard_refund_reported_while_paydesk_is_refunding_the_same_money_is_recorded_and_the_request_it_leaves_no_room_for_is_dropped(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        var (first, _) = await shop.Tenant.CheckoutAsync(order.Id());
+        var (second, _) = await shop.Tenant.CheckoutAsync(order.Id());
+        await shop.Tenant.PressOnMockPageAsync(first);
+        await shop.Tenant.OrderWhenAsync(order.Id(), "fulfilled");
+        // The second tab is charged too, but its answer is lost; the merchant refunds it in the
+        // dashboard. The refund notice is the first Paydesk hears of the charge: the order is paid
+        // already, so Paydesk requests an automatic refund of the whole charge — which the dashboard
+        // has just made.
+        await shop.Tenant.PressOnMockPageAsync(second, "timeout");
+        await RefundInDashboardAsync(host, second, 1_500_00);
+
+        var payment = await PaymentWhen(shop.Tenant, second, p => p.Str("status") == "refunded", "the dashboard refund to be recorded");
+        await host.RunDueJobsAsync();
+        payment = await shop.Tenant.GetOk($"/api/v1/payments/{second}");
+        Refunded(payment).ShouldBe(1_500_00);
+        var refunds = payment.GetProperty("refunds").EnumerateArray().Select(r => (r.Str("origin"), r.Str("status"))).OrderBy(r => r).ToList();
+        refunds.ShouldBe([("automatic", "failed"), ("provider", "succeeded")]);
+        var givenBack = await host.RunAsync<Paydesk.Storage.PaydeskDb, long>(db =>
+            db.MockRefunds.Where(r => db.MockCharges.Any(c => c.Id == r.ChargeId && c.PaymentId == second)).SumAsync(r => r.AmountMinor));
+        givenBack.ShouldBe(1_500_00);
+        // Nothing for a person to do: the money went back once, and the first payment still pays the order.
+        Assert.DoesNotContain("failed", payment.Str("reviewReason") ?? "");
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("paidByPaymentId").ShouldBe(first);
+    }
 }
