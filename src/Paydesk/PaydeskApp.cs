@@ -72,12 +72,14 @@ public static class PaydeskApp
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.Converters.Add(new RequestText.Converter());
         });
         services.AddOpenApi("v1");
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequestText.RefuseNulAsync);
         app.UseRouting();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(LimitBodySize));
         app.UseAuthentication();

@@ -55,6 +55,8 @@ internal sealed partial class ProblemHandling(IProblemDetailsService problems, I
             return Invalid("body", "is not valid JSON for this request.");
         return Invalid(field, UnmappedMember().IsMatch(json.Message)
             ? "is not a field of this request (server-owned fields such as id, tenant and status cannot be set)."
+            : json.Message.StartsWith(RequestText.NulMessage, StringComparison.Ordinal) ? RequestText.NulMessage
+            : json.Message.StartsWith(RequestText.NotTextMessage, StringComparison.Ordinal) ? RequestText.NotTextMessage
             : "has a value of the wrong type or format (amounts are whole numbers of minor units).");
     }
 

@@ -99,6 +99,30 @@ public sealed class BadInputTests
         Assert.Empty(await tenant.ListAll("/api/v1/customers"));
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Text_with_a_nul_character_or_a_lone_surrogate_is_refused_naming_the_field_not_failed_in_the_database(Engine engine)
+    {
+        var tenant = await (await PaydeskHost.Shared(engine)).NewTenantAsync();
+
+        // PostgreSQL cannot store U+0000 (SQLite would, silently): refused where it enters, in a body…
+        await (await tenant.PostRaw("/api/v1/customers", """{"name":"Ana\u0000"}""")).ShouldBeProblem(400, "name");
+        await (await tenant.PostRaw("/api/v1/customers", """{"name":"Ana","email":"a\u0000@example.com"}""")).ShouldBeProblem(400, "email");
+        await (await tenant.PostRaw("/api/v1/specialists", """{"name":"Dr\u0000"}""")).ShouldBeProblem(400, "name");
+        await (await tenant.PostRaw("/api/v1/api-keys", """{"name":"k\u0000","role":"staff"}""")).ShouldBeProblem(400, "name");
+        // …in a query string (in a path the web server itself refuses it)…
+        await (await tenant.Http.GetAsync("/api/v1/orders?customerId=%00")).ShouldBeProblem(400, "customerId");
+        await (await tenant.Http.GetAsync("/api/v1/jobs?kind=fulfil%00")).ShouldBeProblem(400, "kind");
+        (await tenant.Http.GetAsync("/api/v1/orders/ord_%00")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        // …and a lone UTF-16 surrogate, which is no text, by the JSON reader.
+        await (await tenant.PostRaw("/api/v1/customers", """{"name":"A\ud800"}""")).ShouldBeProblem(400, "name");
+        // A number where text belongs is named as such.
+        var wrongType = await (await tenant.PostRaw("/api/v1/customers", """{"name":5}""")).ShouldBeProblem(400, "name");
+        Assert.Contains("must be a string", wrongType.Str("detail"));
+
+        Assert.Empty(await tenant.ListAll("/api/v1/customers"));
+        Assert.Empty(await tenant.ListAll("/api/v1/specialists"));
+    }
+
     [Fact]
     public async Task A_missing_body_or_an_unreadable_parameter_is_named()
     {

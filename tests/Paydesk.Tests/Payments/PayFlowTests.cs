@@ -105,7 +105,7 @@ public sealed class PayFlowTests
     {
         var data = new TheoryData<Engine, string>();
         foreach (var engine in new[] { Engine.Sqlite, Engine.Postgres })
-            foreach (var forgery in new[] { "bad signature", "stale timestamp", "future timestamp", "no signature", "missing secret", "wrong amount", "wrong currency" })
+            foreach (var forgery in new[] { "bad signature", "stale timestamp", "future timestamp", "timestamp past the year 9999", "no signature", "missing secret", "wrong amount", "wrong currency" })
                 data.Add(engine, forgery);
         return data;
     }
@@ -126,6 +126,7 @@ public sealed class PayFlowTests
             "bad signature" => await notification.SendAsync(host, secret: "whsec_guessed"),
             "stale timestamp" => await notification.SendAsync(host, at: now.AddSeconds(-301)),
             "future timestamp" => await notification.SendAsync(host, at: now.AddSeconds(301)),
+            "timestamp past the year 9999" => await notification.SendAsync(host, unixSeconds: 253_402_300_800),
             "no signature" => await notification.SendAsync(host, signed: false),
             "missing secret" => await notification.WithoutAccountSecretAsync(host),
             _ => await notification.SendAsync(host),
@@ -156,6 +157,7 @@ public sealed class PayFlowTests
             data.Add(engine, "null id", "id");
             data.Add(engine, "300-character id", "id");
             data.Add(engine, "id with a NUL", "id");
+            data.Add(engine, "a lone surrogate in the status", "data.status");
             data.Add(engine, "amount as text", "data.amount");
             data.Add(engine, "no data", "data");
             data.Add(engine, "not JSON", "body");
@@ -178,6 +180,8 @@ public sealed class PayFlowTests
             "null id" => JsonSerializer.Serialize(new { id = (string?)null, type = "payment.succeeded", created, data }),
             "300-character id" => JsonSerializer.Serialize(new { id = new string('e', 300), type = "payment.succeeded", created, data }),
             "id with a NUL" => JsonSerializer.Serialize(new { id = "mevt_\u0000", type = "payment.succeeded", created, data }),
+            "a lone surrogate in the status" => JsonSerializer.Serialize(new { id = "mevt_x", type = "payment.succeeded", created, data = data with { status = "LONE" } })
+                .Replace("LONE", "\\ud800", StringComparison.Ordinal),
             "amount as text" => JsonSerializer.Serialize(new { id = "mevt_x", type = "payment.succeeded", created, data = new { paymentId, status = "succeeded", amount = "150000", currency = "RON" } }),
             "no data" => JsonSerializer.Serialize(new { id = "mevt_x", type = "payment.succeeded", created }),
             _ => "this is not JSON",
@@ -393,12 +397,13 @@ internal sealed record Notification(string AccountId, string Secret, string Body
         return new Notification(account.Id, secret, body, shop.Tenant.TenantId);
     }
 
-    public async Task<HttpResponseMessage> SendAsync(PaydeskHost host, string? secret = null, DateTimeOffset? at = null, bool signed = true)
+    /// <param name="unixSeconds">The signature's timestamp as sent, when it is no date (<paramref name="at"/> otherwise).</param>
+    public async Task<HttpResponseMessage> SendAsync(PaydeskHost host, string? secret = null, DateTimeOffset? at = null, bool signed = true, long? unixSeconds = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/mock/{AccountId}") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
         if (signed)
         {
-            var t = (at ?? TimeProvider.System.GetUtcNow()).ToUnixTimeSeconds();
+            var t = unixSeconds ?? (at ?? TimeProvider.System.GetUtcNow()).ToUnixTimeSeconds();
             var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? Secret), Encoding.UTF8.GetBytes($"{t}.{Body}"));
             request.Headers.Add("Paydesk-Mock-Signature", $"t={t},v1={Convert.ToHexString(mac).ToLowerInvariant()}");
         }

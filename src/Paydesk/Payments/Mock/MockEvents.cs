@@ -37,7 +37,17 @@ internal static class MockEvents
                 if (required) Fail(path, "is required.");
                 return null;
             }
-            var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
+            string? text;
+            try
+            {
+                text = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
+            }
+            catch (InvalidOperationException)
+            {
+                // An escaped lone surrogate ("\ud800") is valid JSON but no text.
+                Fail(path, "must be valid Unicode text.");
+                return null;
+            }
             var reason = text is null ? "must be a string."
                 : text.Length == 0 || text.Length > max ? $"must be 1 to {max} characters."
                 : text.Any(char.IsControl) ? "must not hold control characters."

@@ -118,9 +118,10 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         }
         if (timestamp is null || signatures.Count == 0)
             return NotificationCheck.Refused("the signature header has no timestamp or no v1 signature");
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(timestamp.Value);
-        if (age.Duration() > Tolerance)
-            return NotificationCheck.Refused($"the timestamp is {(age > TimeSpan.Zero ? "stale" : "in the future")} by {age.Duration().TotalSeconds:0} s");
+        // In whole seconds: a timestamp past the year 9999 is no date, only too far ahead.
+        var age = now.ToUnixTimeSeconds() - timestamp.Value;
+        if (Math.Abs(age) > Tolerance.TotalSeconds)
+            return NotificationCheck.Refused($"the timestamp is {(age > 0 ? "stale" : "in the future")} by {Math.Abs(age)} s");
 
         // Opened only now, for this one comparison.
         var secret = secrets.Reveal(account, ProviderSecret.Webhook);
