@@ -84,9 +84,10 @@ public static class PaydeskApp
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(LimitBodySize));
         app.UseAuthentication();
         app.UseMiddleware<TenantContextMiddleware>();
+        app.Use(IdempotencyMiddleware.NoteReplaysAsync);
         // After authentication, so a valid key is told from a wrong one; before authorization, which
         // would answer a wrong key with 401 before it is counted; before idempotency, so a refused
-        // request is not remembered as the key's answer.
+        // request is not remembered as the key's answer (a replay of a stored one is not counted).
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();

@@ -81,6 +81,30 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
     /// <summary>How long a claim holds without being extended: a request whose process died frees its key after this.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
 
+    private static readonly object ReplayItem = new();
+
+    /// <summary>Whether <see cref="NoteReplaysAsync"/> found the request's key answered already: it will be replayed, not run.</summary>
+    public static bool IsReplay(HttpContext http) => http.Items.ContainsKey(ReplayItem);
+
+    /// <summary>
+    /// Before the rate limiter: a request to a rate-limited endpoint whose key has its answer stored
+    /// is marked, so that replaying it (a client retrying after a lost answer) creates nothing and
+    /// spends none of the endpoint's permits. One lookup by primary key, on those endpoints only.
+    /// </summary>
+    public static async Task NoteReplaysAsync(HttpContext http, Func<Task> next)
+    {
+        if (HttpMethods.IsPost(http.Request.Method) && http.Request.Headers.TryGetValue(Header, out var values)
+            && http.GetEndpoint()?.Metadata.GetMetadata<RateLimitedBy>() is not null
+            && http.RequestServices.GetRequiredService<TenantContext>().TenantId is not null)
+        {
+            var key = values.ToString();
+            var db = http.RequestServices.GetRequiredService<PaydeskDb>();
+            if (await db.IdempotencyRecords.AsNoTracking().AnyAsync(r => r.Key == key && r.StatusCode != null, http.RequestAborted))
+                http.Items[ReplayItem] = true;
+        }
+        await next();
+    }
+
     public async Task InvokeAsync(HttpContext http, TenantContext tenant, IServiceScopeFactory scopes, TimeProvider time, IdempotencyContext context)
     {
         if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.Path.StartsWithSegments("/api")

@@ -19,6 +19,8 @@ internal sealed class PaydeskRateLimiter : PartitionedRateLimiter<HttpContext>
     private static string? PartitionOf(RateLimit limit, HttpContext http)
     {
         var key = http.User.FindFirst(ApiKeyAuthentication.KeyIdClaim)?.Value;
+        // A replay of a stored answer creates nothing: the endpoint's limits do not count it.
+        if (limit != RateLimit.FailedAuthentication && IdempotencyMiddleware.IsReplay(http)) return null;
         return limit switch
         {
             // Only /api asks for keys: webhooks, payment and invoice pages, health and docs are never limited.

@@ -25,9 +25,12 @@ internal static class JobEndpoints
             var query = db.Jobs.AsQueryable();
             if (state is not null)
             {
-                if (!Enum.TryParse<JobState>(state, ignoreCase: true, out var wanted) || !Enum.IsDefined(wanted) || state.Any(char.IsDigit))
+                // One of the names, exactly: Enum.TryParse would also take numbers and "running,done" (read as flags).
+                var wanted = Enum.GetValues<JobState>().Where(s => string.Equals(s.ToString(), state, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (wanted.Count != 1)
                     return Problem.Invalid("state", "is not a job state (queued, running, done, dead).").ToHttp();
-                query = query.Where(j => j.State == wanted);
+                var one = wanted[0];
+                query = query.Where(j => j.State == one);
             }
             if (kind is not null) query = query.Where(j => j.Kind == kind);
             return (await page.Run(query, JobView.From, ct)).Ok();

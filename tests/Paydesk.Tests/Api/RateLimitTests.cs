@@ -81,6 +81,31 @@ public sealed class RateLimitTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Replaying_a_checkout_with_its_idempotency_key_creates_nothing_and_spends_none_of_the_limit(Engine engine)
+    {
+        await using var host = await PaydeskHost.StartAsync(engine, Limited((RateLimit.CheckoutPerOrder, 2), (RateLimit.CheckoutPerKey, 2)));
+        var shop = await Shop.OpenAsync(host);
+        var t = shop.Tenant;
+        var order = await Order(shop);
+
+        // A client that keeps losing the answer and retries with the same key, twelve times.
+        var first = await t.Post($"/api/v1/orders/{order}/checkout", new { provider = "mock" }, idempotencyKey: "checkout-once");
+        first.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var paymentId = (await first.Json()).Str("paymentId");
+        for (var i = 0; i < 12; i++)
+        {
+            var again = await t.Post($"/api/v1/orders/{order}/checkout", new { provider = "mock" }, idempotencyKey: "checkout-once");
+            again.StatusCode.ShouldBe(HttpStatusCode.Created);
+            (await again.Json()).Str("paymentId").ShouldBe(paymentId);
+        }
+
+        // The one checkout it made is all it spent: a second still fits both limits, a third does not.
+        await t.CheckoutAsync(order);
+        await ShouldBeRefused(await t.Post($"/api/v1/orders/{order}/checkout", new { provider = "mock" }), "for this order");
+        Assert.Equal(2, (await t.ListAll($"/api/v1/payments?purpose=order:{order}")).Count);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Checkouts_with_one_key_beyond_its_limit_are_refused_while_another_key_can_still_check_out(Engine engine)
     {
         await using var host = await PaydeskHost.StartAsync(engine, Limited((RateLimit.CheckoutPerKey, 3)));

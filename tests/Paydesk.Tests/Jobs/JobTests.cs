@@ -118,6 +118,8 @@ public sealed class JobTests
         (dead.Str("kind"), dead.Str("subject"), dead.GetProperty("attempts").GetInt32()).ShouldBe((CountingJob.JobKind, "flaky", 3));
         Assert.Contains("told to fail (1 left)", dead.Str("lastError"));
         await (await staff.GetAsync("/api/v1/jobs?state=sleeping")).ShouldBeProblem(400, "state");
+        await (await staff.GetAsync("/api/v1/jobs?state=running,done")).ShouldBeProblem(400, "state");
+        await (await staff.GetAsync("/api/v1/jobs?state=3")).ShouldBeProblem(400, "state");
 
         // Another tenant neither sees nor retries it; a person of this one does, and it runs at once.
         var other = await host.NewTenantAsync();
