@@ -103,6 +103,25 @@ public sealed class FieldErrors
             Add(field, "is not an email address.");
         return email;
     }
+
+    /// <summary>
+    /// An absolute http(s) address a browser is sent to. Spaces and control characters (a CR or
+    /// a line separator would split the Location header) are refused here rather than failing on
+    /// the redirect; letters outside ASCII are fine and leave as <see cref="Uri.AbsoluteUri"/>.
+    /// </summary>
+    public string HttpUrl(string field, string? value, string rule = "must be an absolute http(s) URL.", bool required = false)
+    {
+        var url = Text(field, value, 2000, required);
+        if (url.Length == 0) return url;
+        if (url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            Add(field, "must not contain spaces or control characters; percent-encode them (%20).");
+        else if (!IsHttpUrl(url))
+            Add(field, rule);
+        return url;
+    }
+
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http";
 }
 
 /// <summary>An interval as the API spells it: <c>{ "unit": "month", "count": 1 }</c>.</summary>

@@ -121,7 +121,7 @@ public sealed class SaveCatalogItem(PaydeskDb db, IdGenerator ids, TimeProvider 
         if (input.Documents is not null)
         {
             service.Documents = input.Documents.Select((d, i) => new ServiceDocument(
-                errors.Text($"documents[{i}].title", d.Title), Url(errors, $"documents[{i}].url", d.Url))).ToList();
+                errors.Text($"documents[{i}].title", d.Title), errors.HttpUrl($"documents[{i}].url", d.Url, required: true))).ToList();
         }
         if (input.SpecialistIds is { } specialistIds)
         {
@@ -190,13 +190,5 @@ public sealed class SaveCatalogItem(PaydeskDb db, IdGenerator ids, TimeProvider 
         }
         if (input.Stock is not null) product.Stock = errors.Count("stock", input.Stock, min: 0);
         product.UpdatedAt = time.GetUtcNow();
-    }
-
-    private static string Url(FieldErrors errors, string field, string? value)
-    {
-        var url = errors.Text(field, value, 2000);
-        if (url.Length > 0 && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
-            errors.Add(field, "must be an absolute http(s) URL.");
-        return url;
     }
 }

@@ -98,7 +98,7 @@ public sealed class StartCheckout(
         {
             session = await chosen.CreateCheckoutAsync(account, new CheckoutRequest(
                 payment.Id, payment.IdempotencyKey, amount, description,
-                successUrl.Replace("{PAYMENT_ID}", payment.Id), cancelUrl.Replace("{PAYMENT_ID}", payment.Id),
+                ForPayment(successUrl, payment.Id), ForPayment(cancelUrl, payment.Id),
                 new Uri(baseUrl, $"webhooks/{chosen.Name}/{account.Id}").ToString()), ct);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
@@ -164,11 +164,15 @@ public sealed class StartCheckout(
             .OrderByDescending(a => a.IsDefault).ThenBy(a => a.Id).FirstOrDefaultAsync(ct);
     }
 
-    private static string ReturnUrl(FieldErrors errors, string field, string? given, Uri baseUrl, string outcome)
+    private static string ReturnUrl(FieldErrors errors, string field, string? given, Uri baseUrl, string outcome) =>
+        given is null
+            ? new Uri(baseUrl, $"pay/{{PAYMENT_ID}}/{outcome}").ToString()
+            : errors.HttpUrl(field, given, "must be an absolute http(s) URL; {PAYMENT_ID} in it is replaced by the payment's id.", required: true);
+
+    /// <summary>The address with the payment's id in it, as it goes into a Location header: ASCII only (punycode host, escaped path).</summary>
+    private static string ForPayment(string url, string paymentId)
     {
-        if (given is null) return new Uri(baseUrl, $"pay/{{PAYMENT_ID}}/{outcome}").ToString();
-        if (!Uri.TryCreate(given, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
-            errors.Add(field, "must be an absolute http(s) URL; {PAYMENT_ID} in it is replaced by the payment's id.");
-        return given;
+        var uri = new Uri(url.Replace("{PAYMENT_ID}", paymentId));
+        return new UriBuilder(uri) { Host = uri.IdnHost }.Uri.AbsoluteUri;
     }
 }

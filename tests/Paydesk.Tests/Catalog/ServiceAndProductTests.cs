@@ -34,6 +34,9 @@ public sealed class ServiceAndProductTests
 
         await (await tenant.Post("/api/v1/services", new { name = "x", durationMinutes = 30, price = new { amount = 1, currency = "RON" }, specialistIds = new[] { "spec_nobody" } }))
             .ShouldBeProblem(400, "specialistIds[0]");
+        await (await tenant.Http.PatchAsJsonAsync($"/api/v1/services/{service.Id()}",
+                new { documents = new[] { new { title = "Prepare", url = "https://clinic.example/prepare\r\nX-Injected: 1" } } }))
+            .ShouldBeProblem(400, "documents[0].url");
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

@@ -94,4 +94,43 @@ public sealed class CheckoutTests
         var payments = await host.InTenantAsync(shop.Tenant.TenantId, db => db.Payments.AsNoTracking().Select(p => p.ProviderAccountId).ToListAsync());
         Assert.All(payments, p => p.ShouldBe(account.Id));
     }
+
+    public static TheoryData<Engine, string, string> UnsplittableAddresses() => new()
+    {
+        { Engine.Sqlite, "successUrl", "https://shop.example/paid\u0001" },
+        { Engine.Postgres, "successUrl", "https://shop.example/paid\r\nSet-Cookie: a=b" },
+        { Engine.Sqlite, "cancelUrl", "https://shop.example/back\u007f" },
+        { Engine.Postgres, "cancelUrl", "https://shop.example/back\u2028here" },
+        { Engine.Sqlite, "successUrl", "https://shop.example/paid here" },
+    };
+
+    [Theory, MemberData(nameof(UnsplittableAddresses))]
+    public async Task A_return_address_with_a_control_character_is_refused_at_checkout_rather_than_breaking_the_redirect(
+        Engine engine, string field, string url)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, orderId) = await UnpaidOrder(host);
+
+        var answer = await shop.Tenant.Post($"/api/v1/orders/{orderId}/checkout", new Dictionary<string, string> { [field] = url });
+
+        await answer.ShouldBeProblem(400, field);
+        (await shop.Tenant.ListAll($"/api/v1/payments?purpose=order:{orderId}")).Count.ShouldBe(0);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_return_address_in_cyrillic_sends_the_buyer_back_to_it_percent_encoded(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, orderId) = await UnpaidOrder(host);
+        const string thanks = "https://клиника.рф/оплата/{PAYMENT_ID}/спасибо?от=бота";
+
+        var checkout = await shop.Tenant.PostOk($"/api/v1/orders/{orderId}/checkout", new { successUrl = thanks });
+        var paymentId = checkout.Str("paymentId");
+        var back = await shop.Tenant.PressOnMockPageAsync(paymentId);
+
+        Assert.True(back.OriginalString.All(char.IsAscii), back.OriginalString);
+        back.IdnHost.ShouldBe("xn--80apagcdp.xn--p1ai");
+        Uri.UnescapeDataString(back.PathAndQuery).ShouldBe($"/оплата/{paymentId}/спасибо?от=бота");
+        await shop.Tenant.OrderWhenAsync(orderId, "fulfilled");
+    }
 }
