@@ -79,7 +79,7 @@ public static class PaydeskApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(RequestText.RefuseNulAsync);
+        app.Use(RequestText.RefuseUnreadableAsync);
         app.UseRouting();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(LimitBodySize));
         app.UseAuthentication();

@@ -123,6 +123,31 @@ public sealed class BadInputTests
         Assert.Empty(await tenant.ListAll("/api/v1/specialists"));
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_json_body_in_an_unknown_charset_is_refused_as_unsupported_not_failed(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var tenant = await host.NewTenantAsync();
+        HttpContent Body(string json, string charset)
+        {
+            var content = new StringContent(json);
+            content.Headers.Remove("Content-Type");
+            content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+            return content;
+        }
+
+        await (await tenant.Http.PostAsync("/api/v1/customers", Body("""{"name":"Ana"}""", "bogus"))).ShouldBeProblem(415);
+        await (await tenant.Http.PatchAsync("/api/v1/customers/cus_nobody", Body("""{"name":"Ana"}""", "nope"))).ShouldBeProblem(415);
+        await (await tenant.Http.PostAsync("/api/v1/plans", Body("{}", "x-bad"))).ShouldBeProblem(415);
+        using var anonymous = new HttpClient { BaseAddress = host.BaseAddress };
+        await (await anonymous.PostAsync("/webhooks/mock/acc_nobody", Body("{}", "bogus"))).ShouldBeProblem(415);
+        // A charset that is known but is not what was sent is unreadable JSON, named as such.
+        await (await tenant.Http.PostAsync("/api/v1/customers", Body("""{"name":"Ana"}""", "utf-32"))).ShouldBeProblem(400, "body");
+        // Said plainly, UTF-8 is read as ever.
+        (await tenant.Http.PostAsync("/api/v1/customers", Body("""{"name":"Ana"}""", "utf-8"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        Assert.Single(await tenant.ListAll("/api/v1/customers"));
+    }
+
     [Fact]
     public async Task A_missing_body_or_an_unreadable_parameter_is_named()
     {

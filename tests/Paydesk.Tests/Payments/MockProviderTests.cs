@@ -167,4 +167,38 @@ public sealed class MockPageRaceTests
         payment.Str("status").ShouldBe("refunded");
         Assert.Single(payment.GetProperty("refunds").EnumerateArray());
     }
+
+    public static TheoryData<Engine, string, string, string> BrokenForms() => new()
+    {
+        { Engine.Sqlite, "refund", "application/x-www-form-urlencoded", "amount=%00" },
+        { Engine.Postgres, "succeed", "application/x-www-form-urlencoded", "delivery=%00" },
+        { Engine.Sqlite, "refund", "application/x-www-form-urlencoded", "a%00=1" },
+        { Engine.Postgres, "refund", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"amount\"\r\n\r\n1" },
+        { Engine.Sqlite, "succeed", "multipart/form-data", "x" },
+        { Engine.Postgres, "refund", "application/x-www-form-urlencoded", string.Join('&', Enumerable.Range(0, 1100).Select(i => $"k{i}=1")) },
+    };
+
+    [Theory, MemberData(nameof(BrokenForms))]
+    public async Task A_broken_form_posted_to_the_mock_page_is_answered_400_and_moves_no_money(Engine engine, string action, string contentType, string body)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var (_, paymentId) = await shop.Tenant.BuyAsync(shop.Customer, new { planId = shop.Package });
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+        var (open, _) = await shop.Tenant.CheckoutAsync(order.Id());
+        var target = action == "refund" ? paymentId : open;
+
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var answer = await browser.PostAsync($"/mock-pay/{target}/{action}", content);
+
+        Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, string.Join("\n", host.Logs.Lines.Where(l => l.Contains("Exception") && l.Contains(target)).Select(l => l[..Math.Min(l.Length, 1500)])));
+        await host.SettleAsync();
+        var charges = await host.RunAsync<Paydesk.Storage.PaydeskDb, List<MockCharge>>(db =>
+            db.MockCharges.AsNoTracking().Where(c => c.PaymentId == paymentId || c.PaymentId == open).ToListAsync());
+        charges.Single(c => c.PaymentId == paymentId).RefundedMinor.ShouldBe(0);
+        charges.Single(c => c.PaymentId == open).Status.ShouldBe("open");
+        (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("succeeded");
+    }
 }

@@ -39,7 +39,7 @@ internal static class MockPayPage
             if (!providers.MockEnabled) return Results.NotFound();
             var charge = await db.MockCharges.AsNoTracking().FirstOrDefaultAsync(c => c.PaymentId == paymentId, ct);
             if (charge is null) return Results.NotFound();
-            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
+            var form = await RequestText.ReadFormAsync(http.Request, ct);
             var left = charge.AmountMinor - charge.RefundedMinor;
             var amountText = form?["amount"].FirstOrDefault();
             long amount = left;
@@ -56,7 +56,7 @@ internal static class MockPayPage
             if (!providers.MockEnabled || !Actions.Contains(action)) return Results.NotFound();
             var charge = await db.MockCharges.FirstOrDefaultAsync(c => c.PaymentId == paymentId, ct);
             if (charge is null) return Results.NotFound();
-            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
+            var form = await RequestText.ReadFormAsync(http.Request, ct);
             var delivery = form?["delivery"].FirstOrDefault() ?? "normal";
             if (!Deliveries.Contains(delivery)) return Results.BadRequest($"delivery must be one of {string.Join(", ", Deliveries)}");
 
