@@ -99,7 +99,10 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
         {
             var key = values.ToString();
             var db = http.RequestServices.GetRequiredService<PaydeskDb>();
-            if (await db.IdempotencyRecords.AsNoTracking().AnyAsync(r => r.Key == key && r.StatusCode != null, http.RequestAborted))
+            // Only an answer still kept is replayed (as in ClaimAsync); an older key runs afresh, and pays for it.
+            var keptSince = PaydeskDb.Stored(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - Retention);
+            if (await db.IdempotencyRecords.AsNoTracking()
+                    .AnyAsync(r => r.Key == key && r.StatusCode != null && r.CreatedAt >= keptSince, http.RequestAborted))
                 http.Items[ReplayItem] = true;
         }
         await next();

@@ -106,6 +106,29 @@ public sealed class RateLimitTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_idempotency_key_past_its_retention_runs_afresh_and_spends_a_permit_like_any_new_request(Engine engine)
+    {
+        await using var host = await PaydeskHost.StartAsync(engine, Limited((RateLimit.CheckoutPerKey, 2)));
+        var shop = await Shop.OpenAsync(host);
+        var t = shop.Tenant;
+        var (first, second) = (await Order(shop), await Order(shop));
+
+        (await t.Post($"/api/v1/orders/{first}/checkout", new { provider = "mock" }, idempotencyKey: "kept-too-long")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        // A day and a half later the key is no longer remembered (only not yet pruned): it is no replay.
+        await host.InTenantAsync(t.TenantId, async db =>
+        {
+            var record = await db.IdempotencyRecords.SingleAsync(r => r.Key == "kept-too-long");
+            record.CreatedAt -= IdempotencyMiddleware.Retention * 1.5;
+            return await db.SaveChangesAsync();
+        });
+        (await t.Post($"/api/v1/orders/{first}/checkout", new { provider = "mock" }, idempotencyKey: "kept-too-long")).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        // Both ran, so both spent a permit of the key's two.
+        await ShouldBeRefused(await t.Post($"/api/v1/orders/{second}/checkout", new { provider = "mock" }), "checkouts were started with this API key");
+        Assert.Empty(await t.ListAll($"/api/v1/payments?purpose=order:{second}"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Checkouts_with_one_key_beyond_its_limit_are_refused_while_another_key_can_still_check_out(Engine engine)
     {
         await using var host = await PaydeskHost.StartAsync(engine, Limited((RateLimit.CheckoutPerKey, 3)));
