@@ -155,6 +155,14 @@ public sealed class PaymentOutcomes(
         ours ??= await db.Refunds.FirstOrDefaultAsync(r => r.PaymentId == payment.Id && r.ProviderRefundId == reported.ProviderRefundId, ct);
         if (ours is not null)
         {
+            if (reported.AmountMinor != ours.AmountMinor)
+            {
+                var currency = Core.Currency.Parse(payment.Currency);
+                Review(payment, $"{source} reports refund {ours.Id} ({reported.ProviderRefundId}) as {new Money(reported.AmountMinor, currency)}, " +
+                    $"but Paydesk asked for {new Money(ours.AmountMinor, currency)}; nothing was recorded.");
+                log.LogWarning("Payment {PaymentId}: a reported refund's amount differs from the one requested; flagged for review", payment.Id);
+                return "review";
+            }
             if (ours.Status == RefundStatus.Requested)
             {
                 Log(payment, OperationKind.Notification, $"{source}: refund {ours.Id} done ({reported.ProviderRefundId})");

@@ -169,6 +169,34 @@ public sealed class ReportedRefundTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_notification_naming_paydesks_own_refund_with_another_amount_is_flagged_for_review_and_recorded_as_asked(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, _, paymentId) = await PaidPackage(host);
+        var refund = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 400_00, currency = "RON" } });
+        refund.Str("status").ShouldBe("succeeded");
+
+        var notification = await Notification.ForAsync(host, shop, paymentId, "partially_refunded", 1_500_00, "RON");
+        var body = JsonSerializer.Serialize(new
+        {
+            id = "mevt_other_amount_" + Guid.NewGuid().ToString("N"), type = "payment.partially_refunded", created = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
+            data = new
+            {
+                paymentId, chargeId = "mch_test", status = "partially_refunded", amount = 1_500_00, currency = "RON",
+                refund = new { id = refund.Str("providerRefundId"), amount = 900_00, key = refund.Id() },
+            },
+        });
+        var answer = await (notification with { Body = body }).SendAsync(host);
+
+        (await answer.Json()).Str("outcome").ShouldBe("review");
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        Refunded(payment).ShouldBe(400_00);
+        Assert.Single(payment.GetProperty("refunds").EnumerateArray()).GetProperty("amount").GetProperty("amount").GetInt64().ShouldBe(400_00);
+        Assert.Contains("as 900.00 RON, but Paydesk asked for 400.00 RON", payment.Str("reviewReason"));
+        Assert.Contains(await shop.Tenant.ListAll("/api/v1/payments?needsReview=true"), p => p.Id() == paymentId);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_partial_refund_recorded_before_the_order_was_fulfilled_no_longer_leaves_the_customer_without_what_they_paid_for(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);
