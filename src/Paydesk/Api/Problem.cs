@@ -26,4 +26,6 @@ public readonly struct Result<T>
 
     public static implicit operator Result<T>(T value) => new(value, null);
     public static implicit operator Result<T>(Problem problem) => new(default, problem);
+
+    public Result<TOut> Map<TOut>(Func<T, TOut> map) => Problem is { } problem ? problem : map(Value!);
 }

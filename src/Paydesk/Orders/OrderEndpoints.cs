@@ -9,7 +9,27 @@ namespace Paydesk.Orders;
 public sealed record OrderLineView(
     string Id, string Type, string Description, int Quantity, MoneyView UnitPrice, MoneyView Amount,
     string? PlanId, int? PlanVersion, string? PriceId, int? TermMonths, IntervalView? Interval, string? CalendarId,
-    string? ProductId, string? BundledWith);
+    string? ProductId, string? BundledWith)
+{
+    public static string TypeOf(OrderLine line) => line.Kind == OrderLineKind.Plan ? "plan" : "bundled_product";
+}
+
+/// <summary>A line as priced: what an order placed now with the same body would hold.</summary>
+public sealed record QuoteLineView(
+    string Type, string Description, int Quantity, MoneyView UnitPrice, MoneyView Amount,
+    string? PlanId, int? PlanVersion, string? PriceId, int? TermMonths, IntervalView? Interval, string? CalendarId, string? ProductId);
+
+/// <summary>What an order would cost, priced as an order is, keeping nothing.</summary>
+public sealed record QuoteView(string? CustomerId, MoneyView Total, IReadOnlyList<QuoteLineView> Lines)
+{
+    public static QuoteView From(PricedOrder o) => new(
+        o.CustomerId, MoneyView.From(o.TotalMinor, o.Currency.Code),
+        o.Lines.OrderBy(l => l.Position).Select(l => new QuoteLineView(
+            OrderLineView.TypeOf(l), l.Description, l.Quantity,
+            MoneyView.From(l.UnitAmountMinor, o.Currency.Code), MoneyView.From(l.AmountMinor, o.Currency.Code),
+            l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
+            l.ProductId)).ToList());
+}
 
 public sealed record OrderView(
     string Id, string CustomerId, string Status, MoneyView Total, MoneyView Refunded, IReadOnlyList<OrderLineView> Lines,
@@ -19,7 +39,7 @@ public sealed record OrderView(
     public static OrderView From(Order o) => new(
         o.Id, o.CustomerId, o.Status.ToApi(), MoneyView.From(o.TotalMinor, o.Currency), MoneyView.From(o.RefundedMinor, o.Currency),
         o.Lines.OrderBy(l => l.Position).Select(l => new OrderLineView(
-            l.Id, l.Kind == OrderLineKind.Plan ? "plan" : "bundled_product", l.Description, l.Quantity,
+            l.Id, OrderLineView.TypeOf(l), l.Description, l.Quantity,
             MoneyView.From(l.UnitAmountMinor, o.Currency), MoneyView.From(l.AmountMinor, o.Currency),
             l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
             l.ProductId, l.BundledByLineId)).ToList(),
@@ -45,6 +65,7 @@ internal static class OrderEndpoints
     public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<OrderOptions>(configuration.GetSection("Orders"));
+        services.AddScoped<PriceOrder>();
         services.AddScoped<PlaceOrder>();
         services.AddSingleton<Jobs.IJobHandler, ExpireOrder>();
         services.AddScoped<FulfilOrder>();
@@ -55,6 +76,12 @@ internal static class OrderEndpoints
 
     public static void MapOrders(this RouteGroupBuilder api)
     {
+        // The body of an order, priced by the same code, keeping nothing: what a page shows as the total.
+        api.MapPost("/quotes", async (OrderInput body, PriceOrder pricing, CancellationToken ct) =>
+            (await pricing.Run(body, orderId: "", customerRequired: false, ct)).Map(QuoteView.From).Ok())
+            .WithTags("Orders").RequireAuthorization(Policies.Any)
+            .Produces<QuoteView>().ProducesValidationProblem();
+
         var orders = api.MapGroup("/orders").WithTags("Orders").RequireAuthorization(Policies.Any);
 
         orders.MapPost("/", async (OrderInput body, PlaceOrder place, CancellationToken ct) =>

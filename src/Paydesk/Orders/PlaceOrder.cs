@@ -22,20 +22,26 @@ public sealed class OrderOptions
     public int UnpaidExpiryMinutes { get; set; } = 24 * 60;
 }
 
+/// <summary>An order as priced, before it is kept: whose, in which currency, the total and the lines.</summary>
+public sealed record PricedOrder(string? CustomerId, Currency Currency, long TotalMinor, List<OrderLine> Lines);
+
 /// <summary>
-/// Prices an order from the catalog's current prices, adds the products the plans bundle, and
-/// freezes lines and total. A customer may place an order only for themself.
+/// Prices an order from the catalog's current prices: each plan at the term asked for, a booking
+/// calendar's own price where the line names one, and the products the plans bundle. The one
+/// pricing there is: an order is placed from it, and a quote shows it without keeping anything.
+/// A customer may price only for themself.
 /// </summary>
-public sealed class PlaceOrder(
-    PaydeskDb db, IdGenerator ids, Jobs.JobQueue jobs, TimeProvider time, IOptions<OrderOptions> options, FaultPoints faults)
+public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
 {
     public const int MaxLines = 20;
     public const int MaxQuantity = 100;
 
-    public async Task<Result<OrderView>> Run(OrderInput input, CancellationToken ct)
+    /// <param name="orderId">The order the lines will belong to.</param>
+    /// <param name="customerRequired">An order is someone's; a quote may be asked for anyone.</param>
+    public async Task<Result<PricedOrder>> Run(OrderInput input, string orderId, bool customerRequired, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var customerId = await ReadCustomer(input.CustomerId, errors, ct);
+        var customerId = await ReadCustomer(input.CustomerId, customerRequired, errors, ct);
 
         var inputs = input.Lines ?? [];
         if (inputs.Count == 0) errors.Add("lines", "must hold at least one line.");
@@ -47,9 +53,9 @@ public sealed class PlaceOrder(
         var bundled = plans.Values.SelectMany(p => p.CurrentGrants).Where(g => g.Kind == GrantKind.Product).Select(g => g.ProductId!).Distinct().ToList();
         var products = await db.Products.Where(p => bundled.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         var sessionServices = plans.Values.SelectMany(p => p.CurrentGrants).Where(g => g.Kind == GrantKind.Sessions).Select(g => g.ServiceId!).Distinct().ToList();
+        var services = await db.Services.Where(v => sessionServices.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
         var calendars = await db.BookingCalendars.Where(c => sessionServices.Contains(c.ServiceId) && c.ArchivedAt == null).ToListAsync(ct);
 
-        var orderId = ids.New("ord");
         var lines = new List<OrderLine>();
         Currency? currency = null;
         long total = 0;
@@ -64,7 +70,9 @@ public sealed class PlaceOrder(
             var quantity = errors.Count($"{at}.quantity", line.Quantity ?? 1, max: MaxQuantity);
             if (price?.IntervalUnit is not null && quantity > 1)
                 errors.Add($"{at}.quantity", "must be 1 for a recurring plan: each subscription is its own purchase.");
-            if (line.CalendarId is not null && !calendars.Any(c => c.Id == line.CalendarId && plan.CurrentGrants.Any(g => g.ServiceId == c.ServiceId)))
+            var calendar = line.CalendarId is null ? null
+                : calendars.FirstOrDefault(c => c.Id == line.CalendarId && plan.CurrentGrants.Any(g => g.ServiceId == c.ServiceId));
+            if (line.CalendarId is not null && calendar is null)
                 errors.Add($"{at}.calendarId", $"'{line.CalendarId}' is not a booking calendar of a service this plan grants.");
             if (price is null || errors.Any) continue;
 
@@ -76,10 +84,11 @@ public sealed class PlaceOrder(
                 continue;
             }
 
-            long amount;
+            long unit, amount;
             try
             {
-                amount = checked(price.AmountMinor * quantity);
+                unit = calendar is null ? price.AmountMinor : WithCalendar(price, plan, calendar, services[calendar.ServiceId], $"{at}.calendarId", errors);
+                amount = checked(unit * quantity);
                 total = checked(total + amount);
             }
             catch (OverflowException)
@@ -88,11 +97,12 @@ public sealed class PlaceOrder(
                 continue;
             }
 
+            var name = price.TermMonths is { } months ? $"{plan.Name} — {months} month{(months == 1 ? "" : "s")}" : plan.Name;
             var planLine = new OrderLine
             {
                 TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = lines.Count, Kind = OrderLineKind.Plan,
-                Description = price.TermMonths is { } months ? $"{plan.Name} — {months} month{(months == 1 ? "" : "s")}" : plan.Name,
-                Quantity = quantity, UnitAmountMinor = price.AmountMinor, AmountMinor = amount,
+                Description = calendar is null ? name : $"{name} ({calendar.Name})",
+                Quantity = quantity, UnitAmountMinor = unit, AmountMinor = amount,
                 PlanId = plan.Id, PlanVersion = plan.Version, PriceId = price.Id, TermMonths = price.TermMonths,
                 IntervalUnit = price.IntervalUnit, IntervalCount = price.IntervalCount, CalendarId = line.CalendarId,
             };
@@ -111,21 +121,27 @@ public sealed class PlaceOrder(
         if (!errors.Any && total == 0)
             errors.Add("lines", "add up to nothing to pay; free plans cannot be ordered yet.");
         if (errors.Any) return errors.ToProblem();
-
-        var now = time.GetUtcNow();
-        var order = new Order
-        {
-            TenantId = "", Id = orderId, CustomerId = customerId!, Status = OrderStatus.AwaitingPayment, Currency = currency!.Code,
-            TotalMinor = total, CreatedAt = now, ExpiresAt = now.AddMinutes(options.Value.UnpaidExpiryMinutes), Lines = lines,
-        };
-        db.Orders.Add(order);
-        jobs.Add(db, ExpireOrder.JobKind, order.Id, order.ExpiresAt);
-        await db.SaveChangesAsync(ct);
-        await faults.HitAsync(FaultPoints.AfterOrderPlaced);
-        return OrderView.From(order);
+        return new PricedOrder(customerId, currency!, total, lines);
     }
 
-    private async Task<string?> ReadCustomer(string? requested, FieldErrors errors, CancellationToken ct)
+    /// <summary>
+    /// A calendar with a price of its own (evening hours) changes what each session of its service
+    /// costs: the plan's price moves by the difference from the service's list price, once for
+    /// every session of that service the plan grants — so a package keeps its discount.
+    /// </summary>
+    private static long WithCalendar(PlanPrice price, Plan plan, BookingCalendar calendar, Service service, string field, FieldErrors errors)
+    {
+        if (calendar.PriceMinor is not { } calendarPrice || calendarPrice == service.PriceMinor) return price.AmountMinor;
+        if (service.Currency != price.Currency)
+        {
+            errors.Add(field, $"'{calendar.Name}' is priced in {service.Currency}, but '{plan.Name}' in {price.Currency}.");
+            return price.AmountMinor;
+        }
+        var sessions = plan.CurrentGrants.Where(g => g.Kind == GrantKind.Sessions && g.ServiceId == service.Id).Sum(g => (long)(g.SessionCount ?? 0));
+        return Math.Max(0, checked(price.AmountMinor + sessions * (calendarPrice - service.PriceMinor)));
+    }
+
+    private async Task<string?> ReadCustomer(string? requested, bool required, FieldErrors errors, CancellationToken ct)
     {
         if (db.Tenant.IsCustomer)
         {
@@ -139,7 +155,7 @@ public sealed class PlaceOrder(
         }
         else if (requested is null)
         {
-            errors.Add("customerId", "is required.");
+            if (required) errors.Add("customerId", "is required.");
             return null;
         }
         if (!await CustomerQueries.Visible(db).AnyAsync(c => c.Id == requested && c.ArchivedAt == null, ct))
@@ -160,5 +176,30 @@ public sealed class PlaceOrder(
         if (price is null)
             errors.Add(field, $"must be one of {string.Join(", ", termed.Select(p => p.TermMonths))} for '{plan.Name}'.");
         return price;
+    }
+}
+
+/// <summary>Places an order as <see cref="PriceOrder"/> prices it, and freezes its lines and total.</summary>
+public sealed class PlaceOrder(
+    PriceOrder pricing, PaydeskDb db, IdGenerator ids, Jobs.JobQueue jobs, TimeProvider time, IOptions<OrderOptions> options, FaultPoints faults)
+{
+    public async Task<Result<OrderView>> Run(OrderInput input, CancellationToken ct)
+    {
+        var orderId = ids.New("ord");
+        var priced = await pricing.Run(input, orderId, customerRequired: true, ct);
+        if (priced.Problem is { } problem) return problem;
+        var (customerId, currency, total, lines) = priced.Value!;
+
+        var now = time.GetUtcNow();
+        var order = new Order
+        {
+            TenantId = "", Id = orderId, CustomerId = customerId!, Status = OrderStatus.AwaitingPayment, Currency = currency.Code,
+            TotalMinor = total, CreatedAt = now, ExpiresAt = now.AddMinutes(options.Value.UnpaidExpiryMinutes), Lines = lines,
+        };
+        db.Orders.Add(order);
+        jobs.Add(db, ExpireOrder.JobKind, order.Id, order.ExpiresAt);
+        await db.SaveChangesAsync(ct);
+        await faults.HitAsync(FaultPoints.AfterOrderPlaced);
+        return OrderView.From(order);
     }
 }
