@@ -107,7 +107,8 @@ public sealed class FieldErrors
     /// <summary>
     /// An absolute http(s) address a browser is sent to. Spaces and control characters (a CR or
     /// a line separator would split the Location header) are refused here rather than failing on
-    /// the redirect; letters outside ASCII are fine and leave as <see cref="Uri.AbsoluteUri"/>.
+    /// the redirect, and so is a host with no ASCII form; letters outside ASCII are fine and leave
+    /// as <see cref="WebAddress.AsciiHttpUrl"/> writes them.
     /// </summary>
     public string HttpUrl(string field, string? value, string rule = "must be an absolute http(s) URL.", bool required = false)
     {
@@ -115,13 +116,12 @@ public sealed class FieldErrors
         if (url.Length == 0) return url;
         if (url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
             Add(field, "must not contain spaces or control characters; percent-encode them (%20).");
-        else if (!IsHttpUrl(url))
-            Add(field, rule);
+        else if (WebAddress.AsciiHttpUrl(url) is null)
+            Add(field, Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+                ? "has a host name that is not a valid internationalized domain name."
+                : rule);
         return url;
     }
-
-    private static bool IsHttpUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http";
 }
 
 /// <summary>An interval as the API spells it: <c>{ "unit": "month", "count": 1 }</c>.</summary>

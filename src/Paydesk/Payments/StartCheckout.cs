@@ -169,10 +169,8 @@ public sealed class StartCheckout(
             ? new Uri(baseUrl, $"pay/{{PAYMENT_ID}}/{outcome}").ToString()
             : errors.HttpUrl(field, given, "must be an absolute http(s) URL; {PAYMENT_ID} in it is replaced by the payment's id.", required: true);
 
-    /// <summary>The address with the payment's id in it, as it goes into a Location header: ASCII only (punycode host, escaped path).</summary>
-    private static string ForPayment(string url, string paymentId)
-    {
-        var uri = new Uri(url.Replace("{PAYMENT_ID}", paymentId));
-        return new UriBuilder(uri) { Host = uri.IdnHost }.Uri.AbsoluteUri;
-    }
+    /// <summary>The address with the payment's id in it, as it goes into a Location header (checked by <see cref="ReturnUrl"/>).</summary>
+    private static string ForPayment(string url, string paymentId) =>
+        WebAddress.AsciiHttpUrl(url.Replace("{PAYMENT_ID}", paymentId))
+        ?? throw new InvalidOperationException($"The return address was checked, yet has no ASCII form: {url}");
 }

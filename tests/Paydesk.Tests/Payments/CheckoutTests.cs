@@ -117,6 +117,30 @@ public sealed class CheckoutTests
         (await shop.Tenant.ListAll($"/api/v1/payments?purpose=order:{orderId}")).Count.ShouldBe(0);
     }
 
+    public static TheoryData<Engine, string> HostsWithoutAsciiForm() => new()
+    {
+        { Engine.Sqlite, "ж\u200d.example" },
+        { Engine.Postgres, "xn--ж.example" },
+        { Engine.Sqlite, new string('ж', 60) + ".example" },
+        { Engine.Postgres, "-ж.example" },
+        { Engine.Sqlite, "ж⒈.example" },
+        { Engine.Postgres, string.Join('.', Enumerable.Repeat("жжжж", 60)) + ".example" },
+    };
+
+    [Theory, MemberData(nameof(HostsWithoutAsciiForm))]
+    public async Task A_return_address_whose_host_has_no_ascii_form_is_refused_and_leaves_no_payment_open(Engine engine, string host)
+    {
+        var paydesk = await PaydeskHost.Shared(engine);
+        var (shop, orderId) = await UnpaidOrder(paydesk);
+
+        for (var i = 0; i < 4; i++)
+            await (await shop.Tenant.Post($"/api/v1/orders/{orderId}/checkout", new { successUrl = $"https://{host}/paid" })).ShouldBeProblem(400, "successUrl");
+
+        Assert.Empty(await shop.Tenant.ListAll($"/api/v1/payments?purpose=order:{orderId}"));
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(orderId);
+        (await shop.Tenant.PressOnMockPageAsync(paymentId)).Host.ShouldBe(paydesk.BaseAddress.Host);
+    }
+
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_return_address_in_cyrillic_sends_the_buyer_back_to_it_percent_encoded(Engine engine)
     {
