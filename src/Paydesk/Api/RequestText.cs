@@ -44,7 +44,8 @@ public static class RequestText
         {
             return await request.ReadFormAsync(ct);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException && !ct.IsCancellationRequested)
+        // NotSupportedException: a charset the reader will not decode (UTF-7).
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException && !ct.IsCancellationRequested)
         {
             throw new BadHttpRequestException("The form in the request body cannot be read: it is cut short, malformed, or has too many fields.", e);
         }
@@ -65,7 +66,7 @@ public static class RequestText
             await Problem.Invalid(field.Replace("\0", "", StringComparison.Ordinal), NulMessage).ToHttp().ExecuteAsync(http);
             return;
         }
-        if (UnknownJsonCharset(http.Request.ContentType) is { } charset)
+        if (UnknownJsonCharset(http.Request) is { } charset)
         {
             await new Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported charset",
                 $"The body's charset '{charset}' is not one this service reads; send JSON as UTF-8.").ToHttp().ExecuteAsync(http);
@@ -74,21 +75,34 @@ public static class RequestText
         await next();
     }
 
-    private static string? UnknownJsonCharset(string? contentType)
+    /// <summary>
+    /// The charset of a JSON body to refuse, or null. The framework's reader takes the charset as
+    /// written, quotes and all, so a quoted or empty one it could read is written plainly first.
+    /// </summary>
+    private static string? UnknownJsonCharset(HttpRequest request)
     {
-        if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var type)) return null;
+        if (request.ContentType is not { } contentType || !MediaTypeHeaderValue.TryParse(contentType, out var type)) return null;
         if (!type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !type.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
             return null;
-        var charset = type.Charset.ToString().Trim('"');
-        if (charset.Length == 0) return null;
+        if (!type.Charset.HasValue) return null;
+        var charset = HeaderUtilities.RemoveQuotes(type.Charset).Trim().ToString();
+        if (charset.Length > 0 && !Decodable(charset)) return charset;
+        type.Charset = charset; // empty: no charset, which is UTF-8
+        var plain = type.ToString();
+        if (plain != contentType) request.ContentType = plain;
+        return null;
+    }
+
+    private static bool Decodable(string charset)
+    {
         try
         {
             _ = System.Text.Encoding.GetEncoding(charset);
-            return null;
+            return true;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            return charset;
+            return false;
         }
     }
 }

@@ -176,6 +176,8 @@ public sealed class MockPageRaceTests
         { Engine.Postgres, "refund", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"amount\"\r\n\r\n1" },
         { Engine.Sqlite, "succeed", "multipart/form-data", "x" },
         { Engine.Postgres, "refund", "application/x-www-form-urlencoded", string.Join('&', Enumerable.Range(0, 1100).Select(i => $"k{i}=1")) },
+        { Engine.Sqlite, "succeed", "application/x-www-form-urlencoded; charset=utf-7", "delivery=normal" },
+        { Engine.Postgres, "refund", "application/x-www-form-urlencoded; charset=utf-7", "amount=100" },
     };
 
     [Theory, MemberData(nameof(BrokenForms))]
