@@ -86,6 +86,10 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
     /// <summary>Whether <see cref="NoteReplaysAsync"/> found the request's key answered already: it will be replayed, not run.</summary>
     public static bool IsReplay(HttpContext http) => http.Items.ContainsKey(ReplayItem);
 
+    /// <summary>When <see cref="NoteReplaysAsync"/> found the key still kept: the claim judges its age at that instant too,
+    /// so a key that expires in between is replayed as promised rather than run without a permit.</summary>
+    private static DateTimeOffset? ReplayNotedAt(HttpContext http) => http.Items.TryGetValue(ReplayItem, out var at) ? (DateTimeOffset?)at : null;
+
     /// <summary>
     /// Before the rate limiter: a request to a rate-limited endpoint whose key has its answer stored
     /// is marked, so that replaying it (a client retrying after a lost answer) creates nothing and
@@ -100,10 +104,11 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
             var key = values.ToString();
             var db = http.RequestServices.GetRequiredService<PaydeskDb>();
             // Only an answer still kept is replayed (as in ClaimAsync); an older key runs afresh, and pays for it.
-            var keptSince = PaydeskDb.Stored(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - Retention);
+            var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            var keptSince = PaydeskDb.Stored(now - Retention);
             if (await db.IdempotencyRecords.AsNoTracking()
                     .AnyAsync(r => r.Key == key && r.StatusCode != null && r.CreatedAt >= keptSince, http.RequestAborted))
-                http.Items[ReplayItem] = true;
+                http.Items[ReplayItem] = now;
         }
         await next();
     }
@@ -130,7 +135,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
         var claims = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
 
         var token = Guid.NewGuid().ToString("N");
-        var answer = await ClaimAsync(claims, key, hash, token, time, http.RequestAborted);
+        var answer = await ClaimAsync(claims, key, hash, token, time, ReplayNotedAt(http), http.RequestAborted);
         if (answer is not null)
         {
             await answer.ExecuteAsync(http);
@@ -260,13 +265,14 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
     }
 
     /// <summary>Claims the key for this request, or answers as the key's state says (replay, conflict, still running).</summary>
-    private static async Task<IResult?> ClaimAsync(PaydeskDb db, string key, string hash, string token, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult?> ClaimAsync(
+        PaydeskDb db, string key, string hash, string token, TimeProvider time, DateTimeOffset? replayNotedAt, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             var now = time.GetUtcNow();
             var existing = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, ct);
-            if (existing is not null && existing.CreatedAt + Retention >= now)
+            if (existing is not null && existing.CreatedAt + Retention >= (replayNotedAt ?? now))
             {
                 if (existing.RequestHash != hash)
                     return Problem.Conflict($"This {Header} was already used with a different request. Use a new key for a new request.").ToHttp();

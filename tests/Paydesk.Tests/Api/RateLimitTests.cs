@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Paydesk.Api;
+using Paydesk.Storage;
 using Paydesk.Tests.Payments;
 
 namespace Paydesk.Tests.Api;
@@ -126,6 +127,50 @@ public sealed class RateLimitTests
         // Both ran, so both spent a permit of the key's two.
         await ShouldBeRefused(await t.Post($"/api/v1/orders/{second}/checkout", new { provider = "mock" }), "checkouts were started with this API key");
         Assert.Empty(await t.ListAll($"/api/v1/payments?purpose=order:{second}"));
+    }
+
+    /// <summary>
+    /// A clock that reads a minute later everywhere but where replays are noted: the key expires in
+    /// between. (The rest of the pipeline runs inside the noting middleware, so the nearest frame decides.)
+    /// </summary>
+    private sealed class ExpiresBetweenNoteAndClaim(DateTimeOffset start) : Microsoft.Extensions.Time.Testing.FakeTimeProvider(start)
+    {
+        public override DateTimeOffset GetUtcNow()
+        {
+            var nearest = new System.Diagnostics.StackTrace().GetFrames()
+                .Select(f => f.GetMethod()?.DeclaringType?.Name ?? "")
+                .FirstOrDefault(n => n.Contains("NoteReplaysAsync", StringComparison.Ordinal) || n.Contains("ClaimAsync", StringComparison.Ordinal));
+            return nearest?.Contains("NoteReplaysAsync", StringComparison.Ordinal) == true ? base.GetUtcNow() : base.GetUtcNow().AddMinutes(1);
+        }
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_key_noted_as_a_replay_is_replayed_even_if_it_expires_before_its_claim_so_it_never_runs_unpaid(Engine engine)
+    {
+        var clock = new ExpiresBetweenNoteAndClaim(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var options = Limited((RateLimit.CheckoutPerKey, 1));
+        await using var host = await PaydeskHost.StartAsync(engine, options with { Clock = clock });
+        var shop = await Shop.OpenAsync(host);
+        var t = shop.Tenant;
+        var order = await Order(shop);
+        var first = await t.Post($"/api/v1/orders/{order}/checkout", new { provider = "mock" }, idempotencyKey: "at-the-edge");
+        first.StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        // Kept for 30 more seconds as the replay is noted, expired by a minute later when it is claimed.
+        var firstUsed = clock.GetUtcNow() - IdempotencyMiddleware.Retention + TimeSpan.FromSeconds(30) - TimeSpan.FromMinutes(1);
+        await host.InTenantAsync(t.TenantId, async db =>
+        {
+            var record = await db.IdempotencyRecords.SingleAsync(r => r.Key == "at-the-edge");
+            record.CreatedAt = firstUsed;
+            return await db.SaveChangesAsync();
+        });
+        var again = await t.Post($"/api/v1/orders/{order}/checkout", new { provider = "mock" }, idempotencyKey: "at-the-edge");
+
+        // It spent no permit, so it must not have run: the stored answer is replayed, the key not restarted.
+        again.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await again.Json()).Str("paymentId").ShouldBe((await first.Json()).Str("paymentId"));
+        var kept = await host.InTenantAsync(t.TenantId, db => db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.Key == "at-the-edge"));
+        kept.CreatedAt.ShouldBe(PaydeskDb.Stored(firstUsed));
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
