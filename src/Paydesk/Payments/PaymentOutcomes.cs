@@ -155,6 +155,13 @@ public sealed class PaymentOutcomes(
         ours ??= await db.Refunds.FirstOrDefaultAsync(r => r.PaymentId == payment.Id && r.ProviderRefundId == reported.ProviderRefundId, ct);
         if (ours is not null)
         {
+            if (ours.ProviderRefundId is { } recorded && recorded != reported.ProviderRefundId)
+            {
+                Review(payment, $"{source} reports a refund {reported.ProviderRefundId} under Paydesk's refund {ours.Id}, which the provider " +
+                    $"made as {recorded}; a second refund may have been made at the provider; nothing was recorded.");
+                log.LogWarning("Payment {PaymentId}: a second provider refund claims one of Paydesk's refunds; flagged for review", payment.Id);
+                return "review";
+            }
             if (reported.AmountMinor != ours.AmountMinor)
             {
                 var currency = Core.Currency.Parse(payment.Currency);

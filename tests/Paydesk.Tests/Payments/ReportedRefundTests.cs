@@ -197,6 +197,36 @@ public sealed class ReportedRefundTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_second_provider_refund_claiming_paydesks_own_refund_is_flagged_for_review_not_taken_as_already_recorded(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, _, paymentId) = await PaidPackage(host);
+        var refund = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 400_00, currency = "RON" } });
+        refund.Str("status").ShouldBe("succeeded");
+
+        var notification = await Notification.ForAsync(host, shop, paymentId, "partially_refunded", 1_500_00, "RON");
+        string Body(string providerRefundId) => JsonSerializer.Serialize(new
+        {
+            id = "mevt_claims_ours_" + Guid.NewGuid().ToString("N"), type = "payment.partially_refunded", created = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
+            data = new
+            {
+                paymentId, chargeId = "mch_test", status = "partially_refunded", amount = 1_500_00, currency = "RON",
+                refund = new { id = providerRefundId, amount = 400_00, key = refund.Id() },
+            },
+        });
+
+        // Its own notice again is nothing new…
+        (await (await (notification with { Body = Body(refund.Str("providerRefundId")) }).SendAsync(host)).Json()).Str("outcome").ShouldBe("already");
+        // …another refund at the provider under the same key is.
+        (await (await (notification with { Body = Body("mre_another") }).SendAsync(host)).Json()).Str("outcome").ShouldBe("review");
+
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        Refunded(payment).ShouldBe(400_00);
+        Assert.Single(payment.GetProperty("refunds").EnumerateArray());
+        Assert.Contains("mre_another", payment.Str("reviewReason"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_partial_refund_recorded_before_the_order_was_fulfilled_no_longer_leaves_the_customer_without_what_they_paid_for(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);
