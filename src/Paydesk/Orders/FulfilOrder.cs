@@ -85,7 +85,7 @@ public sealed class FulfilOrder(
 
         foreach (var line in order.Lines.OrderBy(l => l.Position))
         {
-            if (line.Kind == OrderLineKind.BundledProduct)
+            if (line.Kind is OrderLineKind.BundledProduct or OrderLineKind.Product)
             {
                 if (!shipped.Contains(line.Id))
                     db.Shipments.Add(new Shipment

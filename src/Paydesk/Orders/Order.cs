@@ -30,6 +30,8 @@ public sealed class Order : IHasId
     public int FulfilmentAttempts { get; set; }
     public DateTimeOffset? NextFulfilmentAt { get; set; }
     public string? FulfilmentError { get; set; }
+    /// <summary>The order holds its products' stock: taken when it was placed, given back (once) if it expires or is canceled.</summary>
+    public bool StockReserved { get; set; }
     /// <summary>Bumped on every status change, so two racing changes cannot both win.</summary>
     public int Revision { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
@@ -43,6 +45,8 @@ public enum OrderLineKind
     Plan,
     /// <summary>A physical product that came bundled with a plan line, at no extra charge.</summary>
     BundledProduct,
+    /// <summary>A physical product bought on its own, at its list price.</summary>
+    Product,
 }
 
 public sealed class OrderLine : IHasId

@@ -11,7 +11,12 @@ public sealed record OrderLineView(
     string? PlanId, int? PlanVersion, string? PriceId, int? TermMonths, IntervalView? Interval, string? CalendarId,
     string? ProductId, string? BundledWith)
 {
-    public static string TypeOf(OrderLine line) => line.Kind == OrderLineKind.Plan ? "plan" : "bundled_product";
+    public static string TypeOf(OrderLine line) => line.Kind switch
+    {
+        OrderLineKind.Plan => "plan",
+        OrderLineKind.Product => "product",
+        _ => "bundled_product",
+    };
 }
 
 /// <summary>A line as priced: what an order placed now with the same body would hold.</summary>
@@ -111,34 +116,36 @@ internal static class OrderEndpoints
 
         orders.MapPost("/{id}/cancel", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var order = await OrderQueries.Visible(db).FirstOrDefaultAsync(o => o.Id == id, ct);
-            if (order is null) return Problem.NotFound("order", id).ToHttp();
-            var decision = OrderStates.Decide(order.Status, OrderStatus.Canceled);
-            if (decision.IsRefused)
-                return Problem.Conflict($"The order is {order.Status.ToApi()} and cannot be canceled: {decision.Reason}").ToHttp();
-            if (decision.IsApply)
+            if (!await OrderQueries.Visible(db).AnyAsync(o => o.Id == id, ct)) return Problem.NotFound("order", id).ToHttp();
+            // Locked, so a payment landing now either comes first (and the cancel is refused) or finds it canceled.
+            var canceled = await db.InTransactionAsync<Result<Order>>(async () =>
             {
-                order.Status = OrderStatus.Canceled;
-                order.ClosedAt = time.GetUtcNow();
-                order.Revision++;
-                try
+                var order = (await db.LockedAsync<Order>(id, ct))!;
+                var decision = OrderStates.Decide(order.Status, OrderStatus.Canceled);
+                if (decision.IsRefused)
+                    return Problem.Conflict($"The order is {order.Status.ToApi()} and cannot be canceled: {decision.Reason}");
+                if (decision.IsApply)
                 {
+                    order.Status = OrderStatus.Canceled;
+                    order.ClosedAt = time.GetUtcNow();
+                    order.Revision++;
+                    await OrderStock.ReleaseAsync(db, order, ct);
                     await db.SaveChangesAsync(ct);
                 }
-                catch (DbUpdateConcurrencyException)
-                {
-                    return Problem.Conflict("The order changed while it was being canceled (it may have been paid); read it again.").ToHttp();
-                }
-            }
-            return TypedResults.Ok(OrderView.From(order));
+                return order;
+            }, ct);
+            if (canceled.Problem is { } problem) return problem.ToHttp();
+            await db.Entry(canceled.Value!).Collection(o => o.Lines).LoadAsync(ct);
+            return TypedResults.Ok(OrderView.From(canceled.Value!));
         }).Revises<OrderView>();
     }
 }
 
 /// <summary>
 /// The <c>expire-order</c> job, queued with each order and due when it runs out of time: an order
-/// still unpaid then is expired by one conditional update. A payment landing at the same moment
-/// either wins (the order is paid) or finds the order expired (and is refunded).
+/// still unpaid then is expired, with the order locked, and its products go back to stock. A
+/// payment landing at the same moment either wins (the order is paid) or finds the order expired
+/// (and is refunded).
 /// </summary>
 internal sealed class ExpireOrder(TimeProvider time) : Jobs.IJobHandler
 {
@@ -149,16 +156,19 @@ internal sealed class ExpireOrder(TimeProvider time) : Jobs.IJobHandler
     public async Task<Jobs.JobOutcome> RunAsync(Jobs.JobRun run, IServiceProvider services, CancellationToken ct)
     {
         var db = services.GetRequiredService<PaydeskDb>();
-        var now = PaydeskDb.Stored(time.GetUtcNow());
-        await db.Orders
-            .Where(o => o.Id == run.Payload && o.Status == OrderStatus.AwaitingPayment && o.ExpiresAt <= now)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(o => o.Status, OrderStatus.Expired)
-                .SetProperty(o => o.ClosedAt, now)
-                .SetProperty(o => o.Revision, o => o.Revision + 1), ct);
-        // Not due yet (a clock behind the one that queued it): it comes back when it is.
-        var expiresAt = await db.Orders.Where(o => o.Id == run.Payload && o.Status == OrderStatus.AwaitingPayment)
-            .Select(o => (DateTimeOffset?)o.ExpiresAt).FirstOrDefaultAsync(ct);
-        return expiresAt is { } at && at > now ? Jobs.JobOutcome.Later(at) : Jobs.JobOutcome.Done;
+        var now = time.GetUtcNow();
+        return await db.InTransactionAsync(async () =>
+        {
+            var order = await db.LockedAsync<Order>(run.Payload, ct);
+            if (order is null || order.Status != OrderStatus.AwaitingPayment) return Jobs.JobOutcome.Done;
+            // Not due yet (a clock behind the one that queued it): it comes back when it is.
+            if (order.ExpiresAt > now) return Jobs.JobOutcome.Later(order.ExpiresAt);
+            order.Status = OrderStatus.Expired;
+            order.ClosedAt = now;
+            order.Revision++;
+            await OrderStock.ReleaseAsync(db, order, ct);
+            await db.SaveChangesAsync(ct);
+            return Jobs.JobOutcome.Done;
+        }, ct);
     }
 }

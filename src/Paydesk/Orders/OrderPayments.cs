@@ -123,7 +123,7 @@ internal static class OrderPaymentEndpoints
         {
             var order = await OrderQueries.Visible(db).FirstOrDefaultAsync(o => o.Id == id, ct);
             if (order is null) return Problem.NotFound("order", id).ToHttp();
-            var description = string.Join(", ", order.Lines.Where(l => l.Kind == OrderLineKind.Plan).OrderBy(l => l.Position).Select(l => l.Description));
+            var description = string.Join(", ", order.Lines.Where(l => l.Kind is OrderLineKind.Plan or OrderLineKind.Product).OrderBy(l => l.Position).Select(l => l.Description));
             return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, description, body ?? new CheckoutInput(null, null, null), ct))
                 .Created(c => $"/api/v1/payments/{c.PaymentId}");
         }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey)

@@ -9,10 +9,11 @@ using Paydesk.Storage;
 namespace Paydesk.Orders;
 
 /// <summary>
-/// A line as the client asks for it: which plan, which term (for plans sold by term), how many,
-/// and optionally which booking calendar. Never a price: prices come from the catalog.
+/// A line as the client asks for it: a plan (at a term, for plans sold by term, and optionally on
+/// a booking calendar) or a product on its own, and how many. Never a price: prices come from the
+/// catalog.
 /// </summary>
-public sealed record OrderLineInput(string? PlanId, int? TermMonths, int? Quantity, string? CalendarId);
+public sealed record OrderLineInput(string? PlanId, int? TermMonths, int? Quantity, string? CalendarId, string? ProductId = null);
 
 public sealed record OrderInput(string? CustomerId, List<OrderLineInput>? Lines);
 
@@ -27,9 +28,10 @@ public sealed record PricedOrder(string? CustomerId, Currency Currency, long Tot
 
 /// <summary>
 /// Prices an order from the catalog's current prices: each plan at the term asked for, a booking
-/// calendar's own price where the line names one, and the products the plans bundle. The one
-/// pricing there is: an order is placed from it, and a quote shows it without keeping anything.
-/// A customer may price only for themself.
+/// calendar's own price where the line names one, products at their list price, and the products
+/// the plans bundle. The one pricing there is: an order is placed from it, and a quote shows it
+/// without keeping anything. What is not in stock is refused here, naming the line (placing the
+/// order then takes it from stock, and may still find it gone). A customer may price only for themself.
 /// </summary>
 public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
 {
@@ -51,19 +53,39 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
         var plans = await PlanQueries.WithCurrentVersion(db.Plans)
             .Where(p => planIds.Contains(p.Id) && p.ArchivedAt == null).ToDictionaryAsync(p => p.Id, ct);
         var bundled = plans.Values.SelectMany(p => p.CurrentGrants).Where(g => g.Kind == GrantKind.Product).Select(g => g.ProductId!).Distinct().ToList();
-        var products = await db.Products.Where(p => bundled.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var sold = inputs.Select(l => l.ProductId).OfType<string>().Distinct().ToList();
+        var products = await db.Products.Where(p => bundled.Contains(p.Id) || sold.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         var sessionServices = plans.Values.SelectMany(p => p.CurrentGrants).Where(g => g.Kind == GrantKind.Sessions).Select(g => g.ServiceId!).Distinct().ToList();
         var services = await db.Services.Where(v => sessionServices.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
         var calendars = await db.BookingCalendars.Where(c => sessionServices.Contains(c.ServiceId) && c.ArchivedAt == null).ToListAsync(ct);
 
         var lines = new List<OrderLine>();
+        // The first line that takes each product, to name when there is not enough of it.
+        var takenAt = new Dictionary<string, string>(StringComparer.Ordinal);
         Currency? currency = null;
         long total = 0;
         for (var i = 0; i < inputs.Count; i++)
         {
             var at = $"lines[{i}]";
             var line = inputs[i];
-            if (line.PlanId is null) { errors.Add($"{at}.planId", "is required."); continue; }
+            if (line.ProductId is not null)
+            {
+                if (line.PlanId is not null) errors.Add(at, "names a plan and a product: one line is one or the other.");
+                else if (ProductLine(line, at, orderId, lines.Count, products, errors) is { } productLine && !errors.Any)
+                {
+                    var productCurrency = Core.Currency.Parse(products[line.ProductId].Currency);
+                    currency ??= productCurrency;
+                    if (productCurrency != currency)
+                        errors.Add($"{at}.productId", $"is priced in {productCurrency.Code}, but this order is in {currency.Code}; place a separate order.");
+                    else if (Add(productLine.AmountMinor, $"{at}.quantity"))
+                    {
+                        lines.Add(productLine);
+                        takenAt.TryAdd(productLine.ProductId!, $"{at}.quantity");
+                    }
+                }
+                continue;
+            }
+            if (line.PlanId is null) { errors.Add($"{at}.planId", "is required: name a planId or a productId."); continue; }
             if (!plans.TryGetValue(line.PlanId, out var plan)) { errors.Add($"{at}.planId", $"no active plan '{line.PlanId}'."); continue; }
 
             var price = PriceFor(plan, line.TermMonths, $"{at}.termMonths", errors);
@@ -89,13 +111,13 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
             {
                 unit = calendar is null ? price.AmountMinor : WithCalendar(price, plan, calendar, services[calendar.ServiceId], $"{at}.calendarId", errors);
                 amount = checked(unit * quantity);
-                total = checked(total + amount);
             }
             catch (OverflowException)
             {
                 errors.Add($"{at}.quantity", "makes the order total too large.");
                 continue;
             }
+            if (!Add(amount, $"{at}.quantity")) continue;
 
             var name = price.TermMonths is { } months ? $"{plan.Name} — {months} month{(months == 1 ? "" : "s")}" : plan.Name;
             var planLine = new OrderLine
@@ -110,6 +132,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
             foreach (var grant in plan.CurrentGrants.Where(g => g.Kind == GrantKind.Product))
             {
                 var product = products[grant.ProductId!];
+                takenAt.TryAdd(product.Id, $"{at}.quantity");
                 lines.Add(new OrderLine
                 {
                     TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = lines.Count, Kind = OrderLineKind.BundledProduct,
@@ -120,8 +143,53 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
         }
         if (!errors.Any && total == 0)
             errors.Add("lines", "add up to nothing to pay; free plans cannot be ordered yet.");
+        if (!errors.Any)
+            foreach (var (productId, wanted) in OrderStock.Taken(lines))
+                if (wanted > products[productId].Stock)
+                    errors.Add(takenAt[productId], OrderStock.Shortfall(products[productId], products[productId].Stock, wanted));
         if (errors.Any) return errors.ToProblem();
         return new PricedOrder(customerId, currency!, total, lines);
+
+        bool Add(long amount, string field)
+        {
+            try
+            {
+                total = checked(total + amount);
+                return true;
+            }
+            catch (OverflowException)
+            {
+                errors.Add(field, "makes the order total too large.");
+                return false;
+            }
+        }
+    }
+
+    private OrderLine? ProductLine(OrderLineInput line, string at, string orderId, int position, Dictionary<string, Product> products, FieldErrors errors)
+    {
+        if (line.TermMonths is not null) errors.Add($"{at}.termMonths", "is for plans sold by term; a product has none.");
+        if (line.CalendarId is not null) errors.Add($"{at}.calendarId", "is for plans that grant sessions; a product has none.");
+        var quantity = errors.Count($"{at}.quantity", line.Quantity ?? 1, max: MaxQuantity);
+        if (!products.TryGetValue(line.ProductId!, out var product) || product.ArchivedAt is not null)
+        {
+            errors.Add($"{at}.productId", $"no active product '{line.ProductId}'.");
+            return null;
+        }
+        long amount;
+        try
+        {
+            amount = checked(product.PriceMinor * quantity);
+        }
+        catch (OverflowException)
+        {
+            errors.Add($"{at}.quantity", "makes the order total too large.");
+            return null;
+        }
+        return new OrderLine
+        {
+            TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = position, Kind = OrderLineKind.Product,
+            Description = product.Name, Quantity = quantity, UnitAmountMinor = product.PriceMinor, AmountMinor = amount, ProductId = product.Id,
+        };
     }
 
     /// <summary>
@@ -196,10 +264,32 @@ public sealed class PlaceOrder(
             TenantId = "", Id = orderId, CustomerId = customerId!, Status = OrderStatus.AwaitingPayment, Currency = currency.Code,
             TotalMinor = total, CreatedAt = now, ExpiresAt = now.AddMinutes(options.Value.UnpaidExpiryMinutes), Lines = lines,
         };
-        db.Orders.Add(order);
-        jobs.Add(db, ExpireOrder.JobKind, order.Id, order.ExpiresAt);
-        await db.SaveChangesAsync(ct);
-        await faults.HitAsync(FaultPoints.AfterOrderPlaced);
-        return OrderView.From(order);
+        var placed = await db.InTransactionAsync<Result<OrderView>>(async () =>
+        {
+            if (await OrderStock.ReserveAsync(db, order, ct) is { } shortOf)
+                return await ShortfallAsync(input, lines, shortOf, ct);
+            db.Orders.Add(order);
+            jobs.Add(db, ExpireOrder.JobKind, order.Id, order.ExpiresAt);
+            await db.SaveChangesAsync(ct);
+            return OrderView.From(order);
+        }, ct);
+        if (placed.Problem is null) await faults.HitAsync(FaultPoints.AfterOrderPlaced);
+        return placed;
+    }
+
+    /// <summary>Another order took the stock between pricing and placing: the line that wanted it is named, with what is left now.</summary>
+    private async Task<Problem> ShortfallAsync(OrderInput input, List<OrderLine> lines, string productId, CancellationToken ct)
+    {
+        var product = await db.Products.AsNoTracking().FirstAsync(p => p.Id == productId, ct);
+        var wanted = OrderStock.Taken(lines).First(t => t.ProductId == productId).Quantity;
+        var inputs = input.Lines ?? [];
+        var index = inputs.FindIndex(l => l.ProductId == productId);
+        if (index < 0)
+        {
+            var bundling = lines.First(l => l.ProductId == productId && l.Kind == OrderLineKind.BundledProduct).BundledByLineId;
+            var planId = lines.First(l => l.Id == bundling).PlanId;
+            index = inputs.FindIndex(l => l.PlanId == planId);
+        }
+        return Problem.Invalid($"lines[{index}].quantity", OrderStock.Shortfall(product, product.Stock, wanted));
     }
 }

@@ -14,7 +14,7 @@ public sealed record Shop(TenantClient Tenant, string Customer, string Package, 
     public static async Task<Shop> OpenAsync(TenantClient t)
     {
         var service = await t.CreateServiceAsync("Physiotherapy session", 180_00);
-        var band = (await t.PostOk("/api/v1/products", new { sku = "BAND", name = "Resistance band", price = new { amount = 45_00, currency = "RON" } })).Id();
+        var band = (await t.PostOk("/api/v1/products", new { sku = "BAND", name = "Resistance band", price = new { amount = 45_00, currency = "RON" }, stock = 1000 })).Id();
         await t.PostOk("/api/v1/features", new { key = "telerehab", name = "Telerehab" });
         await t.PostOk("/api/v1/features", new { key = "verified", name = "Verified clinic", kind = "badge" });
         var package = (await t.PostOk("/api/v1/plans", new

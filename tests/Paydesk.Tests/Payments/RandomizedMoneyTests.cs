@@ -139,7 +139,7 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
         Assert.All(madeUp, m => Assert.True(books.Refunds.Count(r => r.ProviderRefundId == m.Id) <= 1, $"seed {seed}: {m.Id} recorded more than once"));
     }
 
-    private static int Seed() =>
+    internal static int Seed() =>
         Environment.GetEnvironmentVariable("PAYDESK_TEST_SEED") is { Length: > 0 } given
             ? int.Parse(given, CultureInfo.InvariantCulture)
             : Random.Shared.Next();

@@ -18,7 +18,7 @@ public sealed class RowLevelSecurityTests
         {
             var api = new TenantClient(host, tenant, $"sk_test_demo_{tenant}");
             // A plan that ships something, so every tenant has products and shipments too.
-            var product = (await api.PostOk("/api/v1/products", new { sku = "BOOK", name = "Workbook", price = new { amount = 10_00, currency } })).Id();
+            var product = (await api.PostOk("/api/v1/products", new { sku = "BOOK", name = "Workbook", price = new { amount = 10_00, currency }, stock = 50 })).Id();
             var planId = (await api.PostOk("/api/v1/plans", new
             {
                 name = "Workbook", price = new { amount = 20_00, currency },

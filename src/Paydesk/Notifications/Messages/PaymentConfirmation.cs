@@ -137,7 +137,7 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, InvoiceLinks links
             };
             items.Add((position.GetValueOrDefault(e.OrderLineId), text));
         }
-        foreach (var line in order.Lines.Where(l => l.Kind == OrderLineKind.BundledProduct))
+        foreach (var line in order.Lines.Where(l => l.Kind is OrderLineKind.BundledProduct or OrderLineKind.Product))
             items.Add((line.Position, $"{(line.Quantity == 1 ? "" : $"{line.Quantity.ToString("N0", facts.Culture)} × ")}{line.Description}: will be shipped"));
         return items.OrderBy(i => i.Position).Select(i => i.Text).ToList();
     }

@@ -1204,6 +1204,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<bool>("StockReserved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stock_reserved");
+
                     b.Property<long>("TotalMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("total_minor");

@@ -1143,6 +1143,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<bool>("StockReserved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stock_reserved");
+
                     b.Property<long>("TotalMinor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("total_minor");
