@@ -48,6 +48,8 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
         await work.PlaceOrdersAsync(OrderCount);
 
         var (books, broken) = await auditor.CheckAsync();
+        // Every status a payment was seen in at the end of a round: a partial refund may be topped up to a full one later.
+        var seen = new HashSet<PaymentStatus>();
         for (var round = 1; round <= Rounds; round++)
         {
             var plan = await work.PlanAsync(books);
@@ -57,6 +59,7 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
             await host.SettleAsync();
             (books, broken) = await auditor.CheckAsync();
             Assert.True(broken.Count == 0 && work.WrongAnswers.IsEmpty, Report(seed, engine, $"round {round}", broken, work, plan));
+            seen.UnionWith(books.Payments.Select(p => p.Status));
         }
 
         // Whatever Paydesk still does not know, it asks the provider; then both must tell the same story.
@@ -71,8 +74,8 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
             $"{books.Refunds.Count} refunds, {books.Inbox.Count} notifications, {books.Invoices.Count} invoices, " +
             $"{books.Entitlements.Count(e => e.Status == EntitlementStatus.Active)} of {books.Entitlements.Count} entitlements active");
         // The run did what it is for: money moved both ways, at both ends.
-        Assert.Contains(books.Payments, p => p.Status == PaymentStatus.Refunded);
-        Assert.Contains(books.Payments, p => p.Status == PaymentStatus.PartiallyRefunded);
+        Assert.Contains(PaymentStatus.Refunded, seen);
+        Assert.Contains(PaymentStatus.PartiallyRefunded, seen);
         Assert.Contains(books.Refunds, r => r.Origin == RefundOrigin.Provider && r.ProviderRefundId!.StartsWith("mre_mdash_", StringComparison.Ordinal));
         Assert.Contains(books.Refunds, r => r.Origin == RefundOrigin.Merchant && r.Status == RefundStatus.Succeeded);
     }
