@@ -1,7 +1,6 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paydesk.Storage;
 
 namespace Paydesk.Catalog;
 
@@ -35,8 +34,8 @@ internal sealed class CatalogConfiguration :
         b.Property(s => s.Currency).HasMaxLength(3);
         // Forms and documents are read and written with their service, never queried on their
         // own: a JSON text column keeps them portable across SQLite and PostgreSQL.
-        b.Property(s => s.RequiredForms).HasConversion(Json<List<string>>(), JsonComparer<List<string>>());
-        b.Property(s => s.Documents).HasConversion(Json<List<ServiceDocument>>(), JsonComparer<List<ServiceDocument>>());
+        b.Property(s => s.RequiredForms).HasJsonConversion();
+        b.Property(s => s.Documents).HasJsonConversion();
         b.HasMany(s => s.Specialists).WithOne().HasForeignKey(x => new { x.TenantId, x.ServiceId });
         b.HasMany(s => s.Calendars).WithOne().HasForeignKey(x => new { x.TenantId, x.ServiceId });
     }
@@ -92,14 +91,4 @@ internal sealed class CatalogConfiguration :
         b.HasOne<Service>().WithMany().HasForeignKey(g => new { g.TenantId, g.ServiceId });
         b.HasOne<Product>().WithMany().HasForeignKey(g => new { g.TenantId, g.ProductId });
     }
-
-    private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() =>
-        new(v => JsonSerializer.Serialize(v, JsonOptions), v => JsonSerializer.Deserialize<T>(v, JsonOptions) ?? new T());
-
-    private static ValueComparer<T> JsonComparer<T>() where T : new() => new(
-        (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions),
-        v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(),
-        v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonOptions), JsonOptions) ?? new T());
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 }

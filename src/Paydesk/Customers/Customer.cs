@@ -17,6 +17,8 @@ public sealed class Customer : IHasId
     public required string Locale { get; set; }
     /// <summary>IANA zone; booking slots and renewal dates are shown in it.</summary>
     public required string TimeZone { get; set; }
+    /// <summary>Where what they buy is shipped, unless an order says otherwise.</summary>
+    public PostalAddress? Address { get; set; }
     /// <summary>Set when the customer is itself a tenant (a clinic buying from the platform).</summary>
     public string? LinkedTenantId { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
@@ -36,6 +38,7 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.Property(c => c.Phone).HasMaxLength(32);
         b.Property(c => c.Locale).HasMaxLength(35);
         b.Property(c => c.TimeZone).HasMaxLength(64);
+        b.Property(c => c.Address).HasJsonRecordConversion();
         b.HasOne<Tenancy.Tenant>().WithMany().HasForeignKey(c => c.LinkedTenantId);
     }
 }

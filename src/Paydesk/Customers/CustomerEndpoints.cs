@@ -5,14 +5,15 @@ using Paydesk.Tenancy;
 
 namespace Paydesk.Customers;
 
-public sealed record CustomerInput(string? Name, string? Email, string? Phone, long? TelegramId, string? Locale, string? TimeZone);
+public sealed record CustomerInput(
+    string? Name, string? Email, string? Phone, long? TelegramId, string? Locale, string? TimeZone, AddressInput? Address = null);
 
 public sealed record CustomerView(
-    string Id, string Name, string? Email, string? Phone, long? TelegramId, string Locale, string TimeZone,
+    string Id, string Name, string? Email, string? Phone, long? TelegramId, string Locale, string TimeZone, PostalAddress? Address,
     string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static CustomerView From(Customer c) => new(
-        c.Id, c.Name, c.Email, c.Phone, c.TelegramId, c.Locale, c.TimeZone,
+        c.Id, c.Name, c.Email, c.Phone, c.TelegramId, c.Locale, c.TimeZone, c.Address,
         c.ArchivedAt is null ? "active" : "archived", c.CreatedAt, c.UpdatedAt);
 }
 
@@ -70,6 +71,7 @@ public sealed class SaveCustomer(PaydeskDb db, IdGenerator ids, TimeProvider tim
         }
         if (input.Locale is not null) customer.Locale = errors.Text("locale", input.Locale, 35);
         if (input.TimeZone is not null) customer.TimeZone = errors.TimeZone("timeZone", input.TimeZone, customer.TimeZone);
+        if (input.Address is not null) customer.Address = PostalAddress.Read(errors, "address", input.Address);
         return errors.Any ? errors.ToProblem() : null;
     }
 }

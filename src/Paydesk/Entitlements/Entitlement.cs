@@ -50,8 +50,15 @@ public sealed class Shipment : IHasId
     public required string ProductId { get; init; }
     public int Quantity { get; init; }
     public ShipmentStatus Status { get; set; }
+    /// <summary>The order's shipping address, else the customer's when the shipment was made; <c>ship</c> may give one.</summary>
+    public Customers.PostalAddress? Address { get; set; }
+    public string? Carrier { get; set; }
+    public string? TrackingNumber { get; set; }
+    public string? TrackingUrl { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ShippedAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
 }
 
 internal sealed class EntitlementConfiguration : IEntityTypeConfiguration<Entitlement>, IEntityTypeConfiguration<Shipment>
@@ -70,6 +77,10 @@ internal sealed class EntitlementConfiguration : IEntityTypeConfiguration<Entitl
     {
         b.HasKey(s => new { s.TenantId, s.Id });
         b.HasIndex(s => new { s.TenantId, s.OrderLineId }).IsUnique();
+        b.Property(s => s.Address).HasJsonRecordConversion();
+        b.Property(s => s.Carrier).HasMaxLength(100);
+        b.Property(s => s.TrackingNumber).HasMaxLength(100);
+        b.Property(s => s.TrackingUrl).HasMaxLength(2000);
         b.HasOne<Orders.Order>().WithMany().HasForeignKey(s => new { s.TenantId, s.OrderId });
         b.HasOne<Catalog.Product>().WithMany().HasForeignKey(s => new { s.TenantId, s.ProductId });
     }

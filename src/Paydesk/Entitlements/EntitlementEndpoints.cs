@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
+using Paydesk.Customers;
+using Paydesk.Notifications.Messages;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -15,11 +17,18 @@ public sealed record EntitlementView(
         e.SessionsTotal, e.Kind == EntitlementKind.Sessions ? e.SessionsUsed : null, e.SessionsTotal - e.SessionsUsed, e.Tokens, e.StartsAt, e.EndsAt);
 }
 
-public sealed record ShipmentView(string Id, string CustomerId, string OrderId, string ProductId, int Quantity, string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record ShipmentView(
+    string Id, string CustomerId, string OrderId, string ProductId, int Quantity, string Status, PostalAddress? Address,
+    string? Carrier, string? TrackingNumber, string? TrackingUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? ShippedAt, DateTimeOffset? DeliveredAt)
 {
-    public static ShipmentView From(Shipment s) =>
-        new(s.Id, s.CustomerId, s.OrderId, s.ProductId, s.Quantity, s.Status.ToString().ToLowerInvariant(), s.CreatedAt, s.UpdatedAt);
+    public static ShipmentView From(Shipment s) => new(
+        s.Id, s.CustomerId, s.OrderId, s.ProductId, s.Quantity, s.Status.ToString().ToLowerInvariant(), s.Address,
+        s.Carrier, s.TrackingNumber, s.TrackingUrl, s.CreatedAt, s.UpdatedAt, s.ShippedAt, s.DeliveredAt);
 }
+
+/// <summary>What <c>ship</c> takes: who carries it and how to follow it, and the address when the shipment has none.</summary>
+public sealed record ShipInput(string? Carrier, string? TrackingNumber, string? TrackingUrl, AddressInput? Address);
 
 internal static class EntitlementEndpoints
 {
@@ -42,20 +51,58 @@ internal static class EntitlementEndpoints
             return (await page.Run(query, ShipmentView.From, ct)).Ok();
         }).Lists<ShipmentView>();
 
-        foreach (var (action, to, from) in new[] { ("ship", ShipmentStatus.Shipped, ShipmentStatus.Placed), ("deliver", ShipmentStatus.Delivered, ShipmentStatus.Shipped) })
+        shipments.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
         {
-            shipments.MapPost($"/{{id}}/{action}", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+            var query = db.Tenant.IsCustomer ? db.Shipments.Where(s => s.CustomerId == db.Tenant.CustomerId) : db.Shipments;
+            var shipment = await query.FirstOrDefaultAsync(s => s.Id == id, ct);
+            return ApiResults.OkOrNotFound(shipment is null ? null : ShipmentView.From(shipment), "shipment", id);
+        }).Reads<ShipmentView>();
+
+        // Handed to the carrier: the customer is told, with the tracking link, once.
+        shipments.MapPost("/{id}/ship", async (string id, ShipInput? body, PaydeskDb db, TimeProvider time, ShipmentNotice notice, CancellationToken ct) =>
+            (await MoveAsync(db, id, ShipmentStatus.Shipped, time.GetUtcNow(), ct, async shipment =>
             {
-                var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == id, ct);
-                if (shipment is null) return Problem.NotFound("shipment", id).ToHttp();
-                if (shipment.Status == to) return TypedResults.Ok(ShipmentView.From(shipment));
-                if (shipment.Status != from)
-                    return Problem.Conflict($"The shipment is {shipment.Status.ToString().ToLowerInvariant()}; it moves placed → shipped → delivered.").ToHttp();
-                shipment.Status = to;
-                shipment.UpdatedAt = time.GetUtcNow();
-                await db.SaveChangesAsync(ct);
-                return TypedResults.Ok(ShipmentView.From(shipment));
-            }).RequireAuthorization(Policies.Staff).Revises<ShipmentView>();
-        }
+                var input = body ?? new ShipInput(null, null, null, null);
+                var errors = new FieldErrors();
+                var address = PostalAddress.Read(errors, "address", input.Address) ?? shipment.Address;
+                if (address is null && !errors.Any)
+                    errors.Add("address", "is required: neither the order nor the customer has a shipping address.");
+                var carrier = errors.OptionalText("carrier", input.Carrier, 100);
+                var tracking = errors.OptionalText("trackingNumber", input.TrackingNumber, 100);
+                var trackingUrl = errors.HttpUrl("trackingUrl", input.TrackingUrl);
+                if (errors.Any) return errors.ToProblem();
+                (shipment.Address, shipment.Carrier, shipment.TrackingNumber) = (address, carrier, tracking);
+                shipment.TrackingUrl = trackingUrl.Length == 0 ? null : trackingUrl;
+                shipment.ShippedAt = shipment.UpdatedAt;
+                await notice.EnqueueAsync(db, shipment, ct);
+                return null;
+            })).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>();
+
+        shipments.MapPost("/{id}/deliver", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+            (await MoveAsync(db, id, ShipmentStatus.Delivered, time.GetUtcNow(), ct, shipment =>
+            {
+                shipment.DeliveredAt = shipment.UpdatedAt;
+                return Task.FromResult<Problem?>(null);
+            })).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>();
     }
+
+    /// <summary>
+    /// Moves a shipment one step (placed → shipped → delivered) with its row locked, so two presses
+    /// at once move it, and tell the customer, once; pressing again when it is there already answers it as it is.
+    /// </summary>
+    private static async Task<Result<ShipmentView>> MoveAsync(
+        PaydeskDb db, string id, ShipmentStatus to, DateTimeOffset now, CancellationToken ct, Func<Shipment, Task<Problem?>> step) =>
+        await db.InTransactionAsync<Result<ShipmentView>>(async () =>
+        {
+            var shipment = await db.LockedAsync<Shipment>(id, ct);
+            if (shipment is null) return Problem.NotFound("shipment", id);
+            if (shipment.Status == to) return ShipmentView.From(shipment);
+            if (shipment.Status != to - 1)
+                return Problem.Conflict($"The shipment is {shipment.Status.ToString().ToLowerInvariant()}; it moves placed → shipped → delivered.");
+            shipment.UpdatedAt = now;
+            if (await step(shipment) is { } problem) return problem;
+            shipment.Status = to;
+            await db.SaveChangesAsync(ct);
+            return ShipmentView.From(shipment);
+        }, ct);
 }

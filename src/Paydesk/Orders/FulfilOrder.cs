@@ -91,7 +91,8 @@ public sealed class FulfilOrder(
                     db.Shipments.Add(new Shipment
                     {
                         TenantId = "", Id = ids.New("shp"), CustomerId = order.CustomerId, OrderId = order.Id, OrderLineId = line.Id,
-                        ProductId = line.ProductId!, Quantity = line.Quantity, Status = ShipmentStatus.Placed, CreatedAt = now, UpdatedAt = now,
+                        ProductId = line.ProductId!, Quantity = line.Quantity, Status = ShipmentStatus.Placed,
+                        Address = order.ShippingAddress ?? customer.Address, CreatedAt = now, UpdatedAt = now,
                     });
                 continue;
             }

@@ -30,6 +30,8 @@ public sealed class Order : IHasId
     public int FulfilmentAttempts { get; set; }
     public DateTimeOffset? NextFulfilmentAt { get; set; }
     public string? FulfilmentError { get; set; }
+    /// <summary>Where its products go; null: the customer's address when they are shipped.</summary>
+    public Customers.PostalAddress? ShippingAddress { get; init; }
     /// <summary>The order holds its products' stock: taken when it was placed, given back (once) if it expires or is canceled.</summary>
     public bool StockReserved { get; set; }
     /// <summary>Bumped on every status change, so two racing changes cannot both win.</summary>
@@ -85,6 +87,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>, IEnt
         b.Property(o => o.FulfilmentError).HasMaxLength(500);
         b.Property(o => o.Currency).HasMaxLength(3);
         b.Property(o => o.Revision).IsConcurrencyToken();
+        b.Property(o => o.ShippingAddress).HasJsonRecordConversion();
         b.HasOne<Customers.Customer>().WithMany().HasForeignKey(o => new { o.TenantId, o.CustomerId });
         b.HasMany(o => o.Lines).WithOne().HasForeignKey(l => new { l.TenantId, l.OrderId });
         b.Ignore(o => o.Total);

@@ -25,7 +25,7 @@ public sealed record QuoteLineView(
     string? PlanId, int? PlanVersion, string? PriceId, int? TermMonths, IntervalView? Interval, string? CalendarId, string? ProductId);
 
 /// <summary>What an order would cost, priced as an order is, keeping nothing.</summary>
-public sealed record QuoteView(string? CustomerId, MoneyView Total, IReadOnlyList<QuoteLineView> Lines)
+public sealed record QuoteView(string? CustomerId, MoneyView Total, IReadOnlyList<QuoteLineView> Lines, Customers.PostalAddress? ShippingAddress)
 {
     public static QuoteView From(PricedOrder o) => new(
         o.CustomerId, MoneyView.From(o.TotalMinor, o.Currency.Code),
@@ -33,11 +33,11 @@ public sealed record QuoteView(string? CustomerId, MoneyView Total, IReadOnlyLis
             OrderLineView.TypeOf(l), l.Description, l.Quantity,
             MoneyView.From(l.UnitAmountMinor, o.Currency.Code), MoneyView.From(l.AmountMinor, o.Currency.Code),
             l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
-            l.ProductId)).ToList());
+            l.ProductId)).ToList(), o.ShippingAddress);
 }
 
 public sealed record OrderView(
-    string Id, string CustomerId, string Status, MoneyView Total, MoneyView Refunded, IReadOnlyList<OrderLineView> Lines,
+    string Id, string CustomerId, string Status, MoneyView Total, MoneyView Refunded, IReadOnlyList<OrderLineView> Lines, Customers.PostalAddress? ShippingAddress,
     DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? PaidAt, string? PaidByPaymentId,
     DateTimeOffset? FulfilledAt, DateTimeOffset? ClosedAt, FulfilmentView? Fulfilment)
 {
@@ -47,7 +47,7 @@ public sealed record OrderView(
             l.Id, OrderLineView.TypeOf(l), l.Description, l.Quantity,
             MoneyView.From(l.UnitAmountMinor, o.Currency), MoneyView.From(l.AmountMinor, o.Currency),
             l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
-            l.ProductId, l.BundledByLineId)).ToList(),
+            l.ProductId, l.BundledByLineId)).ToList(), o.ShippingAddress,
         o.CreatedAt, o.ExpiresAt, o.PaidAt, o.PaidByPaymentId, o.FulfilledAt, o.ClosedAt,
         o.FulfilmentAttempts > 0 && FulfilOrder.AwaitsFulfilment(o) ? new FulfilmentView(o.FulfilmentAttempts, o.NextFulfilmentAt, o.FulfilmentError) : null);
 }

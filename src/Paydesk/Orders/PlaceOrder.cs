@@ -15,7 +15,8 @@ namespace Paydesk.Orders;
 /// </summary>
 public sealed record OrderLineInput(string? PlanId, int? TermMonths, int? Quantity, string? CalendarId, string? ProductId = null);
 
-public sealed record OrderInput(string? CustomerId, List<OrderLineInput>? Lines);
+/// <param name="ShippingAddress">Where products in it are shipped; without it, the customer's address.</param>
+public sealed record OrderInput(string? CustomerId, List<OrderLineInput>? Lines, AddressInput? ShippingAddress = null);
 
 public sealed class OrderOptions
 {
@@ -24,7 +25,7 @@ public sealed class OrderOptions
 }
 
 /// <summary>An order as priced, before it is kept: whose, in which currency, the total and the lines.</summary>
-public sealed record PricedOrder(string? CustomerId, Currency Currency, long TotalMinor, List<OrderLine> Lines);
+public sealed record PricedOrder(string? CustomerId, Currency Currency, long TotalMinor, List<OrderLine> Lines, PostalAddress? ShippingAddress);
 
 /// <summary>
 /// Prices an order from the catalog's current prices: each plan at the term asked for, a booking
@@ -44,6 +45,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
     {
         var errors = new FieldErrors();
         var customerId = await ReadCustomer(input.CustomerId, customerRequired, errors, ct);
+        var shipTo = PostalAddress.Read(errors, "shippingAddress", input.ShippingAddress);
 
         var inputs = input.Lines ?? [];
         if (inputs.Count == 0) errors.Add("lines", "must hold at least one line.");
@@ -148,7 +150,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                 if (wanted > products[productId].Stock)
                     errors.Add(takenAt[productId], OrderStock.Shortfall(products[productId], products[productId].Stock, wanted));
         if (errors.Any) return errors.ToProblem();
-        return new PricedOrder(customerId, currency!, total, lines);
+        return new PricedOrder(customerId, currency!, total, lines, shipTo);
 
         bool Add(long amount, string field)
         {
@@ -256,13 +258,14 @@ public sealed class PlaceOrder(
         var orderId = ids.New("ord");
         var priced = await pricing.Run(input, orderId, customerRequired: true, ct);
         if (priced.Problem is { } problem) return problem;
-        var (customerId, currency, total, lines) = priced.Value!;
+        var (customerId, currency, total, lines, shipTo) = priced.Value!;
 
         var now = time.GetUtcNow();
         var order = new Order
         {
             TenantId = "", Id = orderId, CustomerId = customerId!, Status = OrderStatus.AwaitingPayment, Currency = currency.Code,
             TotalMinor = total, CreatedAt = now, ExpiresAt = now.AddMinutes(options.Value.UnpaidExpiryMinutes), Lines = lines,
+            ShippingAddress = shipTo,
         };
         var placed = await db.InTransactionAsync<Result<OrderView>>(async () =>
         {

@@ -54,7 +54,8 @@ public sealed class PayFlowTests
         shipment.Str("status").ShouldBe("placed");
         shipment.Str("productId").ShouldBe(shop.Band);
         shipment.GetProperty("quantity").GetInt32().ShouldBe(2);
-        (await t.PostOk($"/api/v1/shipments/{shipment.Id()}/ship", new { })).Str("status").ShouldBe("shipped");
+        (await t.PostOk($"/api/v1/shipments/{shipment.Id()}/ship", new { address = new { line1 = "Str. Lalelelor 5", city = "Cluj-Napoca", country = "RO" } }))
+            .Str("status").ShouldBe("shipped");
         (await t.PostOk($"/api/v1/shipments/{shipment.Id()}/deliver", new { })).Str("status").ShouldBe("delivered");
 
         var invoices = await t.ListAll("/api/v1/invoices");

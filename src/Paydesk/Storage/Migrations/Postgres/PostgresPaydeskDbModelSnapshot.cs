@@ -616,6 +616,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnName("id")
                         .UseCollation("C");
 
+                    b.Property<string>("Address")
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
                     b.Property<DateTimeOffset?>("ArchivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("archived_at");
@@ -796,6 +800,15 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnName("id")
                         .UseCollation("C");
 
+                    b.Property<string>("Address")
+                        .HasColumnType("text")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("carrier");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -805,6 +818,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("customer_id")
                         .UseCollation("C");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
 
                     b.Property<string>("OrderId")
                         .IsRequired()
@@ -828,11 +845,25 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("quantity");
 
+                    b.Property<DateTimeOffset?>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<string>("TrackingUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("tracking_url");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1197,6 +1228,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
                         .HasColumnName("revision");
+
+                    b.Property<string>("ShippingAddress")
+                        .HasColumnType("text")
+                        .HasColumnName("shipping_address");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -583,6 +583,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("Address")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
                     b.Property<long?>("ArchivedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("archived_at");
@@ -753,6 +757,15 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<string>("Address")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Carrier")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -761,6 +774,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("customer_id");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_at");
 
                     b.Property<string>("OrderId")
                         .IsRequired()
@@ -781,11 +798,25 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("quantity");
 
+                    b.Property<long?>("ShippedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shipped_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<string>("TrackingUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_url");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")
@@ -1136,6 +1167,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("revision");
+
+                    b.Property<string>("ShippingAddress")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipping_address");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Entitlements;
+using Paydesk.Storage;
+
+namespace Paydesk.Notifications.Messages;
+
+/// <summary>
+/// The email that tells a customer what they bought is on its way: what, to where, who carries it
+/// and the link to follow it. Enqueued in the transaction that marks the shipment shipped, once.
+/// </summary>
+public sealed class ShipmentNotice(Outbox.Outbox outbox)
+{
+    public static string EventKey(string shipmentId) => $"shipment-shipped:{shipmentId}";
+
+    public async Task<bool> EnqueueAsync(PaydeskDb db, Shipment shipment, CancellationToken ct)
+    {
+        var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == shipment.CustomerId, ct);
+        if (string.IsNullOrWhiteSpace(customer.Email)) return false;
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == shipment.TenantId, ct);
+        var product = await db.Products.AsNoTracking().Where(p => p.Id == shipment.ProductId).Select(p => p.Name).FirstAsync(ct);
+        var invoice = await db.Invoices.AsNoTracking().Where(i => i.OrderId == shipment.OrderId).Select(i => i.Number).FirstOrDefaultAsync(ct);
+        var content = Compose(tenant.Name, customer.Name, Invoices.Display.Culture(customer.Locale), invoice ?? $"order {shipment.OrderId}", product, shipment);
+        return await outbox.EnqueueAsync(db, EventKey(shipment.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
+    }
+
+    internal static PaymentConfirmation.Content Compose(
+        string tenantName, string customerName, CultureInfo culture, string reference, string product, Shipment shipment)
+    {
+        var what = shipment.Quantity == 1 ? product : $"{shipment.Quantity.ToString("N0", culture)} × {product}";
+        var subject = $"Shipped: {what} — {reference}";
+        var by = (shipment.Carrier, shipment.TrackingNumber) switch
+        {
+            ({ } carrier, { } number) => $"{carrier}, tracking number {number}",
+            ({ } carrier, null) => carrier,
+            (null, { } number) => $"tracking number {number}",
+            _ => null,
+        };
+        var address = shipment.Address?.Lines().ToList() ?? [];
+
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Hello {customerName},\n\n{tenantName} has shipped {what} from {reference}.\n");
+        if (by is not null) text.Append(CultureInfo.InvariantCulture, $"Carrier: {by}\n");
+        if (shipment.TrackingUrl is { } url) text.Append(CultureInfo.InvariantCulture, $"Follow it here: {url}\n");
+        if (address.Count > 0) text.Append(CultureInfo.InvariantCulture, $"\nIt is going to:\n{string.Join("\n", address.Select(l => "  " + l))}\n");
+        text.Append(CultureInfo.InvariantCulture, $"\n{tenantName}\n");
+
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<!doctype html><html lang=\"{E(culture.Name)}\"><head><meta charset=\"utf-8\"><title>{E(subject)}</title></head>");
+        html.Append("<body style=\"font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2933;line-height:1.5\">");
+        html.Append(CultureInfo.InvariantCulture, $"<p>Hello {E(customerName)},</p><p>{E(tenantName)} has shipped {E(what)} from {E(reference)}.</p>");
+        if (by is not null) html.Append(CultureInfo.InvariantCulture, $"<p>Carrier: {E(by)}</p>");
+        if (shipment.TrackingUrl is { } link) html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link)}\">Follow your parcel</a></p>");
+        if (address.Count > 0) html.Append(CultureInfo.InvariantCulture, $"<p>It is going to:<br>{string.Join("<br>", address.Select(E))}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p></body></html>");
+        return new PaymentConfirmation.Content(subject, text.ToString(), html.ToString());
+    }
+
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string E(string text) => Html.Encode(text);
+}
