@@ -53,6 +53,7 @@ public static class PaydeskApp
         services.AddCustomers();
         services.AddCatalog();
         services.AddOrders(builder.Configuration);
+        services.AddEntitlements();
         services.AddInvoices(builder.Configuration);
         services.AddPayments(builder.Configuration);
         services.AddPaydeskHealth();

@@ -12,8 +12,10 @@ public sealed record EntitlementView(
     string Id, string CustomerId, string OrderId, string Type, string Status, string? Feature, string? ServiceId,
     int? SessionsTotal, int? SessionsUsed, int? SessionsRemaining, long? Tokens, DateTimeOffset StartsAt, DateTimeOffset? EndsAt)
 {
-    public static EntitlementView From(Entitlement e) => new(
-        e.Id, e.CustomerId, e.OrderId, e.Kind.ToString().ToLowerInvariant(), e.Status.ToApi(), e.FeatureKey, e.ServiceId,
+    /// <summary>The entitlement as it stands at <paramref name="now"/>: an active one whose end has passed reads <c>expired</c>.</summary>
+    public static EntitlementView From(Entitlement e, DateTimeOffset now) => new(
+        e.Id, e.CustomerId, e.OrderId, e.Kind.ToString().ToLowerInvariant(),
+        (e.Status == EntitlementStatus.Active && e.EndsAt <= now ? EntitlementStatus.Expired : e.Status).ToApi(), e.FeatureKey, e.ServiceId,
         e.SessionsTotal, e.Kind == EntitlementKind.Sessions ? e.SessionsUsed : null, e.SessionsTotal - e.SessionsUsed, e.Tokens, e.StartsAt, e.EndsAt);
 }
 
@@ -30,18 +32,52 @@ public sealed record ShipmentView(
 /// <summary>What <c>ship</c> takes: who carries it and how to follow it, and the address when the shipment has none.</summary>
 public sealed record ShipInput(string? Carrier, string? TrackingNumber, string? TrackingUrl, AddressInput? Address);
 
+/// <summary>A session use as a list shows it.</summary>
+public sealed record UseListView(string Id, string EntitlementId, DateTimeOffset UsedAt, string? SpecialistId, string? Note, DateTimeOffset CreatedAt, DateTimeOffset? UndoneAt)
+{
+    public static UseListView From(SessionUse u) => new(u.Id, u.EntitlementId, u.UsedAt, u.SpecialistId, u.Note, u.CreatedAt, u.UndoneAt);
+}
+
 internal static class EntitlementEndpoints
 {
+    /// <summary>The entitlements the caller may see: the tenant's, or a customer's own.</summary>
+    private static IQueryable<Entitlement> Visible(PaydeskDb db) =>
+        db.Tenant.IsCustomer ? db.Entitlements.Where(e => e.CustomerId == db.Tenant.CustomerId) : db.Entitlements;
+
+    public static IServiceCollection AddEntitlements(this IServiceCollection services) => services.AddScoped<UseSession>();
+
     public static void MapEntitlements(this RouteGroupBuilder api)
     {
         var entitlements = api.MapGroup("/entitlements").WithTags("Entitlements").RequireAuthorization(Policies.Any);
-        entitlements.MapGet("/", async (PageRequest page, string? customerId, string? orderId, PaydeskDb db, CancellationToken ct) =>
+        entitlements.MapGet("/", async (PageRequest page, string? customerId, string? orderId, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var query = db.Tenant.IsCustomer ? db.Entitlements.Where(e => e.CustomerId == db.Tenant.CustomerId) : db.Entitlements;
+            var query = Visible(db);
             if (customerId is not null) query = query.Where(e => e.CustomerId == customerId);
             if (orderId is not null) query = query.Where(e => e.OrderId == orderId);
-            return (await page.Run(query, EntitlementView.From, ct)).Ok();
+            var now = time.GetUtcNow();
+            return (await page.Run(query, e => EntitlementView.From(e, now), ct)).Ok();
         }).Lists<EntitlementView>();
+
+        entitlements.MapGet("/{id}", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var entitlement = await Visible(db).FirstOrDefaultAsync(e => e.Id == id, ct);
+            return ApiResults.OkOrNotFound(entitlement is null ? null : EntitlementView.From(entitlement, time.GetUtcNow()), "entitlement", id);
+        }).Reads<EntitlementView>();
+
+        // A session used at the front desk (staff and up); its undo gives it back.
+        entitlements.MapPost("/{id}/uses", async (string id, UseInput? body, UseSession use, CancellationToken ct) =>
+            (await use.UseAsync(id, body ?? new UseInput(null, null, null), ct)).Created(u => $"/api/v1/entitlements/{id}/uses/{u.Id}"))
+            .RequireAuthorization(Policies.Staff).Creates<SessionUseView>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        entitlements.MapPost("/{id}/uses/{useId}/undo", async (string id, string useId, UseSession use, CancellationToken ct) =>
+            (await use.UndoAsync(id, useId, ct)).Ok()).RequireAuthorization(Policies.Staff).Revises<SessionUseView>();
+
+        entitlements.MapGet("/{id}/uses", async (string id, PageRequest page, PaydeskDb db, CancellationToken ct) =>
+        {
+            var entitlement = await Visible(db).AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct);
+            if (entitlement is null) return Problem.NotFound("entitlement", id).ToHttp();
+            return (await page.Run(db.SessionUses.Where(u => u.EntitlementId == id), UseListView.From, ct)).Ok();
+        }).Lists<UseListView>().ProducesProblem(StatusCodes.Status404NotFound);
 
         var shipments = api.MapGroup("/shipments").WithTags("Shipments").RequireAuthorization(Policies.Any);
         shipments.MapGet("/", async (PageRequest page, string? orderId, PaydeskDb db, CancellationToken ct) =>

@@ -44,6 +44,7 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Invoices.InvoiceSequence> InvoiceSequences => Set<Invoices.InvoiceSequence>();
     public DbSet<Entitlements.Entitlement> Entitlements => Set<Entitlements.Entitlement>();
     public DbSet<Entitlements.Shipment> Shipments => Set<Entitlements.Shipment>();
+    public DbSet<Entitlements.SessionUse> SessionUses => Set<Entitlements.SessionUse>();
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
 
     public TenantContext Tenant => tenant;

@@ -10,7 +10,7 @@ namespace Paydesk.Tests.Tenancy;
 /// </summary>
 public sealed class RowLevelSecurityTests
 {
-    /// <summary>Two demo tenants that have bought, paid, refunded, shipped and emailed: rows in every tenant table.</summary>
+    /// <summary>Two demo tenants that have bought, paid, used a session, refunded, shipped and emailed: rows in every tenant table.</summary>
     private static async Task<PaydeskHost> BusyInstallationAsync()
     {
         var host = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions { Environment = "Development", MockEnabled = null });
@@ -19,15 +19,22 @@ public sealed class RowLevelSecurityTests
             var api = new TenantClient(host, tenant, $"sk_test_demo_{tenant}");
             // A plan that ships something, so every tenant has products and shipments too.
             var product = (await api.PostOk("/api/v1/products", new { sku = "BOOK", name = "Workbook", price = new { amount = 10_00, currency }, stock = 50 })).Id();
+            var service = (await api.ListAll("/api/v1/services"))[0].Id();
             var planId = (await api.PostOk("/api/v1/plans", new
             {
                 name = "Workbook", price = new { amount = 20_00, currency },
-                grants = new object[] { new { type = "product", productId = product, quantity = 1 }, new { type = "tokens", tokens = 10, every = "purchase" } },
+                grants = new object[]
+                {
+                    new { type = "product", productId = product, quantity = 1 }, new { type = "tokens", tokens = 10, every = "purchase" },
+                    new { type = "sessions", serviceId = service, count = 2 },
+                },
             })).Id();
             var customer = (await api.ListAll("/api/v1/customers"))[0].Id();
             await api.PostOk($"/api/v1/customers/{customer}/sessions", new { }, idempotencyKey: $"session-{tenant}");
             var order = (await api.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { planId } } }, $"order-{tenant}")).Id();
             var paymentId = await api.PayAsync(order);
+            var sessions = (await api.ListAll($"/api/v1/entitlements?orderId={order}")).Single(e => e.Str("type") == "sessions").Id();
+            await api.PostOk($"/api/v1/entitlements/{sessions}/uses", new { note = "first visit" });
             await api.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 100, currency } });
         }
         await host.RunDueJobsAsync();

@@ -787,6 +787,65 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("entitlements", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Entitlements.SessionUse", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("EntitlementId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("entitlement_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("SpecialistId")
+                        .HasColumnType("text")
+                        .HasColumnName("specialist_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset?>("UndoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("undone_at");
+
+                    b.Property<DateTimeOffset>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_session_uses");
+
+                    b.HasIndex("TenantId", "EntitlementId")
+                        .HasDatabaseName("ix_session_uses_tenant_id_entitlement_id");
+
+                    b.HasIndex("TenantId", "SpecialistId")
+                        .HasDatabaseName("ix_session_uses_tenant_id_specialist_id");
+
+                    b.ToTable("session_uses", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Entitlements.Shipment", b =>
                 {
                     b.Property<string>("TenantId")
@@ -2257,6 +2316,28 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_entitlements_orders_tenant_id_order_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Entitlements.SessionUse", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_uses_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Entitlements.Entitlement", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "EntitlementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_uses_entitlements_tenant_id_entitlement_id");
+
+                    b.HasOne("Paydesk.Catalog.Specialist", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "SpecialistId")
+                        .HasConstraintName("fk_session_uses_specialists_tenant_id_specialist_id");
                 });
 
             modelBuilder.Entity("Paydesk.Entitlements.Shipment", b =>

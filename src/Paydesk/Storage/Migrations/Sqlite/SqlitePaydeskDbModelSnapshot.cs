@@ -746,6 +746,60 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("entitlements", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Entitlements.SessionUse", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("EntitlementId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("entitlement_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("SpecialistId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("specialist_id");
+
+                    b.Property<long?>("UndoneAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("undone_at");
+
+                    b.Property<long>("UsedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_session_uses");
+
+                    b.HasIndex("TenantId", "EntitlementId")
+                        .HasDatabaseName("ix_session_uses_tenant_id_entitlement_id");
+
+                    b.HasIndex("TenantId", "SpecialistId")
+                        .HasDatabaseName("ix_session_uses_tenant_id_specialist_id");
+
+                    b.ToTable("session_uses", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Entitlements.Shipment", b =>
                 {
                     b.Property<string>("TenantId")
@@ -2157,6 +2211,28 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_entitlements_orders_tenant_id_order_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Entitlements.SessionUse", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_uses_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Entitlements.Entitlement", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "EntitlementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_session_uses_entitlements_tenant_id_entitlement_id");
+
+                    b.HasOne("Paydesk.Catalog.Specialist", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "SpecialistId")
+                        .HasConstraintName("fk_session_uses_specialists_tenant_id_specialist_id");
                 });
 
             modelBuilder.Entity("Paydesk.Entitlements.Shipment", b =>
