@@ -16,6 +16,16 @@ internal static class CatalogEndpoints
         plans.MapPatch("/{id}", async (string id, PlanInput body, SavePlan save, CancellationToken ct) =>
             (await save.Revise(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<PlanView>();
         MapArchive(plans, "plan", db => PlanQueries.WithCurrentVersion(db.Plans), PlanView.From);
+        // What an order, invoice or entitlement of an earlier version was sold as.
+        plans.MapGet("/{id}/versions/{version:int}", async (string id, int version, PaydeskDb db, CancellationToken ct) =>
+        {
+            var plan = await db.Plans.AsNoTracking()
+                .Include(p => p.Prices.Where(x => x.PlanVersion == version)).Include(p => p.Grants.Where(x => x.PlanVersion == version))
+                .AsSplitQuery().FirstOrDefaultAsync(p => p.Id == id, ct);
+            return plan is null || version < 1 || version > plan.Version
+                ? Problem.NotFound($"version {version} of plan", id).ToHttp()
+                : TypedResults.Ok(PlanView.From(plan, version));
+        }).RequireAuthorization(Policies.Any).Reads<PlanView>();
 
         var services = api.MapGroup("/services").WithTags("Services");
         MapReads(services, "service", ServicesWithParts, ServiceView.From);

@@ -52,17 +52,21 @@ public sealed record PlanView(
     IntervalView? Interval, PlanPriceView? Price, IReadOnlyList<PlanPriceView> Terms, int TrialDays,
     IReadOnlyList<GrantView> Grants, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static PlanView From(Plan plan)
+    public static PlanView From(Plan plan) => From(plan, plan.Version);
+
+    /// <summary>The plan as it was sold at <paramref name="version"/>: that version's prices and grants (an older one reads <c>superseded</c>).</summary>
+    public static PlanView From(Plan plan, int version)
     {
-        var prices = plan.CurrentPrices.ToList();
+        var prices = plan.Prices.Where(p => p.PlanVersion == version).OrderBy(p => p.TermMonths ?? 0).ToList();
+        var grants = plan.Grants.Where(g => g.PlanVersion == version).OrderBy(g => g.Position);
         var base_ = prices.FirstOrDefault(p => p.TermMonths is null);
         var interval = prices.Select(p => p.Interval).FirstOrDefault(i => i is not null);
         return new PlanView(
-            plan.Id, plan.Name, plan.Description, CatalogStatus.Of(plan), plan.Version, plan.Currency,
+            plan.Id, plan.Name, plan.Description, version == plan.Version ? CatalogStatus.Of(plan) : "superseded", version, plan.Currency,
             interval is null ? "one_time" : "recurring", interval is { } i ? IntervalView.From(i) : null,
             base_ is null ? null : View(base_),
             prices.Where(p => p.TermMonths is not null).Select(View).ToList(),
-            plan.TrialDays, plan.CurrentGrants.Select(GrantView.From).ToList(), plan.CreatedAt, plan.UpdatedAt);
+            plan.TrialDays, grants.Select(GrantView.From).ToList(), plan.CreatedAt, plan.UpdatedAt);
     }
 
     private static PlanPriceView View(PlanPrice p) => new(p.Id, p.TermMonths, MoneyView.From(p.Amount));

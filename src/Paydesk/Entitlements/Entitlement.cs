@@ -24,6 +24,9 @@ public sealed class Entitlement : IHasId
     public required string OrderId { get; init; }
     public required string OrderLineId { get; init; }
     public required string GrantId { get; init; }
+    /// <summary>The plan, and its version, whose grant this is: what it was sold as.</summary>
+    public string? PlanId { get; init; }
+    public int? PlanVersion { get; init; }
     public EntitlementKind Kind { get; init; }
     public EntitlementStatus Status { get; set; }
     public string? FeatureKey { get; init; }

@@ -9,12 +9,12 @@ using Paydesk.Tenancy;
 namespace Paydesk.Entitlements;
 
 public sealed record EntitlementView(
-    string Id, string CustomerId, string OrderId, string Type, string Status, string? Feature, string? ServiceId,
+    string Id, string CustomerId, string OrderId, string? PlanId, int? PlanVersion, string Type, string Status, string? Feature, string? ServiceId,
     int? SessionsTotal, int? SessionsUsed, int? SessionsRemaining, long? Tokens, DateTimeOffset StartsAt, DateTimeOffset? EndsAt)
 {
     /// <summary>The entitlement as it stands at <paramref name="now"/>: an active one whose end has passed reads <c>expired</c>.</summary>
     public static EntitlementView From(Entitlement e, DateTimeOffset now) => new(
-        e.Id, e.CustomerId, e.OrderId, e.Kind.ToString().ToLowerInvariant(),
+        e.Id, e.CustomerId, e.OrderId, e.PlanId, e.PlanVersion, e.Kind.ToString().ToLowerInvariant(),
         (e.Status == EntitlementStatus.Active && e.EndsAt <= now ? EntitlementStatus.Expired : e.Status).ToApi(), e.FeatureKey, e.ServiceId,
         e.SessionsTotal, e.Kind == EntitlementKind.Sessions ? e.SessionsUsed : null, e.SessionsTotal - e.SessionsUsed, e.Tokens, e.StartsAt, e.EndsAt);
 }

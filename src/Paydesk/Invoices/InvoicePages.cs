@@ -80,7 +80,7 @@ public static class InvoicePages
         {
             var included = line.Kind == OrderLineKind.BundledProduct && line.AmountMinor == 0;
             body.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{E(line.Description)}</td><td class=\"num\">{E(line.Quantity.ToString("N0", culture))}</td>" +
+                $"<tr><td>{E(line.Description)}{(line.PlanVersion is { } v ? $" <span class=\"muted\">(plan version {v})</span>" : "")}</td><td class=\"num\">{E(line.Quantity.ToString("N0", culture))}</td>" +
                 $"<td class=\"num\">{(included ? "" : E(Money(line.UnitAmountMinor)))}</td><td class=\"num\">{(included ? "included" : E(Money(line.AmountMinor)))}</td></tr>");
         }
         body.Append(CultureInfo.InvariantCulture,

@@ -151,6 +151,7 @@ public sealed class FulfilOrder(
         return new Entitlement
         {
             TenantId = "", Id = ids.New("ent"), CustomerId = order.CustomerId, OrderId = order.Id, OrderLineId = line.Id, GrantId = grant.Id,
+            PlanId = line.PlanId, PlanVersion = line.PlanVersion,
             Kind = kind, Status = EntitlementStatus.Active, FeatureKey = grant.FeatureKey, ServiceId = grant.ServiceId,
             SessionsTotal = grant.SessionCount * line.Quantity, Tokens = grant.TokenAmount * line.Quantity,
             StartsAt = start, EndsAt = end, CreatedAt = now,

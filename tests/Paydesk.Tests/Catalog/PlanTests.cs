@@ -114,6 +114,39 @@ public sealed class PlanTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Every_version_of_a_plan_stays_readable_and_what_was_sold_names_its_version(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var t = shop.Tenant;
+        var (soldAtV1, _) = await t.BuyAsync(shop.Customer, new { planId = shop.Package });
+        await t.Http.PatchAsJsonAsync($"/api/v1/plans/{shop.Package}", new { price = new { amount = 1_600_00, currency = "RON" } });
+        var service = (await t.GetOk($"/api/v1/plans/{shop.Package}")).GetProperty("grants")[0].Str("serviceId");
+        await t.Http.PatchAsJsonAsync($"/api/v1/plans/{shop.Package}", new { grants = new[] { new { type = "sessions", serviceId = service, count = 12 } } });
+        var (soldAtV3, _) = await t.BuyAsync(shop.Customer, new { planId = shop.Package });
+
+        var v1 = await t.GetOk($"/api/v1/plans/{shop.Package}/versions/1");
+        v1.Str("status").ShouldBe("superseded");
+        v1.GetProperty("price").GetProperty("price").GetProperty("amount").GetInt64().ShouldBe(1_500_00);
+        v1.GetProperty("grants")[0].GetProperty("count").GetInt32().ShouldBe(10);
+        var v3 = await t.GetOk($"/api/v1/plans/{shop.Package}/versions/3");
+        v3.Str("status").ShouldBe("active");
+        v3.GetProperty("price").GetProperty("price").GetProperty("amount").GetInt64().ShouldBe(1_600_00);
+        v3.GetProperty("grants")[0].GetProperty("count").GetInt32().ShouldBe(12);
+        await (await t.Http.GetAsync($"/api/v1/plans/{shop.Package}/versions/4")).ShouldBeProblem(404);
+        await (await t.Http.GetAsync($"/api/v1/plans/{shop.Package}/versions/0")).ShouldBeProblem(404);
+        await (await (await host.NewTenantAsync()).Http.GetAsync($"/api/v1/plans/{shop.Package}/versions/1")).ShouldBeProblem(404);
+
+        foreach (var (order, version, sessions) in new[] { (soldAtV1, 1, 10), (soldAtV3, 3, 12) })
+        {
+            (await t.GetOk($"/api/v1/orders/{order}")).GetProperty("lines")[0].GetProperty("planVersion").GetInt32().ShouldBe(version);
+            var entitlement = Assert.Single(await t.ListAll($"/api/v1/entitlements?orderId={order}"));
+            entitlement.GetProperty("planVersion").GetInt32().ShouldBe(version);
+            entitlement.GetProperty("sessionsTotal").GetInt32().ShouldBe(sessions);
+        }
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task An_archived_plan_leaves_the_list_but_stays_readable(Engine engine)
     {
         var tenant = await (await PaydeskHost.Shared(engine)).NewTenantAsync();

@@ -740,6 +740,15 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnName("order_line_id")
                         .UseCollation("C");
 
+                    b.Property<string>("PlanId")
+                        .HasColumnType("text")
+                        .HasColumnName("plan_id")
+                        .UseCollation("C");
+
+                    b.Property<int?>("PlanVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_version");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
