@@ -8,7 +8,7 @@ internal sealed class CatalogConfiguration :
     IEntityTypeConfiguration<Feature>, IEntityTypeConfiguration<Specialist>, IEntityTypeConfiguration<Service>,
     IEntityTypeConfiguration<ServiceSpecialist>, IEntityTypeConfiguration<BookingCalendar>,
     IEntityTypeConfiguration<Product>, IEntityTypeConfiguration<Plan>, IEntityTypeConfiguration<PlanPrice>,
-    IEntityTypeConfiguration<PlanGrant>
+    IEntityTypeConfiguration<PlanGrant>, IEntityTypeConfiguration<ListPrice>
 {
     public void Configure(EntityTypeBuilder<Feature> b)
     {
@@ -29,6 +29,8 @@ internal sealed class CatalogConfiguration :
 
     public void Configure(EntityTypeBuilder<Service> b)
     {
+        b.Property(s => s.PriceInUse).IsConcurrencyToken();
+        b.Property(s => s.PriceVersion).IsConcurrencyToken();
         b.HasKey(s => new { s.TenantId, s.Id });
         b.Property(s => s.Name).HasMaxLength(200);
         b.Property(s => s.Currency).HasMaxLength(3);
@@ -52,11 +54,21 @@ internal sealed class CatalogConfiguration :
         b.Property(c => c.Name).HasMaxLength(200);
     }
 
+    public void Configure(EntityTypeBuilder<ListPrice> b)
+    {
+        b.HasKey(p => new { p.TenantId, p.Id });
+        b.HasIndex(p => new { p.TenantId, p.ItemId, p.Version }).IsUnique();
+        b.Property(p => p.Currency).HasMaxLength(3);
+    }
+
     public void Configure(EntityTypeBuilder<Product> b)
     {
         b.HasKey(p => new { p.TenantId, p.Id });
         b.HasIndex(p => new { p.TenantId, p.Sku }).IsUnique();
         b.Property(p => p.Sku).HasMaxLength(64);
+        // An order marks the price in use while an admin may be changing it: one of them must see the other.
+        b.Property(p => p.PriceInUse).IsConcurrencyToken();
+        b.Property(p => p.PriceVersion).IsConcurrencyToken();
         b.Property(p => p.Name).HasMaxLength(200);
         b.Property(p => p.Currency).HasMaxLength(3);
     }

@@ -34,6 +34,11 @@ internal static class CatalogEndpoints
         services.MapPatch("/{id}", async (string id, ServiceInput body, SaveCatalogItem save, CancellationToken ct) =>
             (await save.UpdateService(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<ServiceView>();
         MapArchive(services, "service", ServicesWithParts, ServiceView.From);
+        services.MapGet("/{id}/versions/{version:int}", async (string id, int version, PaydeskDb db, CancellationToken ct) =>
+            await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is { } s
+                ? await PriceVersionAsync(db, id, version, s.PriceVersion, s.PriceMinor, s.Currency, s.CreatedAt, ct)
+                : Problem.NotFound("service", id).ToHttp())
+            .RequireAuthorization(Policies.Any).Reads<ListPriceView>();
 
         var products = api.MapGroup("/products").WithTags("Products");
         MapReads(products, "product", db => db.Products, ProductView.From);
@@ -42,6 +47,11 @@ internal static class CatalogEndpoints
         products.MapPatch("/{id}", async (string id, ProductInput body, SaveCatalogItem save, CancellationToken ct) =>
             (await save.UpdateProduct(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<ProductView>();
         MapArchive(products, "product", db => db.Products, ProductView.From);
+        products.MapGet("/{id}/versions/{version:int}", async (string id, int version, PaydeskDb db, CancellationToken ct) =>
+            await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) is { } p
+                ? await PriceVersionAsync(db, id, version, p.PriceVersion, p.PriceMinor, p.Currency, p.CreatedAt, ct)
+                : Problem.NotFound("product", id).ToHttp())
+            .RequireAuthorization(Policies.Any).Reads<ListPriceView>();
 
         var features = api.MapGroup("/features").WithTags("Features");
         MapReads(features, "feature", db => db.Features, FeatureView.From);
@@ -66,6 +76,15 @@ internal static class CatalogEndpoints
     /// GET list and GET by id. Anyone of the tenant may read the catalog, customers included, but
     /// archived items are listed only for staff who ask for them.
     /// </summary>
+    private static async Task<IResult> PriceVersionAsync(
+        PaydeskDb db, string id, int version, int current, long minor, string currency, DateTimeOffset created, CancellationToken ct)
+    {
+        var history = await db.ListPrices.AsNoTracking().Where(l => l.ItemId == id).ToListAsync(ct);
+        return ListPriceView.Of(version, current, minor, currency, created, history) is { } view
+            ? TypedResults.Ok(view)
+            : Problem.NotFound($"version {version} of the price of", id).ToHttp();
+    }
+
     private static void MapReads<T, TView>(RouteGroupBuilder group, string what, Func<PaydeskDb, IQueryable<T>> source, Func<T, TView> view)
         where T : class, IArchivable where TView : class
     {

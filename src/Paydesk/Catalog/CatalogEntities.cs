@@ -43,9 +43,13 @@ public sealed class Service : IArchivable
     public required string Name { get; set; }
     public string? Description { get; set; }
     public int DurationMinutes { get; set; }
-    /// <summary>The list price shown when booking; what is charged comes from a plan's price.</summary>
+    /// <summary>The list price shown when booking; what is charged comes from a plan's price (and a calendar's difference from this one).</summary>
     public long PriceMinor { get; set; }
     public required string Currency { get; set; }
+    /// <summary>Bumped when the list price changes after something was sold at it; the old one is kept as a <see cref="ListPrice"/>.</summary>
+    public int PriceVersion { get; set; } = 1;
+    /// <summary>Something was sold at the current list price: changing it now makes a new version.</summary>
+    public bool PriceInUse { get; set; }
     public List<string> RequiredForms { get; set; } = [];
     public List<ServiceDocument> Documents { get; set; } = [];
     public List<ServiceSpecialist> Specialists { get; set; } = [];
@@ -90,8 +94,29 @@ public sealed class Product : IArchivable
     public string? Description { get; set; }
     public long PriceMinor { get; set; }
     public required string Currency { get; set; }
+    /// <summary>Bumped when the list price changes after something was sold at it; the old one is kept as a <see cref="ListPrice"/>.</summary>
+    public int PriceVersion { get; set; } = 1;
+    /// <summary>Something was sold at the current list price: changing it now makes a new version.</summary>
+    public bool PriceInUse { get; set; }
     public int Stock { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? ArchivedAt { get; set; }
+}
+
+/// <summary>
+/// A service's or product's list price as it was before it changed: what was sold at that version
+/// keeps meaning what it meant. The current price is on the item itself.
+/// </summary>
+public sealed class ListPrice : IHasId
+{
+    public required string TenantId { get; set; }
+    public required string Id { get; init; }
+    /// <summary>The service or product.</summary>
+    public required string ItemId { get; init; }
+    public int Version { get; init; }
+    public long AmountMinor { get; init; }
+    public required string Currency { get; init; }
+    /// <summary>When the next version replaced it (it took effect when the one before it was replaced, or the item was made).</summary>
+    public DateTimeOffset SupersededAt { get; init; }
 }

@@ -30,12 +30,12 @@ public sealed record ServiceInput(
 public sealed record CalendarView(string Id, string Name, MoneyView Price);
 
 public sealed record ServiceView(
-    string Id, string Name, string? Description, int DurationMinutes, MoneyView Price, IReadOnlyList<string> SpecialistIds,
+    string Id, string Name, string? Description, int DurationMinutes, MoneyView Price, int PriceVersion, IReadOnlyList<string> SpecialistIds,
     IReadOnlyList<string> RequiredForms, IReadOnlyList<ServiceDocument> Documents, IReadOnlyList<CalendarView> Calendars,
     string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static ServiceView From(Service s) => new(
-        s.Id, s.Name, s.Description, s.DurationMinutes, MoneyView.From(s.PriceMinor, s.Currency),
+        s.Id, s.Name, s.Description, s.DurationMinutes, MoneyView.From(s.PriceMinor, s.Currency), s.PriceVersion,
         s.Specialists.Select(x => x.SpecialistId).Order(StringComparer.Ordinal).ToList(), s.RequiredForms, s.Documents,
         s.Calendars.Where(c => c.ArchivedAt is null).OrderBy(c => c.Id, StringComparer.Ordinal)
             .Select(c => new CalendarView(c.Id, c.Name, MoneyView.From(c.PriceMinor ?? s.PriceMinor, s.Currency))).ToList(),
@@ -44,10 +44,25 @@ public sealed record ServiceView(
 
 public sealed record ProductInput(string? Sku, string? Name, string? Description, MoneyInput? Price, int? Stock);
 
-public sealed record ProductView(string Id, string Sku, string Name, string? Description, MoneyView Price, int Stock, string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record ProductView(
+    string Id, string Sku, string Name, string? Description, MoneyView Price, int PriceVersion, int Stock, string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static ProductView From(Product p) =>
-        new(p.Id, p.Sku, p.Name, p.Description, MoneyView.From(p.PriceMinor, p.Currency), p.Stock, CatalogStatus.Of(p), p.CreatedAt, p.UpdatedAt);
+        new(p.Id, p.Sku, p.Name, p.Description, MoneyView.From(p.PriceMinor, p.Currency), p.PriceVersion, p.Stock, CatalogStatus.Of(p), p.CreatedAt, p.UpdatedAt);
+}
+
+/// <summary>One version of a service's or product's list price: what it was, and from when until when.</summary>
+public sealed record ListPriceView(int Version, MoneyView Price, string Status, DateTimeOffset From, DateTimeOffset? Until)
+{
+    /// <summary>Version <paramref name="version"/> of an item whose current price is given, from its kept history; null if there is none such.</summary>
+    public static ListPriceView? Of(int version, int currentVersion, long currentMinor, string currency, DateTimeOffset created, IReadOnlyList<ListPrice> history)
+    {
+        if (version < 1 || version > currentVersion) return null;
+        var from = history.FirstOrDefault(h => h.Version == version - 1)?.SupersededAt ?? created;
+        if (version == currentVersion) return new(version, MoneyView.From(currentMinor, currency), "active", from, null);
+        var kept = history.FirstOrDefault(h => h.Version == version);
+        return kept is null ? null : new(version, MoneyView.From(kept.AmountMinor, kept.Currency), "superseded", from, kept.SupersededAt);
+    }
 }
 
 internal static class CatalogStatus
@@ -95,11 +110,12 @@ public sealed class SaveCatalogItem(PaydeskDb db, IdGenerator ids, TimeProvider 
     public Task<Result<ServiceView>> CreateService(ServiceInput input, CancellationToken ct) =>
         SaveService(new Service { TenantId = "", Id = ids.New("svc"), Name = "", Currency = "", CreatedAt = time.GetUtcNow() }, input, creating: true, ct);
 
-    public async Task<Result<ServiceView>> UpdateService(string id, ServiceInput input, CancellationToken ct)
-    {
-        var service = await db.Services.Include(s => s.Specialists).Include(s => s.Calendars).FirstOrDefaultAsync(s => s.Id == id, ct);
-        return service is null ? Problem.NotFound("service", id) : await SaveService(service, input, creating: false, ct);
-    }
+    public Task<Result<ServiceView>> UpdateService(string id, ServiceInput input, CancellationToken ct) =>
+        WhileOrdersMarkPricesAsync(async () =>
+        {
+            var service = await db.Services.Include(s => s.Specialists).Include(s => s.Calendars).FirstOrDefaultAsync(s => s.Id == id, ct);
+            return service is null ? Problem.NotFound("service", id) : await SaveService(service, input, creating: false, ct);
+        });
 
     private async Task<Result<ServiceView>> SaveService(Service service, ServiceInput input, bool creating, CancellationToken ct)
     {
@@ -112,7 +128,12 @@ public sealed class SaveCatalogItem(PaydeskDb db, IdGenerator ids, TimeProvider 
         {
             // The currency is fixed once the service exists: its calendars and plans are priced in it.
             var price = errors.Price("price", input.Price, creating ? null : Currency.Parse(service.Currency));
-            if (price is { } p) (service.PriceMinor, service.Currency) = (p.Minor, p.Currency.Code);
+            if (price is { } p)
+            {
+                if (!creating) Reprice(service.Id, service.PriceVersion, service.PriceInUse, service.PriceMinor, service.Currency, p.Minor, v => service.PriceVersion = v);
+                if (!creating && service.PriceMinor != p.Minor) service.PriceInUse = false;
+                (service.PriceMinor, service.Currency) = (p.Minor, p.Currency.Code);
+            }
         }
         if (input.RequiredForms is not null)
         {
@@ -167,16 +188,52 @@ public sealed class SaveCatalogItem(PaydeskDb db, IdGenerator ids, TimeProvider 
         return ProductView.From(product);
     }
 
-    public async Task<Result<ProductView>> UpdateProduct(string id, ProductInput input, CancellationToken ct)
+    public Task<Result<ProductView>> UpdateProduct(string id, ProductInput input, CancellationToken ct) =>
+        WhileOrdersMarkPricesAsync<ProductView>(async () =>
+        {
+            var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, ct);
+            if (product is null) return Problem.NotFound("product", id);
+            var errors = new FieldErrors();
+            if (input.Sku is not null && input.Sku != product.Sku) errors.Add("sku", "cannot change; archive the product and create another.");
+            ApplyProduct(product, input, errors, creating: false);
+            if (errors.Any) return errors.ToProblem();
+            await db.SaveChangesAsync(ct);
+            return ProductView.From(product);
+        });
+
+    /// <summary>
+    /// Saves a revision; if an order marked the price in use meanwhile, or another revision made a
+    /// version (the row's concurrency tokens, and the unique version of a kept price), reads the
+    /// item again and applies the revision to what it is now.
+    /// </summary>
+    private async Task<Result<T>> WhileOrdersMarkPricesAsync<T>(Func<Task<Result<T>>> save)
     {
-        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (product is null) return Problem.NotFound("product", id);
-        var errors = new FieldErrors();
-        if (input.Sku is not null && input.Sku != product.Sku) errors.Add("sku", "cannot change; archive the product and create another.");
-        ApplyProduct(product, input, errors, creating: false);
-        if (errors.Any) return errors.ToProblem();
-        await db.SaveChangesAsync(ct);
-        return ProductView.From(product);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await save();
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A new list price. Sold at already, the old one is kept as a <see cref="ListPrice"/> under its
+    /// version and the item moves to the next; never sold at, it is changed in place.
+    /// </summary>
+    private void Reprice(string itemId, int version, bool inUse, long oldMinor, string currency, long newMinor, Action<int> setVersion)
+    {
+        if (newMinor == oldMinor || !inUse) return;
+        db.ListPrices.Add(new ListPrice
+        {
+            TenantId = "", Id = ids.New("lpr"), ItemId = itemId, Version = version, AmountMinor = oldMinor, Currency = currency,
+            SupersededAt = time.GetUtcNow(),
+        });
+        setVersion(version + 1);
     }
 
     private void ApplyProduct(Product product, ProductInput input, FieldErrors errors, bool creating)
@@ -186,7 +243,12 @@ public sealed class SaveCatalogItem(PaydeskDb db, IdGenerator ids, TimeProvider 
         if (creating || input.Price is not null)
         {
             var price = errors.Price("price", input.Price, creating ? null : Currency.Parse(product.Currency));
-            if (price is { } p) (product.PriceMinor, product.Currency) = (p.Minor, p.Currency.Code);
+            if (price is { } p)
+            {
+                if (!creating) Reprice(product.Id, product.PriceVersion, product.PriceInUse, product.PriceMinor, product.Currency, p.Minor, v => product.PriceVersion = v);
+                if (!creating && product.PriceMinor != p.Minor) product.PriceInUse = false;
+                (product.PriceMinor, product.Currency) = (p.Minor, p.Currency.Code);
+            }
         }
         if (input.Stock is not null) product.Stock = errors.Count("stock", input.Stock, min: 0);
         product.UpdatedAt = time.GetUtcNow();

@@ -70,6 +70,8 @@ public sealed class OrderLine : IHasId
     public IntervalUnit? IntervalUnit { get; init; }
     public int? IntervalCount { get; init; }
     public string? CalendarId { get; init; }
+    /// <summary>The list price version it was sold at: the product's, or for a line on a priced calendar, the service's.</summary>
+    public int? ListPriceVersion { get; init; }
 
     public string? ProductId { get; init; }
     /// <summary>The plan line whose grant put this product in the order.</summary>

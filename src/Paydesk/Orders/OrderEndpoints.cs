@@ -9,7 +9,7 @@ namespace Paydesk.Orders;
 public sealed record OrderLineView(
     string Id, string Type, string Description, int Quantity, MoneyView UnitPrice, MoneyView Amount,
     string? PlanId, int? PlanVersion, string? PriceId, int? TermMonths, IntervalView? Interval, string? CalendarId,
-    string? ProductId, string? BundledWith)
+    string? ProductId, string? BundledWith, int? ListPriceVersion)
 {
     public static string TypeOf(OrderLine line) => line.Kind switch
     {
@@ -22,7 +22,8 @@ public sealed record OrderLineView(
 /// <summary>A line as priced: what an order placed now with the same body would hold.</summary>
 public sealed record QuoteLineView(
     string Type, string Description, int Quantity, MoneyView UnitPrice, MoneyView Amount,
-    string? PlanId, int? PlanVersion, string? PriceId, int? TermMonths, IntervalView? Interval, string? CalendarId, string? ProductId);
+    string? PlanId, int? PlanVersion, string? PriceId, int? TermMonths, IntervalView? Interval, string? CalendarId, string? ProductId,
+    int? ListPriceVersion);
 
 /// <summary>What an order would cost, priced as an order is, keeping nothing.</summary>
 public sealed record QuoteView(string? CustomerId, MoneyView Total, IReadOnlyList<QuoteLineView> Lines, Customers.PostalAddress? ShippingAddress)
@@ -33,7 +34,7 @@ public sealed record QuoteView(string? CustomerId, MoneyView Total, IReadOnlyLis
             OrderLineView.TypeOf(l), l.Description, l.Quantity,
             MoneyView.From(l.UnitAmountMinor, o.Currency.Code), MoneyView.From(l.AmountMinor, o.Currency.Code),
             l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
-            l.ProductId)).ToList(), o.ShippingAddress);
+            l.ProductId, l.ListPriceVersion)).ToList(), o.ShippingAddress);
 }
 
 public sealed record OrderView(
@@ -47,7 +48,7 @@ public sealed record OrderView(
             l.Id, OrderLineView.TypeOf(l), l.Description, l.Quantity,
             MoneyView.From(l.UnitAmountMinor, o.Currency), MoneyView.From(l.AmountMinor, o.Currency),
             l.PlanId, l.PlanVersion, l.PriceId, l.TermMonths, IntervalView.From(l.IntervalUnit, l.IntervalCount), l.CalendarId,
-            l.ProductId, l.BundledByLineId)).ToList(), o.ShippingAddress,
+            l.ProductId, l.BundledByLineId, l.ListPriceVersion)).ToList(), o.ShippingAddress,
         o.CreatedAt, o.ExpiresAt, o.PaidAt, o.PaidByPaymentId, o.FulfilledAt, o.ClosedAt,
         o.FulfilmentAttempts > 0 && FulfilOrder.AwaitsFulfilment(o) ? new FulfilmentView(o.FulfilmentAttempts, o.NextFulfilmentAt, o.FulfilmentError) : null);
 }

@@ -25,7 +25,11 @@ public sealed class OrderOptions
 }
 
 /// <summary>An order as priced, before it is kept: whose, in which currency, the total and the lines.</summary>
-public sealed record PricedOrder(string? CustomerId, Currency Currency, long TotalMinor, List<OrderLine> Lines, PostalAddress? ShippingAddress);
+public sealed record PricedOrder(
+    string? CustomerId, Currency Currency, long TotalMinor, List<OrderLine> Lines, PostalAddress? ShippingAddress, IReadOnlyList<ListPriceUse> ListPrices);
+
+/// <summary>A service's or product's list price an order is priced at: marked in use when it is placed, so a later change keeps it as a version.</summary>
+public sealed record ListPriceUse(string ItemId, bool IsProduct, int Version, long AmountMinor, string Name);
 
 /// <summary>
 /// Prices an order from the catalog's current prices: each plan at the term asked for, a booking
@@ -62,6 +66,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
         var calendars = await db.BookingCalendars.Where(c => sessionServices.Contains(c.ServiceId) && c.ArchivedAt == null).ToListAsync(ct);
 
         var lines = new List<OrderLine>();
+        var listPrices = new List<ListPriceUse>();
         // The first line that takes each product, to name when there is not enough of it.
         var takenAt = new Dictionary<string, string>(StringComparer.Ordinal);
         Currency? currency = null;
@@ -81,6 +86,8 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                         errors.Add($"{at}.productId", $"is priced in {productCurrency.Code}, but this order is in {currency.Code}; place a separate order.");
                     else if (Add(productLine.AmountMinor, $"{at}.quantity"))
                     {
+                        var product = products[line.ProductId];
+                        listPrices.Add(new ListPriceUse(product.Id, IsProduct: true, product.PriceVersion, product.PriceMinor, product.Name));
                         lines.Add(productLine);
                         takenAt.TryAdd(productLine.ProductId!, $"{at}.quantity");
                     }
@@ -121,6 +128,9 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
             }
             if (!Add(amount, $"{at}.quantity")) continue;
 
+            var surcharged = calendar is { PriceMinor: { } own } && own != services[calendar.ServiceId].PriceMinor ? services[calendar.ServiceId] : null;
+            if (surcharged is not null)
+                listPrices.Add(new ListPriceUse(surcharged.Id, IsProduct: false, surcharged.PriceVersion, surcharged.PriceMinor, surcharged.Name));
             var name = price.TermMonths is { } months ? $"{plan.Name} — {months} month{(months == 1 ? "" : "s")}" : plan.Name;
             var planLine = new OrderLine
             {
@@ -129,6 +139,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                 Quantity = quantity, UnitAmountMinor = unit, AmountMinor = amount,
                 PlanId = plan.Id, PlanVersion = plan.Version, PriceId = price.Id, TermMonths = price.TermMonths,
                 IntervalUnit = price.IntervalUnit, IntervalCount = price.IntervalCount, CalendarId = line.CalendarId,
+                ListPriceVersion = surcharged?.PriceVersion,
             };
             lines.Add(planLine);
             foreach (var grant in plan.CurrentGrants.Where(g => g.Kind == GrantKind.Product))
@@ -150,7 +161,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                 if (wanted > products[productId].Stock)
                     errors.Add(takenAt[productId], OrderStock.Shortfall(products[productId], products[productId].Stock, wanted));
         if (errors.Any) return errors.ToProblem();
-        return new PricedOrder(customerId, currency!, total, lines, shipTo);
+        return new PricedOrder(customerId, currency!, total, lines, shipTo, listPrices);
 
         bool Add(long amount, string field)
         {
@@ -191,6 +202,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
         {
             TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = position, Kind = OrderLineKind.Product,
             Description = product.Name, Quantity = quantity, UnitAmountMinor = product.PriceMinor, AmountMinor = amount, ProductId = product.Id,
+            ListPriceVersion = product.PriceVersion,
         };
     }
 
@@ -258,7 +270,7 @@ public sealed class PlaceOrder(
         var orderId = ids.New("ord");
         var priced = await pricing.Run(input, orderId, customerRequired: true, ct);
         if (priced.Problem is { } problem) return problem;
-        var (customerId, currency, total, lines, shipTo) = priced.Value!;
+        var (customerId, currency, total, lines, shipTo, listPrices) = priced.Value!;
 
         var now = time.GetUtcNow();
         var order = new Order
@@ -269,6 +281,9 @@ public sealed class PlaceOrder(
         };
         var placed = await db.InTransactionAsync<Result<OrderView>>(async () =>
         {
+            // Marked first: a price found changed leaves nothing taken from stock.
+            if (await MarkInUseAsync(listPrices, ct) is { } changed)
+                return Problem.Conflict($"The price of '{changed.Name}' changed while the order was being placed; ask for a quote again and place it anew.");
             if (await OrderStock.ReserveAsync(db, order, ct) is { } shortOf)
                 return await ShortfallAsync(input, lines, shortOf, ct);
             db.Orders.Add(order);
@@ -278,6 +293,25 @@ public sealed class PlaceOrder(
         }, ct);
         if (placed.Problem is null) await faults.HitAsync(FaultPoints.AfterOrderPlaced);
         return placed;
+    }
+
+    /// <summary>
+    /// Marks each list price the order was priced at as in use — only if it is still that price
+    /// and version: answers the first that changed meanwhile (an admin's change then makes, or
+    /// made, a new version; the two cannot cross unseen).
+    /// </summary>
+    private async Task<ListPriceUse?> MarkInUseAsync(IReadOnlyList<ListPriceUse> prices, CancellationToken ct)
+    {
+        foreach (var use in prices.DistinctBy(p => p.ItemId))
+        {
+            var marked = use.IsProduct
+                ? await db.Products.Where(p => p.Id == use.ItemId && p.PriceVersion == use.Version && p.PriceMinor == use.AmountMinor)
+                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.PriceInUse, true), ct)
+                : await db.Services.Where(s => s.Id == use.ItemId && s.PriceVersion == use.Version && s.PriceMinor == use.AmountMinor)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.PriceInUse, true), ct);
+            if (marked == 0) return use;
+        }
+        return null;
     }
 
     /// <summary>Another order took the stock between pricing and placing: the line that wanted it is named, with what is left now.</summary>

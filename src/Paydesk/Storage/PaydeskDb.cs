@@ -27,6 +27,7 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Service> Services => Set<Service>();
     public DbSet<BookingCalendar> BookingCalendars => Set<BookingCalendar>();
     public DbSet<Product> Products => Set<Product>();
+    public DbSet<ListPrice> ListPrices => Set<ListPrice>();
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<PlanPrice> PlanPrices => Set<PlanPrice>();
     public DbSet<PlanGrant> PlanGrants => Set<PlanGrant>();

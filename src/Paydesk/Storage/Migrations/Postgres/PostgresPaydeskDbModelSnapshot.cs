@@ -175,6 +175,53 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("features", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Catalog.ListPrice", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("item_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset>("SupersededAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("superseded_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_list_prices");
+
+                    b.HasIndex("TenantId", "ItemId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_list_prices_tenant_id_item_id_version");
+
+                    b.ToTable("list_prices", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Catalog.Plan", b =>
                 {
                     b.Property<string>("TenantId")
@@ -434,9 +481,19 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("PriceInUse")
+                        .IsConcurrencyToken()
+                        .HasColumnType("boolean")
+                        .HasColumnName("price_in_use");
+
                     b.Property<long>("PriceMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("price_minor");
+
+                    b.Property<int>("PriceVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("price_version");
 
                     b.Property<string>("Sku")
                         .IsRequired()
@@ -508,9 +565,19 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("PriceInUse")
+                        .IsConcurrencyToken()
+                        .HasColumnType("boolean")
+                        .HasColumnName("price_in_use");
+
                     b.Property<long>("PriceMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("price_minor");
+
+                    b.Property<int>("PriceVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("price_version");
 
                     b.Property<string>("RequiredForms")
                         .IsRequired()
@@ -1378,6 +1445,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
+                    b.Property<int?>("ListPriceVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("list_price_version");
+
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasColumnType("text")
@@ -2178,6 +2249,16 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_features_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Catalog.ListPrice", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_prices_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Catalog.Plan", b =>

@@ -163,6 +163,50 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("features", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Catalog.ListPrice", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("ItemId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item_id");
+
+                    b.Property<long>("SupersededAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("superseded_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_list_prices");
+
+                    b.HasIndex("TenantId", "ItemId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_list_prices_tenant_id_item_id_version");
+
+                    b.ToTable("list_prices", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Catalog.Plan", b =>
                 {
                     b.Property<string>("TenantId")
@@ -410,9 +454,19 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<bool>("PriceInUse")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_in_use");
+
                     b.Property<long>("PriceMinor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("price_minor");
+
+                    b.Property<int>("PriceVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_version");
 
                     b.Property<string>("Sku")
                         .IsRequired()
@@ -482,9 +536,19 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<bool>("PriceInUse")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_in_use");
+
                     b.Property<long>("PriceMinor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("price_minor");
+
+                    b.Property<int>("PriceVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_version");
 
                     b.Property<string>("RequiredForms")
                         .IsRequired()
@@ -1307,6 +1371,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
+                    b.Property<int?>("ListPriceVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("list_price_version");
+
                     b.Property<string>("OrderId")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -2072,6 +2140,16 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_features_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Catalog.ListPrice", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_prices_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Catalog.Plan", b =>
