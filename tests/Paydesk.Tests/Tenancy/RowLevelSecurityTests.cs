@@ -10,7 +10,7 @@ namespace Paydesk.Tests.Tenancy;
 /// </summary>
 public sealed class RowLevelSecurityTests
 {
-    /// <summary>Two demo tenants that have bought, paid, used a session, refunded, shipped and emailed: rows in every tenant table.</summary>
+    /// <summary>Two demo tenants that have bought, paid, used a session, repriced, refunded, shipped and emailed: rows in every tenant table.</summary>
     private static async Task<PaydeskHost> BusyInstallationAsync()
     {
         var host = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions { Environment = "Development", MockEnabled = null });
@@ -31,7 +31,9 @@ public sealed class RowLevelSecurityTests
             })).Id();
             var customer = (await api.ListAll("/api/v1/customers"))[0].Id();
             await api.PostOk($"/api/v1/customers/{customer}/sessions", new { }, idempotencyKey: $"session-{tenant}");
-            var order = (await api.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { planId } } }, $"order-{tenant}")).Id();
+            var order = (await api.PostOk("/api/v1/orders", new { customerId = customer, lines = new object[] { new { planId }, new { productId = product } } }, $"order-{tenant}")).Id();
+            // Sold at, the workbook's price is kept as a version when it changes.
+            await api.Http.PatchAsJsonAsync($"/api/v1/products/{product}", new { price = new { amount = 12_00, currency } });
             var paymentId = await api.PayAsync(order);
             var sessions = (await api.ListAll($"/api/v1/entitlements?orderId={order}")).Single(e => e.Str("type") == "sessions").Id();
             await api.PostOk($"/api/v1/entitlements/{sessions}/uses", new { note = "first visit" });
