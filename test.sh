@@ -34,12 +34,43 @@ fi
 command -v npm >/dev/null && command -v node >/dev/null \
   || need "Node.js and npm are missing (the tests install maildev, a real SMTP server, with npm)" "apt-get install -y nodejs npm"
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# Everything the tests put in temp — PostgreSQL clusters, SQLite files, key rings, mail folders,
+# browser profiles — goes under one directory of this run, removed at the end, pass or fail.
+# A cluster still running in it (its test process was killed) is stopped first.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+stop_clusters() {
+  find "$1" -maxdepth 3 -name postmaster.pid 2>/dev/null | while read -r pidfile; do
+    dir=$(dirname "$pidfile")
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$pg_bin/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null 2>&1
+    else "$pg_bin/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null 2>&1; fi || kill -9 "$(head -1 "$pidfile")" 2>/dev/null
+  done
+}
+remove_run() { stop_clusters "$1"; rm -rf "$1"; }
+# What earlier runs left when they were killed: their directory, once its owner is gone.
+for root in /tmp/paydesk-tests.*; do
+  [ -d "$root" ] || continue
+  owner=$(cat "$root/owner.pid" 2>/dev/null)
+  [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null && continue
+  remove_run "$root"
+done
+# …and what runs left before they had one (clusters named by their process, files after two hours).
+for dir in /tmp/paydesk-pg-*; do
+  [ -d "$dir" ] || continue
+  pid=$(basename "$dir" | cut -d- -f3)
+  kill -0 "$pid" 2>/dev/null && continue
+  remove_run "$dir"
+done
+find /tmp -maxdepth 1 \( -name 'paydesk-test-*' -o -name 'paydesk-maildev-[0-9]*' -o -name 'paydesk-killed_*' \) -mmin +120 -exec rm -rf {} + 2>/dev/null
+
+run_tmp=$(mktemp -d /tmp/paydesk-tests.XXXXXX)
+chmod 0755 "$run_tmp" # the cluster's files belong to the postgres user when the tests run as root
+echo $$ > "$run_tmp/owner.pid"
+log="$run_tmp/test.log"
+trap 'remove_run "$run_tmp"' EXIT
 
 dotnet build Paydesk.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
-dotnet test Paydesk.slnx --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+TMPDIR="$run_tmp" dotnet test Paydesk.slnx --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Each test assembly ends with a summary block: "Total tests: N", "     Passed: N", "     Failed: N".

@@ -68,7 +68,7 @@ public sealed class PostgresCluster
         cluster.Pg("initdb", "-D", dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
         cluster.Pg("pg_ctl", "-D", dataDir, "-l", Path.Combine(dataDir, "server.log"), "-w", "-t", "60",
             "-o", $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={dataDir} -c fsync=off -c max_connections=300", "start");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+        cluster.StopWhenThisProcessEnds();
 
         await using var connection = new NpgsqlConnection(cluster.ConnectionString("postgres"));
         await connection.OpenAsync();
@@ -89,11 +89,23 @@ public sealed class PostgresCluster
         return output;
     }
 
-    private void Stop()
+    /// <summary>
+    /// Stops the cluster and deletes its files once this process has ended, however it ends —
+    /// a test host killed mid-run included. A watcher in a session of its own (so killing this
+    /// process's tree spares it) reads a pipe from this process until it closes, then cleans up.
+    /// </summary>
+    private void StopWhenThisProcessEnds()
     {
-        Pg("pg_ctl", "-D", _dataDir, "-m", "immediate", "-w", "stop");
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        var pgCtl = Path.Combine(_bin, "pg_ctl");
+        var stop = _asPostgresUser ? $"runuser -u postgres -- '{pgCtl}'" : $"'{pgCtl}'";
+        var start = new ProcessStartInfo("setsid") { RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-f", "sh", "-c", $"cat >/dev/null; {stop} -D '{_dataDir}' -m immediate -w stop >/dev/null 2>&1; rm -rf '{_dataDir}'" })
+            start.ArgumentList.Add(a);
+        _watcher = Process.Start(start) ?? throw new InvalidOperationException("Could not start the watcher that stops the test cluster.");
     }
+
+    // Held for the life of this process: its end closes the watcher's pipe.
+    private Process? _watcher;
 
     private void Pg(string tool, params string[] args)
     {
