@@ -70,14 +70,31 @@ trap 'remove_run "$run_tmp"' EXIT
 
 dotnet build Paydesk.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
-TMPDIR="$run_tmp" dotnet test Paydesk.slnx --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+TMPDIR="$run_tmp" dotnet test Paydesk.slnx --no-build -nologo --logger "console;verbosity=normal" \
+  --settings tests/coverage.runsettings --results-directory "$run_tmp/coverage" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+
+# Line coverage per source folder; the billing folders must reach 90 %.
+echo
+echo "Line coverage (Storage/Migrations, generated, left out):"
+reports=$(find "$run_tmp/coverage" -name 'coverage.cobertura.xml' 2>/dev/null)
+coverage_failed=0
+if [ -z "$reports" ]; then
+  echo "  no coverage report was written"; coverage_failed=1
+else
+  # shellcheck disable=SC2086
+  awk -v required="Payments Orders Entitlements Notifications Invoices" -v threshold=90 -f tests/coverage.awk $reports | tee "$run_tmp/coverage.txt"
+  below=$(grep '^below:' "$run_tmp/coverage.txt" || true)
+  [ -n "$below" ] && { echo "test.sh: line coverage under 90 % in:${below#below:}"; coverage_failed=1; }
+fi
 
 # Each test assembly ends with a summary block: "Total tests: N", "     Passed: N", "     Failed: N".
 sum() { grep -E "^ +$1: +[0-9]+$" "$log" | awk '{ n += $2 } END { print n + 0 }'; }
 passed=$(sum Passed)
 failed=$(sum Failed)
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+# Coverage below the bar fails the run as one more failure.
+if [ "$coverage_failed" -ne 0 ]; then failed=$((failed + 1)); status=1; fi
 echo
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

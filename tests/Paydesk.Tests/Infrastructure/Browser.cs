@@ -13,10 +13,17 @@ public static class Browser
 
     public static Task<IBrowser> Shared => Instance.Value;
 
-    /// <summary>A fresh page in a context of its own (no cookies shared with other tests).</summary>
+    /// <summary>
+    /// A fresh page in a context of its own (no cookies shared with other tests). Tests wait on
+    /// what the page shows (<see cref="Assertions.Expect(IPage)"/>), with room for a machine busy
+    /// running the rest of the suite: a minute for an action or a navigation, half of that for a
+    /// page to show what is expected.
+    /// </summary>
     public static async Task<IPage> NewPageAsync()
     {
         var context = await (await Shared).NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" });
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         return await context.NewPageAsync();
     }
 
@@ -25,6 +32,7 @@ public static class Browser
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException(
                 $"Browser tests need Chromium at {ChromiumPath}. Fix: apt-get update && apt-get install -y chromium");
+        Assertions.SetDefaultExpectTimeout(30_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -26,7 +26,7 @@ public sealed class MockCheckoutPageTests
         await Assertions.Expect(page.GetByText("Verified clinic — 3 months")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
 
-        await page.WaitForURLAsync($"**/pay/{paymentId}/success");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/pay/{paymentId}/success$"));
         // The page only reads: it shows the confirmation once the provider's notification has paid the order.
         await Eventually.HoldsAsync(async () =>
         {
@@ -45,8 +45,8 @@ public sealed class MockCheckoutPageTests
         await page.GotoAsync(redirectUrl);
         await page.GetByRole(AriaRole.Button, new() { Name = "Decline the card" }).ClickAsync();
 
-        await page.WaitForURLAsync($"**/pay/{paymentId}/canceled");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Payment not completed");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/pay/{paymentId}/canceled$"));
         await shop.Tenant.PaymentWhenAsync(paymentId, "failed");
         (await shop.Tenant.GetOk($"/api/v1/orders/{orderId}")).Str("status").ShouldBe("awaiting_payment");
 
