@@ -68,6 +68,7 @@ curl -s -H "$K" "localhost:5080/api/v1/entitlements?orderId=$ORDER"
 curl -s -H "$K" "localhost:5080/api/v1/invoices?orderId=$ORDER"
 curl -s -H "$K" localhost:5080/api/v1/payments/$PAYMENT
 curl -s -H "$K" -H "$H" -d '{"amount":{"amount":5000,"currency":"RON"}}' localhost:5080/api/v1/payments/$PAYMENT/refunds
+curl -s -H "$K" "localhost:5080/api/v1/credit-notes"              # CN-000001, with a printable htmlUrl
 
 step "Use a session"
 ENTITLEMENT=$(curl -s -H "$K" "localhost:5080/api/v1/entitlements?orderId=$ORDER" | grep -o '"id":"ent_[^"]*"' | head -1 | cut -d'"' -f4)

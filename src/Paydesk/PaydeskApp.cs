@@ -100,6 +100,7 @@ public static class PaydeskApp
         app.MapPaymentWebhooks();
         app.MapDevMail();
         app.MapInvoicePages();
+        app.MapPayAgainPage();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any);
         api.MapCatalog();

@@ -18,6 +18,8 @@ public sealed class Invoice : IHasId
     public long TotalMinor { get; init; }
     public required string Currency { get; init; }
     public DateTimeOffset IssuedAt { get; init; }
+    /// <summary>What credit notes gave back of it, in total (<see cref="CreditNote"/>).</summary>
+    public long CreditedMinor { get; set; }
 }
 
 /// <summary>
@@ -56,6 +58,9 @@ public sealed class InvoiceOptions
 {
     /// <summary>The prefix of a new tenant's invoice numbers.</summary>
     public string DefaultPrefix { get; set; } = "INV-";
+
+    /// <summary>The prefix of a new tenant's credit note numbers.</summary>
+    public string CreditNotePrefix { get; set; } = "CN-";
 }
 
 /// <summary>Issues the invoice of a paid order with the tenant's next number.</summary>
@@ -66,16 +71,7 @@ public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.E
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("An invoice number is taken inside the transaction that records the payment; outside it a failure would leave a gap.");
 
-        var tenantId = db.Tenant.TenantId!;
-        var prefix = options.Value.DefaultPrefix;
-        // One statement takes the number: it waits for a concurrent payment's transaction to end
-        // (the row is locked until then) and so never hands out the same number twice, and it is
-        // undone with the transaction if the payment is not recorded, so no number is skipped.
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO invoice_sequences (tenant_id, prefix, last_sequence) VALUES ({tenantId}, {prefix}, 0) ON CONFLICT (tenant_id) DO NOTHING", ct);
-        var sequence = (await db.Database.SqlQuery<long>(
-            $"UPDATE invoice_sequences SET last_sequence = last_sequence + 1 WHERE tenant_id = {tenantId} RETURNING last_sequence AS \"Value\"").ToListAsync(ct)).Single();
-        prefix = await db.InvoiceSequences.AsNoTracking().Select(s => s.Prefix).SingleAsync(ct);
+        var (prefix, sequence) = await DocumentNumbers.TakeAsync(db, DocumentNumbers.Invoices, options.Value.DefaultPrefix, ct);
 
         var invoice = new Invoice
         {
@@ -85,5 +81,35 @@ public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.E
         };
         db.Invoices.Add(invoice);
         return invoice;
+    }
+}
+
+/// <summary>
+/// Takes the next number of a tenant's gapless sequence of documents (invoices, credit notes), in
+/// the caller's transaction.
+/// </summary>
+internal static class DocumentNumbers
+{
+    public const string Invoices = "invoice_sequences";
+    public const string CreditNotes = "credit_note_sequences";
+
+    public static async Task<(string Prefix, long Sequence)> TakeAsync(PaydeskDb db, string table, string defaultPrefix, CancellationToken ct)
+    {
+        if (table is not (Invoices or CreditNotes)) throw new ArgumentOutOfRangeException(nameof(table));
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("A document number is taken inside the transaction that records what it documents; outside it a failure would leave a gap.");
+
+        var tenantId = db.Tenant.TenantId!;
+        // One statement takes the number: it waits for a concurrent transaction that took one to
+        // end (the row is locked until then) and so never hands out the same number twice, and it
+        // is undone with the transaction if that does not commit, so no number is skipped.
+#pragma warning disable EF1002 // the table is one of two constants; the values are parameters
+        await db.Database.ExecuteSqlRawAsync(
+            $"INSERT INTO {table} (tenant_id, prefix, last_sequence) VALUES ({{0}}, {{1}}, 0) ON CONFLICT (tenant_id) DO NOTHING", [tenantId, defaultPrefix], ct);
+        var sequence = (await db.Database.SqlQueryRaw<long>(
+            $"UPDATE {table} SET last_sequence = last_sequence + 1 WHERE tenant_id = {{0}} RETURNING last_sequence AS \"Value\"", tenantId).ToListAsync(ct)).Single();
+        var prefix = (await db.Database.SqlQueryRaw<string>($"SELECT prefix AS \"Value\" FROM {table} WHERE tenant_id = {{0}}", tenantId).ToListAsync(ct)).Single();
+#pragma warning restore EF1002
+        return (prefix, sequence);
     }
 }

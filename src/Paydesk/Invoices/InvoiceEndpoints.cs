@@ -5,12 +5,25 @@ using Paydesk.Tenancy;
 
 namespace Paydesk.Invoices;
 
+/// <param name="Refunded">What the invoice's credit notes gave back, in total.</param>
 /// <param name="HtmlUrl">The printable invoice: an absolute, signed link that opens without an API key (the one its confirmation email carries).</param>
-public sealed record InvoiceView(string Id, string Number, string OrderId, string PaymentId, string CustomerId, MoneyView Total, DateTimeOffset IssuedAt, string HtmlUrl)
+public sealed record InvoiceView(
+    string Id, string Number, string OrderId, string PaymentId, string CustomerId, MoneyView Total, MoneyView Refunded, DateTimeOffset IssuedAt, string HtmlUrl)
 {
-    public static InvoiceView From(Invoice i, InvoiceLinks links) =>
-        new(i.Id, i.Number, i.OrderId, i.PaymentId, i.CustomerId, MoneyView.From(i.TotalMinor, i.Currency), i.IssuedAt,
-            links.UrlFor(i.TenantId, i.Id).AbsoluteUri);
+    public static InvoiceView From(Invoice i, SignedLinks links) =>
+        new(i.Id, i.Number, i.OrderId, i.PaymentId, i.CustomerId, MoneyView.From(i.TotalMinor, i.Currency), MoneyView.From(i.CreditedMinor, i.Currency),
+            i.IssuedAt, links.UrlFor(LinkKind.Invoice, i.TenantId, i.Id).AbsoluteUri);
+}
+
+/// <param name="Reason">The refund's reason.</param>
+/// <param name="HtmlUrl">The printable credit note: an absolute, signed link that opens without an API key (the one the refund email carries).</param>
+public sealed record CreditNoteView(
+    string Id, string Number, string InvoiceId, string RefundId, string PaymentId, string CustomerId, MoneyView Amount, string Reason,
+    DateTimeOffset IssuedAt, string HtmlUrl)
+{
+    public static CreditNoteView From(CreditNote c, SignedLinks links) =>
+        new(c.Id, c.Number, c.InvoiceId, c.RefundId, c.PaymentId, c.CustomerId, MoneyView.From(c.AmountMinor, c.Currency), c.Reason, c.IssuedAt,
+            links.UrlFor(LinkKind.CreditNote, c.TenantId, c.Id).AbsoluteUri);
 }
 
 public sealed record InvoiceSettingsInput(string? Prefix);
@@ -23,22 +36,35 @@ internal static class InvoiceEndpoints
     public static IServiceCollection AddInvoices(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<InvoiceOptions>(configuration.GetSection("Invoices"));
-        services.AddSingleton<InvoiceLinks>();
+        services.AddSingleton<SignedLinks>();
+        services.AddScoped<IssueCreditNote>();
         return services.AddScoped<IssueInvoice>();
     }
 
     public static void MapInvoices(this RouteGroupBuilder api)
     {
         var invoices = api.MapGroup("/invoices").WithTags("Invoices").RequireAuthorization(Policies.Any);
-        invoices.MapGet("/", async (PageRequest page, string? orderId, PaydeskDb db, InvoiceLinks links, CancellationToken ct) =>
+        invoices.MapGet("/", async (PageRequest page, string? orderId, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
         {
             var query = Visible(db);
             if (orderId is not null) query = query.Where(i => i.OrderId == orderId);
             return (await page.Run(query, i => InvoiceView.From(i, links), ct)).Ok();
         }).Lists<InvoiceView>();
-        invoices.MapGet("/{id}", async (string id, PaydeskDb db, InvoiceLinks links, CancellationToken ct) =>
+        invoices.MapGet("/{id}", async (string id, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
             ApiResults.OkOrNotFound(await Visible(db).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is { } invoice ? InvoiceView.From(invoice, links) : null, "invoice", id))
             .Reads<InvoiceView>();
+
+        var creditNotes = api.MapGroup("/credit-notes").WithTags("Invoices").RequireAuthorization(Policies.Any);
+        creditNotes.MapGet("/", async (PageRequest page, string? invoiceId, string? refundId, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
+        {
+            var query = VisibleCreditNotes(db);
+            if (invoiceId is not null) query = query.Where(c => c.InvoiceId == invoiceId);
+            if (refundId is not null) query = query.Where(c => c.RefundId == refundId);
+            return (await page.Run(query, c => CreditNoteView.From(c, links), ct)).Ok();
+        }).Lists<CreditNoteView>();
+        creditNotes.MapGet("/{id}", async (string id, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
+            ApiResults.OkOrNotFound(await VisibleCreditNotes(db).AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } note ? CreditNoteView.From(note, links) : null, "credit note", id))
+            .Reads<CreditNoteView>();
     }
 
     /// <summary>
@@ -76,6 +102,9 @@ internal static class InvoiceEndpoints
             return TypedResults.Ok(new InvoiceSettingsView(sequence.Prefix, sequence.LastSequence + 1));
         }).Revises<InvoiceSettingsView>();
     }
+
+    private static IQueryable<CreditNote> VisibleCreditNotes(PaydeskDb db) =>
+        db.Tenant.IsCustomer ? db.CreditNotes.Where(c => c.CustomerId == db.Tenant.CustomerId) : db.CreditNotes;
 
     private static IQueryable<Invoice> Visible(PaydeskDb db) =>
         db.Tenant.IsCustomer ? db.Invoices.Where(i => i.CustomerId == db.Tenant.CustomerId) : db.Invoices;

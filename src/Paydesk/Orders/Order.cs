@@ -39,6 +39,10 @@ public sealed class Order : IHasId
     public List<OrderLine> Lines { get; set; } = [];
 
     public Money Total => new(TotalMinor, Core.Currency.Parse(Currency));
+
+    /// <summary>What is bought, in words, as a checkout or an email names it: the plans and products, not what comes bundled.</summary>
+    public string Summary() =>
+        string.Join(", ", Lines.Where(l => l.Kind is OrderLineKind.Plan or OrderLineKind.Product).OrderBy(l => l.Position).Select(l => l.Description));
 }
 
 public enum OrderLineKind

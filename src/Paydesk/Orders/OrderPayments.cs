@@ -13,7 +13,9 @@ namespace Paydesk.Orders;
 /// The <c>order:…</c> purpose: a succeeded payment pays its order (exactly one payment does),
 /// issues the invoice and queues the fulfilment in the same transaction.
 /// </summary>
-internal sealed class OrderPurpose(IssueInvoice invoices, Jobs.JobQueue jobs, Notifications.Messages.RefundConfirmation refunded, TimeProvider time)
+internal sealed class OrderPurpose(
+    IssueInvoice invoices, IssueCreditNote creditNotes, Jobs.JobQueue jobs, Notifications.Messages.RefundConfirmation refunded,
+    Notifications.Messages.PaymentFailedNotice failed, TimeProvider time)
     : IPaymentPurpose
 {
     public const string Prefix = "order:";
@@ -55,16 +57,18 @@ internal sealed class OrderPurpose(IssueInvoice invoices, Jobs.JobQueue jobs, No
     /// A refund of the payment that paid the order: the order follows, and a full refund revokes
     /// every entitlement the order granted. (A partial refund keeps them: it is a goodwill
     /// gesture or a price correction, not a return. Shipped goods are returned by hand.) The
-    /// customer is told, also of the refund of a second payment for the order.
+    /// customer is told, also of the refund of a second payment for the order. A refund of the
+    /// invoiced payment issues a credit note, which the email links to.
     /// </summary>
     public async Task OnRefundedAsync(PaydeskDb db, Payment payment, Refund refund, CancellationToken ct)
     {
         // Locked, so a fulfilment running meanwhile either finished before (and its grants are
         // revoked here) or waits and then finds the order refunded.
         var order = (await db.LockedAsync<Order>(OrderIdOf(payment), ct))!;
+        var creditNote = await creditNotes.RunAsync(db, refund, ct);
         if (order.PaidByPaymentId != payment.Id)
         {
-            await refunded.EnqueueAsync(db, order, refund, [], duplicate: true, ct);
+            await refunded.EnqueueAsync(db, order, refund, creditNote, [], duplicate: true, ct);
             return;
         }
 
@@ -89,7 +93,22 @@ internal sealed class OrderPurpose(IssueInvoice invoices, Jobs.JobQueue jobs, No
                 }
             }
         }
-        await refunded.EnqueueAsync(db, order, refund, await Describe(db, revoked, ct), duplicate: false, ct);
+        await refunded.EnqueueAsync(db, order, refund, creditNote, await Describe(db, revoked, ct), duplicate: false, ct);
+    }
+
+    /// <summary>
+    /// A payment for the order failed or expired: while the order can still be paid, and no other
+    /// payment is paying it, the customer is told, with a link to pay again.
+    /// </summary>
+    public async Task OnNotPaidAsync(PaydeskDb db, Payment payment, CancellationToken ct)
+    {
+        if (payment.Status is not (PaymentStatus.Failed or PaymentStatus.Expired)) return;
+        var order = (await db.LockedAsync<Order>(OrderIdOf(payment), ct))!;
+        if (order.Status != OrderStatus.AwaitingPayment || order.ExpiresAt <= time.GetUtcNow()) return;
+        var others = await db.Payments.AnyAsync(p => p.Purpose == payment.Purpose && p.Id != payment.Id
+            && (p.Status == PaymentStatus.Succeeded || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown), ct);
+        if (others) return;
+        await failed.EnqueueAsync(db, order, payment, ct);
     }
 
     /// <summary>What each entitlement was, in words: "Telerehab", "Physiotherapy session: 10 sessions".</summary>
@@ -123,8 +142,7 @@ internal static class OrderPaymentEndpoints
         {
             var order = await OrderQueries.Visible(db).FirstOrDefaultAsync(o => o.Id == id, ct);
             if (order is null) return Problem.NotFound("order", id).ToHttp();
-            var description = string.Join(", ", order.Lines.Where(l => l.Kind is OrderLineKind.Plan or OrderLineKind.Product).OrderBy(l => l.Position).Select(l => l.Description));
-            return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, description, body ?? new CheckoutInput(null, null, null), ct))
+            return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, order.Summary(), body ?? new CheckoutInput(null, null, null), ct))
                 .Created(c => $"/api/v1/payments/{c.PaymentId}");
         }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey)
             .WithMetadata(new CommitsInSteps()).Creates<CheckoutView>();

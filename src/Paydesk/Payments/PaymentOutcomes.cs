@@ -30,6 +30,12 @@ public interface IPaymentPurpose
 
     /// <summary>Money was given back on the payment; runs inside the transaction that records the refund.</summary>
     Task OnRefundedAsync(PaydeskDb db, Payment payment, Refund refund, CancellationToken ct);
+
+    /// <summary>
+    /// The payment failed or expired; runs inside the transaction that records it, with the payment
+    /// locked. What it was for may still be payable (the customer can be asked to pay again).
+    /// </summary>
+    Task OnNotPaidAsync(PaydeskDb db, Payment payment, CancellationToken ct);
 }
 
 /// <summary>What a purpose made of a succeeded payment.</summary>
@@ -80,6 +86,7 @@ public sealed class PaymentOutcomes(
         }
         Log(payment, OperationKind.Transition, $"{from.ToApi()} → {reported.ToApi()} ({source})");
 
+        if (reported is PaymentStatus.Failed or PaymentStatus.Expired) await PurposeOf(payment).OnNotPaidAsync(db, payment, ct);
         if (reported == PaymentStatus.Succeeded && await PurposeOf(payment).OnSucceededAsync(db, payment, ct) is { Review: { } review } answer)
         {
             payment.ReviewReason = review;

@@ -43,6 +43,8 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Payments.Mock.MockRefund> MockRefunds => Set<Payments.Mock.MockRefund>();
     public DbSet<Invoices.Invoice> Invoices => Set<Invoices.Invoice>();
     public DbSet<Invoices.InvoiceSequence> InvoiceSequences => Set<Invoices.InvoiceSequence>();
+    public DbSet<Invoices.CreditNote> CreditNotes => Set<Invoices.CreditNote>();
+    public DbSet<Invoices.CreditNoteSequence> CreditNoteSequences => Set<Invoices.CreditNoteSequence>();
     public DbSet<Entitlements.Entitlement> Entitlements => Set<Entitlements.Entitlement>();
     public DbSet<Entitlements.Shipment> Shipments => Set<Entitlements.Shipment>();
     public DbSet<Entitlements.SessionUse> SessionUses => Set<Entitlements.SessionUse>();

@@ -313,6 +313,8 @@ public sealed class PayFlowTests
         (await shop.Tenant.GetOk($"/api/v1/payments/{first}")).Str("status").ShouldBe("succeeded");
         (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("paidByPaymentId").ShouldBe(first);
         Assert.Single(await shop.Tenant.ListAll("/api/v1/invoices"));
+        // The second payment was never invoiced, so its refund has no credit note.
+        Assert.Empty(await shop.Tenant.ListAll("/api/v1/credit-notes"));
         Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order.Id()}"));
         await (await shop.Tenant.Post($"/api/v1/orders/{order.Id()}/checkout", new { })).ShouldBeProblem(409);
     }

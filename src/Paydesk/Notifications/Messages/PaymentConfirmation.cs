@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
+using static Paydesk.Notifications.Email.EmailHtml;
 using NodaTime;
 using Paydesk.Customers;
 using Paydesk.Entitlements;
@@ -21,7 +20,7 @@ namespace Paydesk.Notifications.Messages;
 /// Messages are written here, apart from the commands that send them, and read the parts they tell
 /// of (orders, invoices, entitlements); the outbox and the senders beneath them know none of that.
 /// </remarks>
-public sealed class PaymentConfirmation(Outbox.Outbox outbox, InvoiceLinks links)
+public sealed class PaymentConfirmation(Outbox.Outbox outbox, SignedLinks links)
 {
     public static string EventKey(string orderId) => $"order-fulfilled:{orderId}";
 
@@ -46,7 +45,7 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, InvoiceLinks links
 
         var content = Compose(new Facts(
             tenant.Name, customer.Name, Display.Culture(customer.Locale), Display.Zone(customer.TimeZone, tenant.TimeZone),
-            order, invoice, invoice is null ? null : links.UrlFor(invoice.TenantId, invoice.Id), granted, features, services));
+            order, invoice, invoice is null ? null : links.UrlFor(LinkKind.Invoice, invoice.TenantId, invoice.Id), granted, features, services));
         return await outbox.EnqueueAsync(db, EventKey(order.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
     }
 
@@ -91,8 +90,6 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, InvoiceLinks links
         text.Append(CultureInfo.InvariantCulture, $"\n{tenantName}\n");
 
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<!doctype html><html lang=\"{E(culture.Name)}\"><head><meta charset=\"utf-8\"><title>{E(subject)}</title></head>");
-        html.Append("<body style=\"font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2933;line-height:1.5\">");
         html.Append(CultureInfo.InvariantCulture, $"<p>Hello {E(customerName)},</p>");
         html.Append(CultureInfo.InvariantCulture, $"<p>Thank you: {E(tenantName)} has received your payment of <strong>{E(total)}</strong>.</p>");
         html.Append(CultureInfo.InvariantCulture, $"<p style=\"margin-bottom:.3em\"><strong>{E(invoice is null ? "What you bought" : $"Invoice {invoice.Number}")}</strong>");
@@ -109,9 +106,9 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, InvoiceLinks links
         }
         if (invoiceUrl is not null)
             html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(invoiceUrl.AbsoluteUri)}\">View and print your invoice</a></p>");
-        html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p></body></html>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
 
-        return new Content(subject, text.ToString(), html.ToString());
+        return new Content(subject, text.ToString(), Document(culture, subject, html.ToString()));
     }
 
     /// <summary>One sentence for each thing the purchase made active or will deliver, in the order of the lines.</summary>
@@ -144,8 +141,4 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, InvoiceLinks links
 
     private static string Sessions(int count, CultureInfo culture) =>
         count == 1 ? "1 session" : $"{count.ToString("N0", culture)} sessions";
-
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
-
-    private static string E(string text) => Html.Encode(text);
 }

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
+using static Paydesk.Notifications.Email.EmailHtml;
 using Paydesk.Customers;
 using Paydesk.Invoices;
 using Paydesk.Orders;
@@ -17,25 +16,28 @@ namespace Paydesk.Notifications.Messages;
 /// the refund (<see cref="OrderPurpose"/>), whoever decided it: the merchant, Paydesk (a second
 /// payment for an order already paid), or a person in the provider's dashboard.
 /// </summary>
-public sealed class RefundConfirmation(Outbox.Outbox outbox)
+public sealed class RefundConfirmation(Outbox.Outbox outbox, SignedLinks links)
 {
     public static string EventKey(string refundId) => $"refund:{refundId}";
 
+    /// <param name="creditNote">The credit note the refund issued (none for a payment never invoiced); the email links to it.</param>
     /// <param name="revoked">What the refund ended (a full refund of the payment that paid the order); empty otherwise.</param>
     /// <param name="duplicate">The refunded payment was a second one for an order another payment had paid.</param>
     public async Task<bool> EnqueueAsync(
-        PaydeskDb db, Order order, Refund refund, IReadOnlyList<string> revoked, bool duplicate, CancellationToken ct)
+        PaydeskDb db, Order order, Refund refund, CreditNote? creditNote, IReadOnlyList<string> revoked, bool duplicate, CancellationToken ct)
     {
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, ct);
         if (string.IsNullOrWhiteSpace(customer.Email)) return false;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == order.TenantId, ct);
         var invoice = await db.Invoices.AsNoTracking().Where(i => i.OrderId == order.Id).Select(i => i.Number).FirstOrDefaultAsync(ct);
-        var content = Compose(tenant.Name, customer, order, invoice, refund, revoked, duplicate);
+        (string, Uri)? note = creditNote is null ? null : (creditNote.Number, links.UrlFor(LinkKind.CreditNote, order.TenantId, creditNote.Id));
+        var content = Compose(tenant.Name, customer, order, invoice, refund, note, revoked, duplicate);
         return await outbox.EnqueueAsync(db, EventKey(refund.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
     }
 
     internal static PaymentConfirmation.Content Compose(
-        string tenantName, Customer customer, Order order, string? invoice, Refund refund, IReadOnlyList<string> revoked, bool duplicate)
+        string tenantName, Customer customer, Order order, string? invoice, Refund refund, (string Number, Uri Url)? creditNote,
+        IReadOnlyList<string> revoked, bool duplicate)
     {
         var culture = Display.Culture(customer.Locale);
         var amount = Display.Amount(refund.AmountMinor, refund.Currency, culture);
@@ -53,11 +55,10 @@ public sealed class RefundConfirmation(Outbox.Outbox outbox)
         text.Append(CultureInfo.InvariantCulture, $"Hello {customer.Name},\n\n{what}\n{how}\n");
         if (after is not null) text.Append(CultureInfo.InvariantCulture, $"\n{after}\n");
         foreach (var item in revoked) text.Append(CultureInfo.InvariantCulture, $"  - {item}\n");
+        if (creditNote is { } cn) text.Append(CultureInfo.InvariantCulture, $"\nCredit note {cn.Number}, ready to print:\n{cn.Url.AbsoluteUri}\n");
         text.Append(CultureInfo.InvariantCulture, $"\n{tenantName}\n");
 
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<!doctype html><html lang=\"{E(culture.Name)}\"><head><meta charset=\"utf-8\"><title>{E(subject)}</title></head>");
-        html.Append("<body style=\"font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2933;line-height:1.5\">");
         html.Append(CultureInfo.InvariantCulture, $"<p>Hello {E(customer.Name)},</p><p>{E(what)}</p><p>{E(how)}</p>");
         if (after is not null) html.Append(CultureInfo.InvariantCulture, $"<p>{E(after)}</p>");
         if (revoked.Count > 0)
@@ -66,11 +67,9 @@ public sealed class RefundConfirmation(Outbox.Outbox outbox)
             foreach (var item in revoked) html.Append(CultureInfo.InvariantCulture, $"<li>{E(item)}</li>");
             html.Append("</ul>");
         }
-        html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p></body></html>");
-        return new PaymentConfirmation.Content(subject, text.ToString(), html.ToString());
+        if (creditNote is { } link)
+            html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link.Url.AbsoluteUri)}\">View and print credit note {E(link.Number)}</a></p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
+        return new PaymentConfirmation.Content(subject, text.ToString(), Document(culture, subject, html.ToString()));
     }
-
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
-
-    private static string E(string text) => Html.Encode(text);
 }

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
+using static Paydesk.Notifications.Email.EmailHtml;
 using Paydesk.Entitlements;
 using Paydesk.Storage;
 
@@ -49,17 +48,11 @@ public sealed class ShipmentNotice(Outbox.Outbox outbox)
         text.Append(CultureInfo.InvariantCulture, $"\n{tenantName}\n");
 
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<!doctype html><html lang=\"{E(culture.Name)}\"><head><meta charset=\"utf-8\"><title>{E(subject)}</title></head>");
-        html.Append("<body style=\"font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2933;line-height:1.5\">");
         html.Append(CultureInfo.InvariantCulture, $"<p>Hello {E(customerName)},</p><p>{E(tenantName)} has shipped {E(what)} from {E(reference)}.</p>");
         if (by is not null) html.Append(CultureInfo.InvariantCulture, $"<p>Carrier: {E(by)}</p>");
         if (shipment.TrackingUrl is { } link) html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link)}\">Follow your parcel</a></p>");
         if (address.Count > 0) html.Append(CultureInfo.InvariantCulture, $"<p>It is going to:<br>{string.Join("<br>", address.Select(E))}</p>");
-        html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p></body></html>");
-        return new PaymentConfirmation.Content(subject, text.ToString(), html.ToString());
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
+        return new PaymentConfirmation.Content(subject, text.ToString(), Document(culture, subject, html.ToString()));
     }
-
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
-
-    private static string E(string text) => Html.Encode(text);
 }

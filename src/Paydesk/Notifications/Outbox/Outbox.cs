@@ -74,6 +74,7 @@ public static class OutboxRegistrations
         services.AddSingleton<Jobs.IJobHandler, OutboxDelivery>();
         services.AddScoped<PaymentConfirmation>();
         services.AddScoped<RefundConfirmation>();
+        services.AddScoped<PaymentFailedNotice>();
         services.AddScoped<ShipmentNotice>();
         return services;
     }
