@@ -2,30 +2,34 @@ using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
 using Paydesk.Customers;
-using Paydesk.Notifications.Messages;
+using Paydesk.Entitlements.Messages;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
 namespace Paydesk.Entitlements;
 
+/// <param name="Source">What granted it: an order today; a subscription period, a top-up or a booking next.</param>
+/// <param name="OrderId">The order that granted it, when an order did.</param>
 public sealed record EntitlementView(
-    string Id, string CustomerId, string OrderId, string? PlanId, int? PlanVersion, string Type, string Status, string? Feature, string? ServiceId,
+    string Id, string CustomerId, SourceView Source, string? OrderId, string? PlanId, int? PlanVersion, string Type, string Status, string? Feature, string? ServiceId,
     int? SessionsTotal, int? SessionsUsed, int? SessionsRemaining, long? Tokens, DateTimeOffset StartsAt, DateTimeOffset? EndsAt)
 {
     /// <summary>The entitlement as it stands at <paramref name="now"/>: an active one whose end has passed reads <c>expired</c>.</summary>
     public static EntitlementView From(Entitlement e, DateTimeOffset now) => new(
-        e.Id, e.CustomerId, e.OrderId, e.PlanId, e.PlanVersion, e.Kind.ToString().ToLowerInvariant(),
+        e.Id, e.CustomerId, SourceView.From(e.Source), SourceView.OrderIdOf(e.Source), e.PlanId, e.PlanVersion, e.Kind.ToString().ToLowerInvariant(),
         (e.Status == EntitlementStatus.Active && e.EndsAt <= now ? EntitlementStatus.Expired : e.Status).ToApi(), e.FeatureKey, e.ServiceId,
         e.SessionsTotal, e.Kind == EntitlementKind.Sessions ? e.SessionsUsed : null, e.SessionsTotal - e.SessionsUsed, e.Tokens, e.StartsAt, e.EndsAt);
 }
 
+/// <param name="Source">What it ships: a line of an order today.</param>
+/// <param name="OrderId">The order it ships, when an order made it.</param>
 public sealed record ShipmentView(
-    string Id, string CustomerId, string OrderId, string ProductId, int Quantity, string Status, PostalAddress? Address,
+    string Id, string CustomerId, SourceView Source, string? OrderId, string ProductId, int Quantity, string Status, PostalAddress? Address,
     string? Carrier, string? TrackingNumber, string? TrackingUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? ShippedAt, DateTimeOffset? DeliveredAt)
 {
     public static ShipmentView From(Shipment s) => new(
-        s.Id, s.CustomerId, s.OrderId, s.ProductId, s.Quantity, s.Status.ToString().ToLowerInvariant(), s.Address,
+        s.Id, s.CustomerId, SourceView.From(s.Source), SourceView.OrderIdOf(s.Source), s.ProductId, s.Quantity, s.Status.ToString().ToLowerInvariant(), s.Address,
         s.Carrier, s.TrackingNumber, s.TrackingUrl, s.CreatedAt, s.UpdatedAt, s.ShippedAt, s.DeliveredAt);
 }
 
@@ -44,16 +48,19 @@ internal static class EntitlementEndpoints
     private static IQueryable<Entitlement> Visible(PaydeskDb db) =>
         db.Tenant.IsCustomer ? db.Entitlements.Where(e => e.CustomerId == db.Tenant.CustomerId) : db.Entitlements;
 
-    public static IServiceCollection AddEntitlements(this IServiceCollection services) => services.AddScoped<UseSession>();
+    public static IServiceCollection AddEntitlements(this IServiceCollection services) => services
+        .AddScoped<UseSession>().AddScoped<GrantEntitlements>().AddScoped<Messages.ShipmentNotice>();
 
     public static void MapEntitlements(this RouteGroupBuilder api)
     {
         var entitlements = api.MapGroup("/entitlements").WithTags("Entitlements").RequireAuthorization(Policies.Any);
-        entitlements.MapGet("/", async (PageRequest page, string? customerId, string? orderId, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        entitlements.MapGet("/", async (PageRequest page, string? customerId, string? orderId, string? sourceKind, string? sourceId, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
             var query = Visible(db);
             if (customerId is not null) query = query.Where(e => e.CustomerId == customerId);
-            if (orderId is not null) query = query.Where(e => e.OrderId == orderId);
+            if (orderId is not null) query = query.Where(e => e.SourceKind == Source.OrderKind && e.SourceId == orderId);
+            if (sourceKind is not null) query = query.Where(e => e.SourceKind == sourceKind);
+            if (sourceId is not null) query = query.Where(e => e.SourceId == sourceId);
             var now = time.GetUtcNow();
             return (await page.Run(query, e => EntitlementView.From(e, now), ct)).Ok();
         }).Lists<EntitlementView>();
@@ -80,10 +87,12 @@ internal static class EntitlementEndpoints
         }).Lists<UseListView>().ProducesProblem(StatusCodes.Status404NotFound);
 
         var shipments = api.MapGroup("/shipments").WithTags("Shipments").RequireAuthorization(Policies.Any);
-        shipments.MapGet("/", async (PageRequest page, string? orderId, PaydeskDb db, CancellationToken ct) =>
+        shipments.MapGet("/", async (PageRequest page, string? orderId, string? sourceKind, string? sourceId, PaydeskDb db, CancellationToken ct) =>
         {
             var query = db.Tenant.IsCustomer ? db.Shipments.Where(s => s.CustomerId == db.Tenant.CustomerId) : db.Shipments;
-            if (orderId is not null) query = query.Where(s => s.OrderId == orderId);
+            if (orderId is not null) query = query.Where(s => s.SourceKind == Source.OrderKind && s.SourceId == orderId);
+            if (sourceKind is not null) query = query.Where(s => s.SourceKind == sourceKind);
+            if (sourceId is not null) query = query.Where(s => s.SourceId == sourceId);
             return (await page.Run(query, ShipmentView.From, ct)).Ok();
         }).Lists<ShipmentView>();
 

@@ -17,6 +17,9 @@ public sealed class CreditNote : IHasId
     public required string Number { get; init; }
     public long Sequence { get; init; }
     public required string InvoiceId { get; init; }
+    /// <summary>What the credited invoice was for (its source).</summary>
+    public required string SourceKind { get; init; }
+    public required string SourceId { get; init; }
     public required string RefundId { get; init; }
     public required string PaymentId { get; init; }
     public required string CustomerId { get; init; }
@@ -43,6 +46,7 @@ internal sealed class CreditNoteConfiguration : IEntityTypeConfiguration<CreditN
         b.HasIndex(c => new { c.TenantId, c.RefundId }).IsUnique();
         b.HasIndex(c => new { c.TenantId, c.InvoiceId });
         b.Property(c => c.Number).HasMaxLength(40);
+        b.Property(c => c.SourceKind).HasMaxLength(20);
         b.Property(c => c.Currency).HasMaxLength(3);
         b.Property(c => c.Reason).HasMaxLength(500);
         b.HasOne<Invoice>().WithMany().HasForeignKey(c => new { c.TenantId, c.InvoiceId });
@@ -67,15 +71,18 @@ public sealed class IssueCreditNote(IdGenerator ids, TimeProvider time, Microsof
     /// <returns>The credit note; null when the payment was never invoiced (a second payment for an order paid already).</returns>
     public async Task<CreditNote?> RunAsync(PaydeskDb db, Refund refund, CancellationToken ct)
     {
-        var invoice = await db.Invoices.FirstOrDefaultAsync(i => i.PaymentId == refund.PaymentId, ct);
+        // The invoice may be issued in this very transaction: a provider's first word of a charge can be a refund of it.
+        var invoice = db.Invoices.Local.FirstOrDefault(i => i.PaymentId == refund.PaymentId)
+            ?? await db.Invoices.FirstOrDefaultAsync(i => i.PaymentId == refund.PaymentId, ct);
         if (invoice is null) return null;
-        if (await db.CreditNotes.FirstOrDefaultAsync(c => c.RefundId == refund.Id, ct) is { } issued) return issued;
+        var issued = db.CreditNotes.Local.FirstOrDefault(c => c.RefundId == refund.Id) ?? await db.CreditNotes.FirstOrDefaultAsync(c => c.RefundId == refund.Id, ct);
+        if (issued is not null) return issued;
 
         var (prefix, sequence) = await DocumentNumbers.TakeAsync(db, DocumentNumbers.CreditNotes, options.Value.CreditNotePrefix, ct);
         var note = new CreditNote
         {
             TenantId = "", Id = ids.New("cn"), Number = $"{prefix}{sequence:D6}", Sequence = sequence,
-            InvoiceId = invoice.Id, RefundId = refund.Id, PaymentId = refund.PaymentId, CustomerId = invoice.CustomerId,
+            InvoiceId = invoice.Id, SourceKind = invoice.SourceKind, SourceId = invoice.SourceId, RefundId = refund.Id, PaymentId = refund.PaymentId, CustomerId = invoice.CustomerId,
             AmountMinor = refund.AmountMinor, Currency = refund.Currency, Reason = refund.Reason, IssuedAt = time.GetUtcNow(),
         };
         invoice.CreditedMinor += note.AmountMinor;

@@ -1,10 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paydesk.Core;
 using Paydesk.Storage;
 
 namespace Paydesk.Invoices;
 
-/// <summary>The invoice for a paid order, numbered in the tenant's own gapless sequence.</summary>
+/// <summary>
+/// The invoice of a payment for something sold (its <see cref="Source"/>: an order today; a
+/// subscription period next), numbered in the tenant's own gapless sequence, with its own copy of
+/// the lines, so it reads the same whatever becomes of what it was for.
+/// </summary>
 public sealed class Invoice : IHasId
 {
     public required string TenantId { get; set; }
@@ -12,7 +17,9 @@ public sealed class Invoice : IHasId
     /// <summary>Prefix and sequence, e.g. <c>INV-000042</c>.</summary>
     public required string Number { get; init; }
     public long Sequence { get; init; }
-    public required string OrderId { get; init; }
+    /// <summary>The kind of what was paid for (<c>order</c>); <see cref="SourceId"/> is its id. One invoice each.</summary>
+    public required string SourceKind { get; init; }
+    public required string SourceId { get; init; }
     public required string PaymentId { get; init; }
     public required string CustomerId { get; init; }
     public long TotalMinor { get; init; }
@@ -20,7 +27,30 @@ public sealed class Invoice : IHasId
     public DateTimeOffset IssuedAt { get; init; }
     /// <summary>What credit notes gave back of it, in total (<see cref="CreditNote"/>).</summary>
     public long CreditedMinor { get; set; }
+    public List<InvoiceLine> Lines { get; set; } = [];
+
+    public Source Source => new(SourceKind, SourceId);
 }
+
+/// <summary>A line of an invoice, as it was sold.</summary>
+public sealed class InvoiceLine : ITenantOwned
+{
+    public required string TenantId { get; set; }
+    public required string InvoiceId { get; set; }
+    public int Position { get; init; }
+    public required string Description { get; init; }
+    public int Quantity { get; init; }
+    public long UnitAmountMinor { get; init; }
+    public long AmountMinor { get; init; }
+    /// <summary>Comes with another line at no charge (a product bundled with a plan).</summary>
+    public bool Included { get; init; }
+    /// <summary>The plan and version the line was sold at, when it is a plan.</summary>
+    public string? PlanId { get; init; }
+    public int? PlanVersion { get; init; }
+}
+
+/// <summary>What an invoice is issued for: the source, whose, paid by which payment, the total and the lines.</summary>
+public sealed record InvoiceDraft(Source Source, string CustomerId, string PaymentId, Money Total, IReadOnlyList<InvoiceLine> Lines);
 
 /// <summary>
 /// A tenant's invoice sequence. The number is taken in the transaction that records the payment
@@ -34,16 +64,23 @@ public sealed class InvoiceSequence : ITenantOwned
     public long LastSequence { get; set; }
 }
 
-internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>, IEntityTypeConfiguration<InvoiceSequence>
+internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>, IEntityTypeConfiguration<InvoiceLine>, IEntityTypeConfiguration<InvoiceSequence>
 {
     public void Configure(EntityTypeBuilder<Invoice> b)
     {
         b.HasKey(i => new { i.TenantId, i.Id });
         b.HasIndex(i => new { i.TenantId, i.Sequence }).IsUnique();
-        b.HasIndex(i => new { i.TenantId, i.OrderId }).IsUnique();
+        b.HasIndex(i => new { i.TenantId, i.SourceKind, i.SourceId }).IsUnique();
+        b.Property(i => i.SourceKind).HasMaxLength(20);
         b.Property(i => i.Number).HasMaxLength(40);
         b.Property(i => i.Currency).HasMaxLength(3);
-        b.HasOne<Orders.Order>().WithMany().HasForeignKey(i => new { i.TenantId, i.OrderId });
+        b.HasMany(i => i.Lines).WithOne().HasForeignKey(l => new { l.TenantId, l.InvoiceId });
+    }
+
+    public void Configure(EntityTypeBuilder<InvoiceLine> b)
+    {
+        b.HasKey(l => new { l.TenantId, l.InvoiceId, l.Position });
+        b.Property(l => l.Description).HasMaxLength(300);
     }
 
     public void Configure(EntityTypeBuilder<InvoiceSequence> b)
@@ -63,10 +100,10 @@ public sealed class InvoiceOptions
     public string CreditNotePrefix { get; set; } = "CN-";
 }
 
-/// <summary>Issues the invoice of a paid order with the tenant's next number.</summary>
+/// <summary>Issues the invoice of a payment with the tenant's next number.</summary>
 public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.Extensions.Options.IOptions<InvoiceOptions> options)
 {
-    public async Task<Invoice> RunAsync(PaydeskDb db, Orders.Order order, string paymentId, CancellationToken ct)
+    public async Task<Invoice> RunAsync(PaydeskDb db, InvoiceDraft draft, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("An invoice number is taken inside the transaction that records the payment; outside it a failure would leave a gap.");
@@ -76,9 +113,10 @@ public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.E
         var invoice = new Invoice
         {
             TenantId = "", Id = ids.New("inv"), Number = $"{prefix}{sequence:D6}", Sequence = sequence,
-            OrderId = order.Id, PaymentId = paymentId, CustomerId = order.CustomerId, TotalMinor = order.TotalMinor, Currency = order.Currency,
-            IssuedAt = time.GetUtcNow(),
+            SourceKind = draft.Source.Kind, SourceId = draft.Source.Id, PaymentId = draft.PaymentId, CustomerId = draft.CustomerId,
+            TotalMinor = draft.Total.Minor, Currency = draft.Total.Currency.Code, IssuedAt = time.GetUtcNow(), Lines = [.. draft.Lines],
         };
+        foreach (var line in invoice.Lines) line.InvoiceId = invoice.Id;
         db.Invoices.Add(invoice);
         return invoice;
     }

@@ -1,28 +1,44 @@
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
+using Paydesk.Core;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
 namespace Paydesk.Invoices;
 
+/// <param name="Source">What was paid for: an order today; a subscription period next.</param>
+/// <param name="OrderId">The order paid for, when it was an order.</param>
 /// <param name="Refunded">What the invoice's credit notes gave back, in total.</param>
+/// <param name="Lines">The lines as they were sold.</param>
 /// <param name="HtmlUrl">The printable invoice: an absolute, signed link that opens without an API key (the one its confirmation email carries).</param>
 public sealed record InvoiceView(
-    string Id, string Number, string OrderId, string PaymentId, string CustomerId, MoneyView Total, MoneyView Refunded, DateTimeOffset IssuedAt, string HtmlUrl)
+    string Id, string Number, SourceView Source, string? OrderId, string PaymentId, string CustomerId, MoneyView Total, MoneyView Refunded,
+    IReadOnlyList<InvoiceLineView> Lines, DateTimeOffset IssuedAt, string HtmlUrl)
 {
     public static InvoiceView From(Invoice i, SignedLinks links) =>
-        new(i.Id, i.Number, i.OrderId, i.PaymentId, i.CustomerId, MoneyView.From(i.TotalMinor, i.Currency), MoneyView.From(i.CreditedMinor, i.Currency),
+        new(i.Id, i.Number, SourceView.From(i.Source), SourceView.OrderIdOf(i.Source), i.PaymentId, i.CustomerId,
+            MoneyView.From(i.TotalMinor, i.Currency), MoneyView.From(i.CreditedMinor, i.Currency),
+            i.Lines.OrderBy(l => l.Position).Select(l => InvoiceLineView.From(l, i.Currency)).ToList(),
             i.IssuedAt, links.UrlFor(LinkKind.Invoice, i.TenantId, i.Id).AbsoluteUri);
 }
 
+/// <param name="Included">Comes with another line at no charge (a product bundled with a plan).</param>
+/// <param name="PlanVersion">The version of the plan it was sold at, when it is a plan.</param>
+public sealed record InvoiceLineView(string Description, int Quantity, MoneyView UnitAmount, MoneyView Amount, bool Included, string? PlanId, int? PlanVersion)
+{
+    public static InvoiceLineView From(InvoiceLine l, string currency) =>
+        new(l.Description, l.Quantity, MoneyView.From(l.UnitAmountMinor, currency), MoneyView.From(l.AmountMinor, currency), l.Included, l.PlanId, l.PlanVersion);
+}
+
+/// <param name="Source">What the credited invoice was for.</param>
 /// <param name="Reason">The refund's reason.</param>
 /// <param name="HtmlUrl">The printable credit note: an absolute, signed link that opens without an API key (the one the refund email carries).</param>
 public sealed record CreditNoteView(
-    string Id, string Number, string InvoiceId, string RefundId, string PaymentId, string CustomerId, MoneyView Amount, string Reason,
+    string Id, string Number, string InvoiceId, SourceView Source, string RefundId, string PaymentId, string CustomerId, MoneyView Amount, string Reason,
     DateTimeOffset IssuedAt, string HtmlUrl)
 {
     public static CreditNoteView From(CreditNote c, SignedLinks links) =>
-        new(c.Id, c.Number, c.InvoiceId, c.RefundId, c.PaymentId, c.CustomerId, MoneyView.From(c.AmountMinor, c.Currency), c.Reason, c.IssuedAt,
+        new(c.Id, c.Number, c.InvoiceId, SourceView.From(new Source(c.SourceKind, c.SourceId)), c.RefundId, c.PaymentId, c.CustomerId, MoneyView.From(c.AmountMinor, c.Currency), c.Reason, c.IssuedAt,
             links.UrlFor(LinkKind.CreditNote, c.TenantId, c.Id).AbsoluteUri);
 }
 
@@ -44,10 +60,12 @@ internal static class InvoiceEndpoints
     public static void MapInvoices(this RouteGroupBuilder api)
     {
         var invoices = api.MapGroup("/invoices").WithTags("Invoices").RequireAuthorization(Policies.Any);
-        invoices.MapGet("/", async (PageRequest page, string? orderId, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
+        invoices.MapGet("/", async (PageRequest page, string? orderId, string? sourceKind, string? sourceId, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
         {
             var query = Visible(db);
-            if (orderId is not null) query = query.Where(i => i.OrderId == orderId);
+            if (orderId is not null) query = query.Where(i => i.SourceKind == Source.OrderKind && i.SourceId == orderId);
+            if (sourceKind is not null) query = query.Where(i => i.SourceKind == sourceKind);
+            if (sourceId is not null) query = query.Where(i => i.SourceId == sourceId);
             return (await page.Run(query, i => InvoiceView.From(i, links), ct)).Ok();
         }).Lists<InvoiceView>();
         invoices.MapGet("/{id}", async (string id, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
@@ -107,5 +125,5 @@ internal static class InvoiceEndpoints
         db.Tenant.IsCustomer ? db.CreditNotes.Where(c => c.CustomerId == db.Tenant.CustomerId) : db.CreditNotes;
 
     private static IQueryable<Invoice> Visible(PaydeskDb db) =>
-        db.Tenant.IsCustomer ? db.Invoices.Where(i => i.CustomerId == db.Tenant.CustomerId) : db.Invoices;
+        (db.Tenant.IsCustomer ? db.Invoices.Where(i => i.CustomerId == db.Tenant.CustomerId) : db.Invoices).Include(i => i.Lines);
 }

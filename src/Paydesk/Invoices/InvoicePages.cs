@@ -5,7 +5,6 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Customers;
-using Paydesk.Orders;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -45,19 +44,18 @@ public static class InvoicePages
         }).ExcludeFromDescription();
     }
 
-    internal sealed record InvoicePage(Tenant Tenant, Invoice Invoice, Order Order, Customer? Customer, IReadOnlyList<CreditNote> CreditNotes);
+    internal sealed record InvoicePage(Tenant Tenant, Invoice Invoice, Customer? Customer, IReadOnlyList<CreditNote> CreditNotes);
 
     private static async Task<InvoicePage?> LoadAsync(PaydeskDb db, string tenantId, string invoiceId, CancellationToken ct)
     {
         // No API key here: the token names the tenant, and the page reads as that tenant's staff would.
         db.Tenant.Set(tenantId, Role.Staff);
-        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == invoiceId, ct);
+        var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == invoiceId, ct);
         if (invoice is null) return null;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(x => x.Id == tenantId, ct);
-        var order = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == invoice.OrderId, ct);
         var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == invoice.CustomerId, ct);
         var creditNotes = await db.CreditNotes.AsNoTracking().Where(c => c.InvoiceId == invoice.Id).OrderBy(c => c.Sequence).ToListAsync(ct);
-        return new InvoicePage(tenant, invoice, order, customer, creditNotes);
+        return new InvoicePage(tenant, invoice, customer, creditNotes);
     }
 
     /// <summary>
@@ -67,7 +65,7 @@ public static class InvoicePages
     /// </summary>
     internal static string Render(InvoicePage page, SignedLinks links)
     {
-        var (tenant, invoice, order, customer, creditNotes) = page;
+        var (tenant, invoice, customer, creditNotes) = page;
         var culture = Display.Culture(customer?.Locale);
         var zone = Display.Zone(tenant.TimeZone);
         string Money(long minor) => Display.Amount(minor, invoice.Currency, culture);
@@ -78,7 +76,7 @@ public static class InvoicePages
               <div><p class="seller">{E(tenant.Name)}</p><h1>Invoice {E(invoice.Number)}</h1></div>
               <dl>
                 <dt>Issued</dt><dd>{E(Display.Date(invoice.IssuedAt, zone, culture))}</dd>
-                <dt>Order</dt><dd><code>{E(order.Id)}</code></dd>
+                <dt>{E(SourceLabel(invoice.SourceKind))}</dt><dd><code>{E(invoice.SourceId)}</code></dd>
                 <dt>Payment</dt><dd><code>{E(invoice.PaymentId)}</code></dd>
               </dl>
             </header>
@@ -88,9 +86,9 @@ public static class InvoicePages
         body.Append("</p></section>");
 
         body.Append("<table><thead><tr><th>Description</th><th class=\"num\">Quantity</th><th class=\"num\">Unit price</th><th class=\"num\">Amount</th></tr></thead><tbody>");
-        foreach (var line in order.Lines.OrderBy(l => l.Position))
+        foreach (var line in invoice.Lines.OrderBy(l => l.Position))
         {
-            var included = line.Kind == OrderLineKind.BundledProduct && line.AmountMinor == 0;
+            var included = line.Included;
             body.Append(CultureInfo.InvariantCulture,
                 $"<tr><td>{E(line.Description)}{(line.PlanVersion is { } v ? $" <span class=\"muted\">(plan version {v})</span>" : "")}</td><td class=\"num\">{E(line.Quantity.ToString("N0", culture))}</td>" +
                 $"<td class=\"num\">{(included ? "" : E(Money(line.UnitAmountMinor)))}</td><td class=\"num\">{(included ? "included" : E(Money(line.AmountMinor)))}</td></tr>");
@@ -117,7 +115,7 @@ public static class InvoicePages
     /// <summary>The credit note: what was given back of which invoice, and why.</summary>
     internal static string Render(InvoicePage page, CreditNote note, SignedLinks links)
     {
-        var (tenant, invoice, order, customer, _) = page;
+        var (tenant, invoice, customer, _) = page;
         var culture = Display.Culture(customer?.Locale);
         var zone = Display.Zone(tenant.TimeZone);
         string Money(long minor) => Display.Amount(minor, note.Currency, culture);
@@ -130,7 +128,7 @@ public static class InvoicePages
               <dl>
                 <dt>Issued</dt><dd>{E(Display.Date(note.IssuedAt, zone, culture))}</dd>
                 <dt>Invoice</dt><dd><a href="{E(invoiceUrl)}">{E(invoice.Number)}</a></dd>
-                <dt>Order</dt><dd><code>{E(order.Id)}</code></dd>
+                <dt>{E(SourceLabel(invoice.SourceKind))}</dt><dd><code>{E(invoice.SourceId)}</code></dd>
                 <dt>Refund</dt><dd><code>{E(note.RefundId)}</code></dd>
               </dl>
             </header>
@@ -147,6 +145,9 @@ public static class InvoicePages
         body.Append("<p class=\"noprint muted\">Use your browser's Print command to print this credit note or save it as a PDF.</p>");
         return HtmlPages.Document($"Credit note {note.Number} · {tenant.Name}", InvoiceStyle, body.ToString(), culture.Name);
     }
+
+    /// <summary>"Order" for an order; the kind, capitalised, for what comes next.</summary>
+    private static string SourceLabel(string kind) => kind.Length == 0 ? kind : char.ToUpperInvariant(kind[0]) + kind[1..].Replace('_', ' ');
 
     private static string E(string text) => Html.Encode(text);
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Paydesk.Catalog;
 using Paydesk.Core;
 using Paydesk.Entitlements;
-using Paydesk.Notifications.Messages;
+using Paydesk.Orders.Messages;
 using Paydesk.Payments;
 using Paydesk.Storage;
 
@@ -33,7 +33,7 @@ public enum Fulfilment
 /// the grants were given).
 /// </remarks>
 public sealed class FulfilOrder(
-    PaydeskDb db, IdGenerator ids, TimeProvider time, FaultPoints faults, PaymentConfirmation confirmation, ILogger<FulfilOrder> log)
+    PaydeskDb db, GrantEntitlements grants, TimeProvider time, FaultPoints faults, PaymentConfirmation confirmation, ILogger<FulfilOrder> log)
 {
     public const string JobKind = "fulfil-order";
 
@@ -80,27 +80,15 @@ public sealed class FulfilOrder(
         var now = time.GetUtcNow();
         var customer = await db.Customers.FirstAsync(c => c.Id == order.CustomerId, ct);
         var zone = Zones.TryGet(customer.TimeZone, out var z) ? z : Zones.Get("UTC");
-        var existing = await db.Entitlements.Where(e => e.OrderId == order.Id).Select(e => e.OrderLineId + "/" + e.GrantId).ToListAsync(ct);
-        var shipped = await db.Shipments.Where(s => s.OrderId == order.Id).Select(s => s.OrderLineId).ToListAsync(ct);
+        var source = OrderPurpose.SourceOf(order);
 
         foreach (var line in order.Lines.OrderBy(l => l.Position))
         {
             if (line.Kind is OrderLineKind.BundledProduct or OrderLineKind.Product)
-            {
-                if (!shipped.Contains(line.Id))
-                    db.Shipments.Add(new Shipment
-                    {
-                        TenantId = "", Id = ids.New("shp"), CustomerId = order.CustomerId, OrderId = order.Id, OrderLineId = line.Id,
-                        ProductId = line.ProductId!, Quantity = line.Quantity, Status = ShipmentStatus.Placed,
-                        Address = order.ShippingAddress ?? customer.Address, CreatedAt = now, UpdatedAt = now,
-                    });
-                continue;
-            }
-
-            var grants = await db.PlanGrants.Where(g => g.PlanId == line.PlanId && g.PlanVersion == line.PlanVersion)
-                .OrderBy(g => g.Position).ToListAsync(ct);
-            foreach (var grant in grants.Where(g => g.Kind != GrantKind.Product && !existing.Contains(line.Id + "/" + g.Id)))
-                db.Entitlements.Add(await EntitlementFor(order, line, grant, zone, now, ct));
+                await grants.PlaceShipmentAsync(db, source, line.Id, order.CustomerId, line.ProductId!, line.Quantity,
+                    order.ShippingAddress ?? customer.Address, now, ct);
+            else
+                await grants.IssueAsync(db, new GrantLine(source, line.Id, order.CustomerId, line.PlanId!, line.PlanVersion!.Value, line.Quantity, BoughtTerm(line)), zone, now, ct);
         }
 
         if (order.Status == OrderStatus.Paid) order.Status = OrderStatus.Fulfilled;
@@ -121,49 +109,11 @@ public sealed class FulfilOrder(
     private static bool IsFulfilled(Order order) =>
         order.FulfilledAt is not null && order.Status is (OrderStatus.Fulfilled or OrderStatus.PartiallyRefunded);
 
-    private async Task<Entitlement> EntitlementFor(Order order, OrderLine line, PlanGrant grant, NodaTime.DateTimeZone zone, DateTimeOffset now, CancellationToken ct)
-    {
-        var kind = grant.Kind switch
-        {
-            GrantKind.Sessions => EntitlementKind.Sessions,
-            GrantKind.Access => EntitlementKind.Access,
-            GrantKind.Badge => EntitlementKind.Badge,
-            GrantKind.Tokens => EntitlementKind.Tokens,
-            _ => throw new InvalidOperationException($"A {grant.Kind} grant is not an entitlement."),
-        };
-        var start = now;
-        DateTimeOffset? end = null;
-        switch (kind)
-        {
-            case EntitlementKind.Sessions when grant.ValidForUnit is { } unit:
-                end = new BillingInterval(unit, grant.ValidForCount ?? 1).Boundary(now, zone, 1);
-                break;
-            case EntitlementKind.Access or EntitlementKind.Badge:
-                // Bought again while still active: the new term starts where the current one ends.
-                var current = await db.Entitlements
-                    .Where(e => e.CustomerId == order.CustomerId && e.Kind == kind && e.FeatureKey == grant.FeatureKey
-                                && e.Status == EntitlementStatus.Active && e.EndsAt > now)
-                    .MaxAsync(e => e.EndsAt, ct);
-                start = current ?? now;
-                end = TermOf(grant, line).Boundary(start, zone, line.Quantity);
-                break;
-        }
-        return new Entitlement
-        {
-            TenantId = "", Id = ids.New("ent"), CustomerId = order.CustomerId, OrderId = order.Id, OrderLineId = line.Id, GrantId = grant.Id,
-            PlanId = line.PlanId, PlanVersion = line.PlanVersion,
-            Kind = kind, Status = EntitlementStatus.Active, FeatureKey = grant.FeatureKey, ServiceId = grant.ServiceId,
-            SessionsTotal = grant.SessionCount * line.Quantity, Tokens = grant.TokenAmount * line.Quantity,
-            StartsAt = start, EndsAt = end, CreatedAt = now,
-        };
-    }
-
-    /// <summary>The grant's own term, else the term bought, else one period of the subscription.</summary>
-    private static BillingInterval TermOf(PlanGrant grant, OrderLine line) =>
-        grant.TermUnit is { } unit ? new BillingInterval(unit, grant.TermCount ?? 1)
-        : line.TermMonths is { } months ? new BillingInterval(IntervalUnit.Month, months)
+    /// <summary>The term the line bought, else one period of the subscription it bought; null for neither.</summary>
+    private static BillingInterval? BoughtTerm(OrderLine line) =>
+        line.TermMonths is { } months ? new BillingInterval(IntervalUnit.Month, months)
         : line.IntervalUnit is { } interval ? new BillingInterval(interval, line.IntervalCount ?? 1)
-        : throw new InvalidOperationException($"Grant {grant.Id} has no term and line {line.Id} bought none.");
+        : null;
 }
 
 /// <summary>The <c>fulfil-order</c> job: queued in the transaction that pays the order.</summary>

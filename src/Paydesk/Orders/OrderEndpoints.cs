@@ -75,6 +75,9 @@ internal static class OrderEndpoints
         services.AddScoped<PlaceOrder>();
         services.AddSingleton<Jobs.IJobHandler, ExpireOrder>();
         services.AddScoped<FulfilOrder>();
+        services.AddScoped<Messages.PaymentConfirmation>();
+        services.AddScoped<Messages.RefundConfirmation>();
+        services.AddScoped<Messages.PaymentFailedNotice>();
         services.AddSingleton<Jobs.IJobHandler, FulfilOrderJob>();
         services.AddScoped<Payments.IPaymentPurpose, OrderPurpose>();
         return services;

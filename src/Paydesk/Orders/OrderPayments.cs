@@ -14,15 +14,31 @@ namespace Paydesk.Orders;
 /// issues the invoice and queues the fulfilment in the same transaction.
 /// </summary>
 internal sealed class OrderPurpose(
-    IssueInvoice invoices, IssueCreditNote creditNotes, Jobs.JobQueue jobs, Notifications.Messages.RefundConfirmation refunded,
-    Notifications.Messages.PaymentFailedNotice failed, TimeProvider time)
+    IssueInvoice invoices, IssueCreditNote creditNotes, GrantEntitlements grants, Jobs.JobQueue jobs, Messages.RefundConfirmation refunded,
+    Messages.PaymentFailedNotice failed, TimeProvider time)
     : IPaymentPurpose
 {
     public const string Prefix = "order:";
 
-    public string Kind => "order";
+    /// <summary>The kind of payment purpose, and of <see cref="Source"/>, that an order is.</summary>
+    public const string SourceKind = Source.OrderKind;
+
+    public string Kind => SourceKind;
 
     public static string For(string orderId) => Prefix + orderId;
+
+    /// <summary>What an order's entitlements, shipments, invoice and credit notes name as their source.</summary>
+    public static Source SourceOf(Order order) => new(SourceKind, order.Id);
+
+    /// <summary>The invoice of the order, paid by <paramref name="paymentId"/>: its lines as they were sold.</summary>
+    private static InvoiceDraft InvoiceOf(Order order, string paymentId) => new(
+        SourceOf(order), order.CustomerId, paymentId, order.Total,
+        order.Lines.OrderBy(l => l.Position).Select(l => new InvoiceLine
+        {
+            TenantId = "", InvoiceId = "", Position = l.Position, Description = l.Description, Quantity = l.Quantity,
+            UnitAmountMinor = l.UnitAmountMinor, AmountMinor = l.AmountMinor,
+            Included = l.Kind == OrderLineKind.BundledProduct && l.AmountMinor == 0, PlanId = l.PlanId, PlanVersion = l.PlanVersion,
+        }).ToList());
 
     public async Task<Problem?> CanPayAsync(PaydeskDb db, string purpose, CancellationToken ct)
     {
@@ -48,7 +64,8 @@ internal sealed class OrderPurpose(
         order.PaidAt = now;
         order.PaidByPaymentId = payment.Id;
         order.Revision++;
-        await invoices.RunAsync(db, order, payment.Id, ct);
+        await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
+        await invoices.RunAsync(db, InvoiceOf(order, payment.Id), ct);
         jobs.Add(db, FulfilOrder.JobKind, order.Id);
         return PurposeAnswer.Accepted;
     }
@@ -84,13 +101,7 @@ internal sealed class OrderPurpose(
             {
                 order.ClosedAt = now;
                 order.NextFulfilmentAt = null;
-                var granted = await db.Entitlements.Where(e => e.OrderId == order.Id).ToListAsync(ct);
-                foreach (var entitlement in granted.Where(e => EntitlementStates.Decide(e.Status, EntitlementStatus.Revoked).IsApply))
-                {
-                    entitlement.Status = EntitlementStatus.Revoked;
-                    entitlement.RevokedAt = now;
-                    revoked.Add(entitlement);
-                }
+                revoked = await grants.RevokeAsync(db, SourceOf(order), now, ct);
             }
         }
         await refunded.EnqueueAsync(db, order, refund, creditNote, await Describe(db, revoked, ct), duplicate: false, ct);

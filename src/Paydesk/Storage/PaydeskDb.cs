@@ -43,6 +43,7 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Payments.Mock.MockRefund> MockRefunds => Set<Payments.Mock.MockRefund>();
     public DbSet<Invoices.Invoice> Invoices => Set<Invoices.Invoice>();
     public DbSet<Invoices.InvoiceSequence> InvoiceSequences => Set<Invoices.InvoiceSequence>();
+    public DbSet<Invoices.InvoiceLine> InvoiceLines => Set<Invoices.InvoiceLine>();
     public DbSet<Invoices.CreditNote> CreditNotes => Set<Invoices.CreditNote>();
     public DbSet<Invoices.CreditNoteSequence> CreditNoteSequences => Set<Invoices.CreditNoteSequence>();
     public DbSet<Entitlements.Entitlement> Entitlements => Set<Entitlements.Entitlement>();

@@ -18,7 +18,7 @@ namespace Paydesk.Tests.Infrastructure;
 /// </summary>
 public sealed record Books(
     IReadOnlyList<Payment> Payments, IReadOnlyList<Refund> Refunds, IReadOnlyList<PaymentOperation> Operations,
-    IReadOnlyList<WebhookEvent> Inbox, IReadOnlyList<Order> Orders, IReadOnlyList<Invoice> Invoices,
+    IReadOnlyList<WebhookEvent> Inbox, IReadOnlyList<Order> Orders, IReadOnlyList<Invoice> Invoices, IReadOnlyList<CreditNote> CreditNotes,
     IReadOnlyList<Entitlement> Entitlements, IReadOnlyList<PlanGrant> Grants, IReadOnlyList<Paydesk.Jobs.Job> Jobs,
     IReadOnlyList<MockCharge> Charges, IReadOnlyList<MockRefund> ProviderRefunds)
 {
@@ -71,6 +71,7 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
             await db.WebhookEvents.AsNoTracking().ToListAsync(),
             await db.Orders.AsNoTracking().Include(o => o.Lines).ToListAsync(),
             await db.Invoices.AsNoTracking().ToListAsync(),
+            await db.CreditNotes.AsNoTracking().ToListAsync(),
             await db.Entitlements.AsNoTracking().ToListAsync(),
             await db.PlanGrants.AsNoTracking().ToListAsync(),
             await db.Jobs.AsNoTracking().ToListAsync(),
@@ -98,6 +99,7 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
         CheckProvider(books, broken, final);
         CheckEvents(books, broken);
         CheckOrders(books, broken);
+        CheckCreditNotes(books, broken);
         CheckEntitlements(books, broken);
         CheckForward(books, broken);
         CheckAtRest(books, broken);
@@ -244,8 +246,33 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
                     broken.Add($"payment {p.Id} moved to {status.ToApi()} {into.Count} times: {string.Join(" | ", into.Select(m => m.Summary))}");
             }
         }
-        foreach (var twice in books.Invoices.GroupBy(i => i.OrderId).Where(g => g.Count() > 1))
-            broken.Add($"order {twice.Key} has {twice.Count()} invoices: {string.Join(", ", twice.Select(i => i.Number))}");
+        foreach (var twice in books.Invoices.GroupBy(i => i.Source).Where(g => g.Count() > 1))
+            broken.Add($"{twice.Key} has {twice.Count()} invoices: {string.Join(", ", twice.Select(i => i.Number))}");
+    }
+
+    /// <summary>
+    /// Every refund recorded on an invoiced payment has one credit note of its amount and nothing else
+    /// does; an invoice's credited total is its credit notes'; the numbers run from one without a gap.
+    /// </summary>
+    private static void CheckCreditNotes(Books books, List<string> broken)
+    {
+        var invoiced = books.Invoices.ToDictionary(i => i.PaymentId);
+        var owed = books.Refunds.Where(r => r.Status == RefundStatus.Succeeded && invoiced.ContainsKey(r.PaymentId)).ToDictionary(r => r.Id);
+        foreach (var note in books.CreditNotes)
+            if (!owed.TryGetValue(note.RefundId, out var refund) || refund.AmountMinor != note.AmountMinor || invoiced[refund.PaymentId].Id != note.InvoiceId)
+                broken.Add($"credit note {note.Number} of {note.AmountMinor} for refund {note.RefundId} matches no refund of its invoice's payment");
+        foreach (var refund in owed.Values.Where(r => books.CreditNotes.Count(n => n.RefundId == r.Id) != 1))
+            broken.Add($"refund {refund.Id} of invoiced payment {refund.PaymentId} has {books.CreditNotes.Count(n => n.RefundId == refund.Id)} credit notes");
+        foreach (var invoice in books.Invoices)
+        {
+            var credited = books.CreditNotes.Where(n => n.InvoiceId == invoice.Id).Sum(n => n.AmountMinor);
+            var payment = books.Payments.FirstOrDefault(p => p.Id == invoice.PaymentId);
+            if (invoice.CreditedMinor != credited || payment is null || payment.RefundedMinor != credited)
+                broken.Add($"invoice {invoice.Number} credited {invoice.CreditedMinor}, its credit notes {credited}, its payment refunded {payment?.RefundedMinor}");
+        }
+        var sequences = books.CreditNotes.Select(n => n.Sequence).Order().ToList();
+        if (!sequences.SequenceEqual(Enumerable.Range(1, sequences.Count).Select(i => (long)i)))
+            broken.Add($"credit note numbers are not 1..{sequences.Count} without gaps: {string.Join(", ", sequences)}");
     }
 
     /// <summary>
@@ -258,7 +285,7 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
         {
             var name = $"order {o.Id} ({o.Status.ToApi()})";
             var payments = books.Payments.Where(p => p.Purpose == OrderPurpose.For(o.Id)).ToList();
-            var invoices = books.Invoices.Where(i => i.OrderId == o.Id).ToList();
+            var invoices = books.Invoices.Where(i => i.Source == OrderPurpose.SourceOf(o)).ToList();
             var paid = o.Status is OrderStatus.Paid or OrderStatus.Fulfilled or OrderStatus.PartiallyRefunded or OrderStatus.Refunded;
             if (paid != (o.PaidByPaymentId is not null))
                 broken.Add($"{name}: paid by {o.PaidByPaymentId ?? "no payment"}");
@@ -297,10 +324,10 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
         var orders = books.Orders.ToDictionary(o => o.Id);
         foreach (var e in books.Entitlements)
         {
-            var order = orders.GetValueOrDefault(e.OrderId);
+            var order = e.SourceKind == OrderPurpose.SourceKind ? orders.GetValueOrDefault(e.SourceId) : null;
             var shouldBeActive = order is not null && Granting.Contains(order.Status);
             if ((e.Status == EntitlementStatus.Active) != shouldBeActive)
-                broken.Add($"entitlement {e.Id} ({e.Kind}) is {e.Status.ToApi()}, its order {e.OrderId} is {order?.Status.ToApi() ?? "missing"}");
+                broken.Add($"entitlement {e.Id} ({e.Kind}) is {e.Status.ToApi()}, its source {e.Source} is {order?.Status.ToApi() ?? "missing"}");
         }
         foreach (var o in books.Orders.Where(o => o.Status is OrderStatus.Fulfilled or OrderStatus.PartiallyRefunded))
         {
@@ -308,7 +335,7 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
                 .SelectMany(l => books.Grants.Where(g => g.PlanId == l.PlanId && g.PlanVersion == l.PlanVersion && g.Kind != GrantKind.Product)
                     .Select(g => (Line: l.Id, Grant: g.Id)))
                 .ToList();
-            var given = books.Entitlements.Where(e => e.OrderId == o.Id).Select(e => (Line: e.OrderLineId, Grant: e.GrantId)).ToList();
+            var given = books.Entitlements.Where(e => e.Source == OrderPurpose.SourceOf(o)).Select(e => (Line: e.SourceLineId, Grant: e.GrantId)).ToList();
             if (owed.Count != given.Count || owed.Except(given).Any())
                 broken.Add($"order {o.Id} ({o.Status.ToApi()}, paid by {o.PaidByPaymentId}) owes {owed.Count} grants and has {given.Count} entitlements");
         }

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Paydesk.Notifications.Messages;
+using Paydesk.Entitlements.Messages;
 using Paydesk.Notifications.Outbox;
 
 namespace Paydesk.Tests.Orders;

@@ -268,6 +268,11 @@ public sealed class ReportedRefundTests
         await host.RunDueJobsAsync();
         (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe("refunded");
         Assert.Empty(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order.Id()}"));
+        // Invoiced and credited in the one step that paid and refunded it.
+        var invoice = Assert.Single(await shop.Tenant.ListAll($"/api/v1/invoices?orderId={order.Id()}"));
+        invoice.GetProperty("refunded").GetProperty("amount").GetInt64().ShouldBe(1_500_00);
+        var note = Assert.Single(await shop.Tenant.ListAll($"/api/v1/credit-notes?invoiceId={invoice.Id()}"));
+        note.GetProperty("amount").GetProperty("amount").GetInt64().ShouldBe(1_500_00);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Paydesk.Notifications.Messages;
 using Paydesk.Storage;
 
 namespace Paydesk.Notifications.Outbox;
@@ -67,15 +66,11 @@ public sealed class Outbox(IdGenerator ids, Jobs.JobQueue jobs, TimeProvider tim
 
 public static class OutboxRegistrations
 {
-    /// <summary>The outbox, its delivery job, and the messages Paydesk composes for it.</summary>
+    /// <summary>The outbox and its delivery job. What messages say is composed by the modules that send them.</summary>
     public static IServiceCollection AddOutbox(this IServiceCollection services)
     {
         services.AddSingleton<Outbox>();
         services.AddSingleton<Jobs.IJobHandler, OutboxDelivery>();
-        services.AddScoped<PaymentConfirmation>();
-        services.AddScoped<RefundConfirmation>();
-        services.AddScoped<PaymentFailedNotice>();
-        services.AddScoped<ShipmentNotice>();
         return services;
     }
 }

@@ -795,18 +795,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("order_id")
-                        .UseCollation("C");
-
-                    b.Property<string>("OrderLineId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("order_line_id")
-                        .UseCollation("C");
-
                     b.Property<string>("PlanId")
                         .HasColumnType("text")
                         .HasColumnName("plan_id")
@@ -833,6 +821,24 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("sessions_used");
 
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source_kind");
+
+                    b.Property<string>("SourceLineId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_line_id")
+                        .UseCollation("C");
+
                     b.Property<DateTimeOffset>("StartsAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("starts_at");
@@ -850,15 +856,15 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_entitlements");
 
-                    b.HasIndex("TenantId", "OrderId")
-                        .HasDatabaseName("ix_entitlements_tenant_id_order_id");
-
-                    b.HasIndex("TenantId", "OrderLineId", "GrantId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_entitlements_tenant_id_order_line_id_grant_id");
+                    b.HasIndex("TenantId", "SourceKind", "SourceId")
+                        .HasDatabaseName("ix_entitlements_tenant_id_source_kind_source_id");
 
                     b.HasIndex("TenantId", "CustomerId", "Kind", "FeatureKey")
                         .HasDatabaseName("ix_entitlements_tenant_id_customer_id_kind_feature_key");
+
+                    b.HasIndex("TenantId", "SourceKind", "SourceLineId", "GrantId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_entitlements_tenant_id_source_kind_source_line_id_grant_id");
 
                     b.ToTable("entitlements", (string)null);
                 });
@@ -958,18 +964,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("delivered_at");
 
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("order_id")
-                        .UseCollation("C");
-
-                    b.Property<string>("OrderLineId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("order_line_id")
-                        .UseCollation("C");
-
                     b.Property<string>("ProductId")
                         .IsRequired()
                         .HasColumnType("text")
@@ -983,6 +977,24 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ShippedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("shipped_at");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source_kind");
+
+                    b.Property<string>("SourceLineId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_line_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -1007,15 +1019,15 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_shipments");
 
-                    b.HasIndex("TenantId", "OrderId")
-                        .HasDatabaseName("ix_shipments_tenant_id_order_id");
-
-                    b.HasIndex("TenantId", "OrderLineId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_shipments_tenant_id_order_line_id");
-
                     b.HasIndex("TenantId", "ProductId")
                         .HasDatabaseName("ix_shipments_tenant_id_product_id");
+
+                    b.HasIndex("TenantId", "SourceKind", "SourceId")
+                        .HasDatabaseName("ix_shipments_tenant_id_source_kind_source_id");
+
+                    b.HasIndex("TenantId", "SourceKind", "SourceLineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipments_tenant_id_source_kind_source_line_id");
 
                     b.ToTable("shipments", (string)null);
                 });
@@ -1086,6 +1098,18 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint")
                         .HasColumnName("sequence");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source_kind");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_credit_notes");
@@ -1168,12 +1192,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("number");
 
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("order_id")
-                        .UseCollation("C");
-
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasColumnType("text")
@@ -1184,6 +1202,18 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source_kind");
+
                     b.Property<long>("TotalMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("total_minor");
@@ -1191,15 +1221,69 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_invoices");
 
-                    b.HasIndex("TenantId", "OrderId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_invoices_tenant_id_order_id");
-
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_invoices_tenant_id_sequence");
 
+                    b.HasIndex("TenantId", "SourceKind", "SourceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_tenant_id_source_kind_source_id");
+
                     b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.InvoiceLine", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("InvoiceId")
+                        .HasColumnType("text")
+                        .HasColumnName("invoice_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("Included")
+                        .HasColumnType("boolean")
+                        .HasColumnName("included");
+
+                    b.Property<string>("PlanId")
+                        .HasColumnType("text")
+                        .HasColumnName("plan_id")
+                        .UseCollation("C");
+
+                    b.Property<int?>("PlanVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("plan_version");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<long>("UnitAmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_amount_minor");
+
+                    b.HasKey("TenantId", "InvoiceId", "Position")
+                        .HasName("pk_invoice_lines");
+
+                    b.ToTable("invoice_lines", (string)null);
                 });
 
             modelBuilder.Entity("Paydesk.Invoices.InvoiceSequence", b =>
@@ -2512,13 +2596,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_entitlements_customers_tenant_id_customer_id");
-
-                    b.HasOne("Paydesk.Orders.Order", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_entitlements_orders_tenant_id_order_id");
                 });
 
             modelBuilder.Entity("Paydesk.Entitlements.SessionUse", b =>
@@ -2551,13 +2628,6 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_shipments_tenants_tenant_id");
-
-                    b.HasOne("Paydesk.Orders.Order", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_shipments_orders_tenant_id_order_id");
 
                     b.HasOne("Paydesk.Catalog.Product", null)
                         .WithMany()
@@ -2609,13 +2679,23 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_invoices_tenants_tenant_id");
+                });
 
-                    b.HasOne("Paydesk.Orders.Order", null)
+            modelBuilder.Entity("Paydesk.Invoices.InvoiceLine", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
                         .WithMany()
-                        .HasForeignKey("TenantId", "OrderId")
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoice_lines_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Invoices.Invoice", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("TenantId", "InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_invoices_orders_tenant_id_order_id");
+                        .HasConstraintName("fk_invoice_lines_invoices_tenant_id_invoice_id");
                 });
 
             modelBuilder.Entity("Paydesk.Invoices.InvoiceSequence", b =>
@@ -2833,6 +2913,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.Navigation("Calendars");
 
                     b.Navigation("Specialists");
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.Invoice", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Paydesk.Orders.Order", b =>

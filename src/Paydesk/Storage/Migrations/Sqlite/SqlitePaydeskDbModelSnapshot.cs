@@ -754,16 +754,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("order_id");
-
-                    b.Property<string>("OrderLineId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("order_line_id");
-
                     b.Property<string>("PlanId")
                         .HasColumnType("TEXT")
                         .HasColumnName("plan_id");
@@ -788,6 +778,22 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("sessions_used");
 
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_kind");
+
+                    b.Property<string>("SourceLineId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_line_id");
+
                     b.Property<long>("StartsAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("starts_at");
@@ -805,15 +811,15 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_entitlements");
 
-                    b.HasIndex("TenantId", "OrderId")
-                        .HasDatabaseName("ix_entitlements_tenant_id_order_id");
-
-                    b.HasIndex("TenantId", "OrderLineId", "GrantId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_entitlements_tenant_id_order_line_id_grant_id");
+                    b.HasIndex("TenantId", "SourceKind", "SourceId")
+                        .HasDatabaseName("ix_entitlements_tenant_id_source_kind_source_id");
 
                     b.HasIndex("TenantId", "CustomerId", "Kind", "FeatureKey")
                         .HasDatabaseName("ix_entitlements_tenant_id_customer_id_kind_feature_key");
+
+                    b.HasIndex("TenantId", "SourceKind", "SourceLineId", "GrantId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_entitlements_tenant_id_source_kind_source_line_id_grant_id");
 
                     b.ToTable("entitlements", (string)null);
                 });
@@ -905,16 +911,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("delivered_at");
 
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("order_id");
-
-                    b.Property<string>("OrderLineId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("order_line_id");
-
                     b.Property<string>("ProductId")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -927,6 +923,22 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.Property<long?>("ShippedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("shipped_at");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_kind");
+
+                    b.Property<string>("SourceLineId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_line_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -951,15 +963,15 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_shipments");
 
-                    b.HasIndex("TenantId", "OrderId")
-                        .HasDatabaseName("ix_shipments_tenant_id_order_id");
-
-                    b.HasIndex("TenantId", "OrderLineId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_shipments_tenant_id_order_line_id");
-
                     b.HasIndex("TenantId", "ProductId")
                         .HasDatabaseName("ix_shipments_tenant_id_product_id");
+
+                    b.HasIndex("TenantId", "SourceKind", "SourceId")
+                        .HasDatabaseName("ix_shipments_tenant_id_source_kind_source_id");
+
+                    b.HasIndex("TenantId", "SourceKind", "SourceLineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipments_tenant_id_source_kind_source_line_id");
 
                     b.ToTable("shipments", (string)null);
                 });
@@ -1024,6 +1036,17 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_kind");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_credit_notes");
@@ -1102,11 +1125,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("number");
 
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("order_id");
-
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -1116,6 +1134,17 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("sequence");
 
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("SourceKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_kind");
+
                     b.Property<long>("TotalMinor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("total_minor");
@@ -1123,15 +1152,66 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_invoices");
 
-                    b.HasIndex("TenantId", "OrderId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_invoices_tenant_id_order_id");
-
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_invoices_tenant_id_sequence");
 
+                    b.HasIndex("TenantId", "SourceKind", "SourceId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invoices_tenant_id_source_kind_source_id");
+
                     b.ToTable("invoices", (string)null);
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.InvoiceLine", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("InvoiceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invoice_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("Included")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("included");
+
+                    b.Property<string>("PlanId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("plan_id");
+
+                    b.Property<int?>("PlanVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("plan_version");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<long>("UnitAmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_amount_minor");
+
+                    b.HasKey("TenantId", "InvoiceId", "Position")
+                        .HasName("pk_invoice_lines");
+
+                    b.ToTable("invoice_lines", (string)null);
                 });
 
             modelBuilder.Entity("Paydesk.Invoices.InvoiceSequence", b =>
@@ -2396,13 +2476,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_entitlements_customers_tenant_id_customer_id");
-
-                    b.HasOne("Paydesk.Orders.Order", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_entitlements_orders_tenant_id_order_id");
                 });
 
             modelBuilder.Entity("Paydesk.Entitlements.SessionUse", b =>
@@ -2435,13 +2508,6 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_shipments_tenants_tenant_id");
-
-                    b.HasOne("Paydesk.Orders.Order", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId", "OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_shipments_orders_tenant_id_order_id");
 
                     b.HasOne("Paydesk.Catalog.Product", null)
                         .WithMany()
@@ -2493,13 +2559,23 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_invoices_tenants_tenant_id");
+                });
 
-                    b.HasOne("Paydesk.Orders.Order", null)
+            modelBuilder.Entity("Paydesk.Invoices.InvoiceLine", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
                         .WithMany()
-                        .HasForeignKey("TenantId", "OrderId")
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_invoice_lines_tenants_tenant_id");
+
+                    b.HasOne("Paydesk.Invoices.Invoice", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("TenantId", "InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_invoices_orders_tenant_id_order_id");
+                        .HasConstraintName("fk_invoice_lines_invoices_tenant_id_invoice_id");
                 });
 
             modelBuilder.Entity("Paydesk.Invoices.InvoiceSequence", b =>
@@ -2717,6 +2793,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.Navigation("Calendars");
 
                     b.Navigation("Specialists");
+                });
+
+            modelBuilder.Entity("Paydesk.Invoices.Invoice", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Paydesk.Orders.Order", b =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Paydesk.Notifications.Email;
 using static Paydesk.Notifications.Email.EmailHtml;
 using NodaTime;
 using Paydesk.Customers;
@@ -9,7 +10,7 @@ using Paydesk.Invoices;
 using Paydesk.Orders;
 using Paydesk.Storage;
 
-namespace Paydesk.Notifications.Messages;
+namespace Paydesk.Orders.Messages;
 
 /// <summary>
 /// The email that tells a customer their payment arrived: what they bought, what is active now and
@@ -20,7 +21,7 @@ namespace Paydesk.Notifications.Messages;
 /// Messages are written here, apart from the commands that send them, and read the parts they tell
 /// of (orders, invoices, entitlements); the outbox and the senders beneath them know none of that.
 /// </remarks>
-public sealed class PaymentConfirmation(Outbox.Outbox outbox, SignedLinks links)
+public sealed class PaymentConfirmation(Notifications.Outbox.Outbox outbox, SignedLinks links)
 {
     public static string EventKey(string orderId) => $"order-fulfilled:{orderId}";
 
@@ -35,9 +36,10 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, SignedLinks links)
         if (string.IsNullOrWhiteSpace(customer.Email)) return false;
 
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == order.TenantId, ct);
-        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.OrderId == order.Id, ct);
-        await db.Entitlements.Where(e => e.OrderId == order.Id).LoadAsync(ct);
-        var granted = db.Entitlements.Local.Where(e => e.OrderId == order.Id).ToList();
+        var source = OrderPurpose.SourceOf(order);
+        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.SourceKind == source.Kind && i.SourceId == source.Id, ct);
+        await db.Entitlements.Where(e => e.SourceKind == source.Kind && e.SourceId == source.Id).LoadAsync(ct);
+        var granted = db.Entitlements.Local.Where(e => e.Source == source).ToList();
         var featureKeys = granted.Select(e => e.FeatureKey).OfType<string>().Distinct().ToList();
         var features = await db.Features.AsNoTracking().Where(f => featureKeys.Contains(f.Key)).ToDictionaryAsync(f => f.Key, f => f.Name, ct);
         var serviceIds = granted.Select(e => e.ServiceId).OfType<string>().Distinct().ToList();
@@ -54,9 +56,7 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, SignedLinks links)
         string TenantName, string CustomerName, CultureInfo Culture, DateTimeZone Zone, Order Order, Invoice? Invoice, Uri? InvoiceUrl,
         IReadOnlyList<Entitlement> Granted, IReadOnlyDictionary<string, string> FeatureNames, IReadOnlyDictionary<string, string> ServiceNames);
 
-    internal sealed record Content(string Subject, string Text, string Html);
-
-    internal static Content Compose(Facts facts)
+    internal static MessageContent Compose(Facts facts)
     {
         var (tenantName, customerName, culture, zone, order, invoice, invoiceUrl, _, _, _) = facts;
         string Money(long minor) => Display.Amount(minor, order.Currency, culture);
@@ -108,7 +108,7 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, SignedLinks links)
             html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(invoiceUrl.AbsoluteUri)}\">View and print your invoice</a></p>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
 
-        return new Content(subject, text.ToString(), Document(culture, subject, html.ToString()));
+        return Message(culture, subject, text.ToString(), html.ToString());
     }
 
     /// <summary>One sentence for each thing the purchase made active or will deliver, in the order of the lines.</summary>
@@ -132,7 +132,7 @@ public sealed class PaymentConfirmation(Outbox.Outbox outbox, SignedLinks links)
                 EntitlementKind.Tokens => $"{(e.Tokens ?? 0).ToString("N0", facts.Culture)} tokens",
                 _ => e.Kind.ToString(),
             };
-            items.Add((position.GetValueOrDefault(e.OrderLineId), text));
+            items.Add((position.GetValueOrDefault(e.SourceLineId), text));
         }
         foreach (var line in order.Lines.Where(l => l.Kind is OrderLineKind.BundledProduct or OrderLineKind.Product))
             items.Add((line.Position, $"{(line.Quantity == 1 ? "" : $"{line.Quantity.ToString("N0", facts.Culture)} × ")}{line.Description}: will be shipped"));

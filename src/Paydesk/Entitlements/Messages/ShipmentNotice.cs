@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Paydesk.Notifications.Email;
 using static Paydesk.Notifications.Email.EmailHtml;
 using Paydesk.Entitlements;
 using Paydesk.Storage;
 
-namespace Paydesk.Notifications.Messages;
+namespace Paydesk.Entitlements.Messages;
 
 /// <summary>
 /// The email that tells a customer what they bought is on its way: what, to where, who carries it
 /// and the link to follow it. Enqueued in the transaction that marks the shipment shipped, once.
 /// </summary>
-public sealed class ShipmentNotice(Outbox.Outbox outbox)
+public sealed class ShipmentNotice(Notifications.Outbox.Outbox outbox)
 {
     public static string EventKey(string shipmentId) => $"shipment-shipped:{shipmentId}";
 
@@ -21,12 +22,13 @@ public sealed class ShipmentNotice(Outbox.Outbox outbox)
         if (string.IsNullOrWhiteSpace(customer.Email)) return false;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == shipment.TenantId, ct);
         var product = await db.Products.AsNoTracking().Where(p => p.Id == shipment.ProductId).Select(p => p.Name).FirstAsync(ct);
-        var invoice = await db.Invoices.AsNoTracking().Where(i => i.OrderId == shipment.OrderId).Select(i => i.Number).FirstOrDefaultAsync(ct);
-        var content = Compose(tenant.Name, customer.Name, Invoices.Display.Culture(customer.Locale), invoice ?? $"order {shipment.OrderId}", product, shipment);
+        var invoice = await db.Invoices.AsNoTracking().Where(i => i.SourceKind == shipment.SourceKind && i.SourceId == shipment.SourceId)
+            .Select(i => i.Number).FirstOrDefaultAsync(ct);
+        var content = Compose(tenant.Name, customer.Name, Invoices.Display.Culture(customer.Locale), invoice ?? $"{shipment.SourceKind} {shipment.SourceId}", product, shipment);
         return await outbox.EnqueueAsync(db, EventKey(shipment.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
     }
 
-    internal static PaymentConfirmation.Content Compose(
+    internal static MessageContent Compose(
         string tenantName, string customerName, CultureInfo culture, string reference, string product, Shipment shipment)
     {
         var what = shipment.Quantity == 1 ? product : $"{shipment.Quantity.ToString("N0", culture)} × {product}";
@@ -53,6 +55,6 @@ public sealed class ShipmentNotice(Outbox.Outbox outbox)
         if (shipment.TrackingUrl is { } link) html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link)}\">Follow your parcel</a></p>");
         if (address.Count > 0) html.Append(CultureInfo.InvariantCulture, $"<p>It is going to:<br>{string.Join("<br>", address.Select(E))}</p>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
-        return new PaymentConfirmation.Content(subject, text.ToString(), Document(culture, subject, html.ToString()));
+        return Message(culture, subject, text.ToString(), html.ToString());
     }
 }

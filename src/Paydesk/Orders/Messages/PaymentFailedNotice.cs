@@ -6,9 +6,10 @@ using Paydesk.Invoices;
 using Paydesk.Orders;
 using Paydesk.Payments;
 using Paydesk.Storage;
+using Paydesk.Notifications.Email;
 using static Paydesk.Notifications.Email.EmailHtml;
 
-namespace Paydesk.Notifications.Messages;
+namespace Paydesk.Orders.Messages;
 
 /// <summary>
 /// The email that tells a customer a payment did not go through — declined, or not finished in
@@ -16,7 +17,7 @@ namespace Paydesk.Notifications.Messages;
 /// (<see cref="LinkKind.OrderPayment"/>). Enqueued in the transaction that records the failure, once
 /// per payment.
 /// </summary>
-public sealed class PaymentFailedNotice(Outbox.Outbox outbox, SignedLinks links)
+public sealed class PaymentFailedNotice(Notifications.Outbox.Outbox outbox, SignedLinks links)
 {
     public static string EventKey(string paymentId) => $"payment-not-paid:{paymentId}";
 
@@ -32,7 +33,7 @@ public sealed class PaymentFailedNotice(Outbox.Outbox outbox, SignedLinks links)
         return await outbox.EnqueueAsync(db, EventKey(payment.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
     }
 
-    internal static PaymentConfirmation.Content Compose(
+    internal static MessageContent Compose(
         string tenantName, string customerName, CultureInfo culture, NodaTime.DateTimeZone zone, Order order, Payment payment, Uri payAgain)
     {
         var amount = Display.Amount(payment.AmountMinor, payment.Currency, culture);
@@ -53,6 +54,6 @@ public sealed class PaymentFailedNotice(Outbox.Outbox outbox, SignedLinks links)
         html.Append(CultureInfo.InvariantCulture, $"<p>Hello {E(customerName)},</p><p>{E(happened)} {E(charged)}</p><p>{E(open)}</p>");
         html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(payAgain.AbsoluteUri)}\">Pay {E(amount)} again</a></p>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
-        return new PaymentConfirmation.Content(subject, text.ToString(), Document(culture, subject, html.ToString()));
+        return Message(culture, subject, text.ToString(), html.ToString());
     }
 }

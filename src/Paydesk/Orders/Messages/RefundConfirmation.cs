@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Paydesk.Notifications.Email;
 using static Paydesk.Notifications.Email.EmailHtml;
 using Paydesk.Customers;
 using Paydesk.Invoices;
@@ -8,7 +9,7 @@ using Paydesk.Orders;
 using Paydesk.Payments;
 using Paydesk.Storage;
 
-namespace Paydesk.Notifications.Messages;
+namespace Paydesk.Orders.Messages;
 
 /// <summary>
 /// The email that tells a customer money went back to them: how much, for what, and — when the
@@ -16,7 +17,7 @@ namespace Paydesk.Notifications.Messages;
 /// the refund (<see cref="OrderPurpose"/>), whoever decided it: the merchant, Paydesk (a second
 /// payment for an order already paid), or a person in the provider's dashboard.
 /// </summary>
-public sealed class RefundConfirmation(Outbox.Outbox outbox, SignedLinks links)
+public sealed class RefundConfirmation(Notifications.Outbox.Outbox outbox, SignedLinks links)
 {
     public static string EventKey(string refundId) => $"refund:{refundId}";
 
@@ -29,13 +30,14 @@ public sealed class RefundConfirmation(Outbox.Outbox outbox, SignedLinks links)
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, ct);
         if (string.IsNullOrWhiteSpace(customer.Email)) return false;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == order.TenantId, ct);
-        var invoice = await db.Invoices.AsNoTracking().Where(i => i.OrderId == order.Id).Select(i => i.Number).FirstOrDefaultAsync(ct);
+        var invoice = await db.Invoices.AsNoTracking().Where(i => i.SourceKind == OrderPurpose.SourceKind && i.SourceId == order.Id)
+            .Select(i => i.Number).FirstOrDefaultAsync(ct);
         (string, Uri)? note = creditNote is null ? null : (creditNote.Number, links.UrlFor(LinkKind.CreditNote, order.TenantId, creditNote.Id));
         var content = Compose(tenant.Name, customer, order, invoice, refund, note, revoked, duplicate);
         return await outbox.EnqueueAsync(db, EventKey(refund.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
     }
 
-    internal static PaymentConfirmation.Content Compose(
+    internal static MessageContent Compose(
         string tenantName, Customer customer, Order order, string? invoice, Refund refund, (string Number, Uri Url)? creditNote,
         IReadOnlyList<string> revoked, bool duplicate)
     {
@@ -70,6 +72,6 @@ public sealed class RefundConfirmation(Outbox.Outbox outbox, SignedLinks links)
         if (creditNote is { } link)
             html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link.Url.AbsoluteUri)}\">View and print credit note {E(link.Number)}</a></p>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
-        return new PaymentConfirmation.Content(subject, text.ToString(), Document(culture, subject, html.ToString()));
+        return Message(culture, subject, text.ToString(), html.ToString());
     }
 }
