@@ -42,3 +42,16 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.HasOne<Tenancy.Tenant>().WithMany().HasForeignKey(c => c.LinkedTenantId);
     }
 }
+
+/// <summary>
+/// A customer's keys and memberships point at the customer. Declared here, since Tenancy sits
+/// below Customers and knows no customers.
+/// </summary>
+internal sealed class CustomerReferencesConfiguration : IEntityTypeConfiguration<Tenancy.ApiKey>, IEntityTypeConfiguration<Tenancy.Membership>
+{
+    public void Configure(EntityTypeBuilder<Tenancy.ApiKey> b) =>
+        b.HasOne<Customer>().WithMany().HasForeignKey(k => new { k.TenantId, k.CustomerId });
+
+    public void Configure(EntityTypeBuilder<Tenancy.Membership> b) =>
+        b.HasOne<Customer>().WithMany().HasForeignKey(m => new { m.TenantId, m.CustomerId });
+}

@@ -54,6 +54,5 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(k => k.Hash).HasMaxLength(64);
         b.Property(k => k.Name).HasMaxLength(200);
         b.Property(k => k.Hint).HasMaxLength(16);
-        b.HasOne<Customers.Customer>().WithMany().HasForeignKey(k => new { k.TenantId, k.CustomerId });
     }
 }

@@ -63,6 +63,5 @@ internal sealed class TenancyConfiguration :
         b.HasKey(m => new { m.TenantId, m.Id });
         b.HasIndex(m => new { m.TenantId, m.UserId }).IsUnique();
         b.HasOne<User>().WithMany().HasForeignKey(m => m.UserId);
-        b.HasOne<Customers.Customer>().WithMany().HasForeignKey(m => new { m.TenantId, m.CustomerId });
     }
 }
