@@ -35,10 +35,10 @@ internal static class InvoiceEndpoints
             var query = Visible(db);
             if (orderId is not null) query = query.Where(i => i.OrderId == orderId);
             return (await page.Run(query, i => InvoiceView.From(i, links), ct)).Ok();
-        }).Lists<InvoiceView>();
+        }).Lists<InvoiceView>().WithName("listInvoices").WithSummary("List invoices");
         invoices.MapGet("/{id}", async (string id, PaydeskDb db, InvoiceLinks links, CancellationToken ct) =>
             ApiResults.OkOrNotFound(await Visible(db).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is { } invoice ? InvoiceView.From(invoice, links) : null, "invoice", id))
-            .Reads<InvoiceView>();
+            .Reads<InvoiceView>().WithName("getInvoice").WithSummary("Read an invoice, with the link to its printable page");
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ internal static class InvoiceEndpoints
         {
             var sequence = await db.InvoiceSequences.AsNoTracking().FirstOrDefaultAsync(ct);
             return TypedResults.Ok(new InvoiceSettingsView(sequence?.Prefix ?? options.Value.DefaultPrefix, (sequence?.LastSequence ?? 0) + 1));
-        }).Reads<InvoiceSettingsView>();
+        }).Reads<InvoiceSettingsView>().WithName("getInvoiceSettings").WithSummary("Read the invoice numbering: prefix and next number");
 
         settings.MapPut("/", async (InvoiceSettingsInput body, PaydeskDb db, CancellationToken ct) =>
         {
@@ -74,7 +74,7 @@ internal static class InvoiceEndpoints
                 return Problem.Conflict("An invoice was being numbered at the same moment; try again.").ToHttp();
             }
             return TypedResults.Ok(new InvoiceSettingsView(sequence.Prefix, sequence.LastSequence + 1));
-        }).Revises<InvoiceSettingsView>();
+        }).Revises<InvoiceSettingsView>().WithName("setInvoiceSettings").WithSummary("Change the invoice prefix (the sequence never restarts)");
     }
 
     private static IQueryable<Invoice> Visible(PaydeskDb db) =>
