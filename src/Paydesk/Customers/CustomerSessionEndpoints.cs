@@ -32,7 +32,7 @@ internal static class CustomerSessionEndpoints
             return TypedResults.Created($"/api/v1/customers/{customer.Id}",
                 new CustomerSessionView(issued.Key.Id, customer.Id, issued.Secret, expiresAt));
         }).RequireAuthorization(Policies.Staff).WithMetadata(new ReturnsSecretOnce())
-            .LimitedBy(RateLimit.CustomerSessionsPerKey).Creates<CustomerSessionView>()
+            .LimitedBy(RateLimit.CustomerSessionsPerKey).Creates<CustomerSessionView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("createCustomerSession").WithSummary("Make a short-lived key for the customer's own app; its secret is shown once");
 
         customers.MapGet("/{id}/sessions", async (string id, PageRequest page, PaydeskDb db, TimeProvider time, CancellationToken ct) =>

@@ -127,7 +127,7 @@ internal static class OrderPaymentEndpoints
             return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, description, body ?? new CheckoutInput(null, null, null), ct))
                 .Created(c => $"/api/v1/payments/{c.PaymentId}");
         }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey)
-            .WithMetadata(new CommitsInSteps()).Creates<CheckoutView>()
+            .WithMetadata(new CommitsInSteps()).Creates<CheckoutView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("checkoutOrder").WithSummary("Start paying for an order: the provider's page to send the customer to");
 
         orders.MapPost("/{id}/fulfil", async (string id, PaydeskDb db, FulfilOrder fulfil, CancellationToken ct) =>

@@ -81,7 +81,7 @@ public static class PaymentRegistrations
             await jobs.RunNowAsync(db, JobQueue.KeyOf(ExecuteRefund.JobKind, requested.Value!.Id), ct);
             var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == requested.Value.Id, ct);
             return TypedResults.Created($"/api/v1/payments/{id}", RefundView.From(refund));
-        }).RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Creates<RefundView>()
+        }).RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Creates<RefundView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("refundPayment").WithSummary("Refund a payment, in full or in part");
 
         // Answers the payment as GET does, with the operations the reconciliation logged.

@@ -153,6 +153,8 @@ public sealed class OpenApiContractTests
         // Only documented operations are checked: pages and health are not in the document.
         Assert.Null(contract.Find("GET", "/health/ready"));
         Assert.Null(contract.Find("DELETE", "/api/v1/plans/plan_1"));
+        // Nor is a path the web server refuses before any routing.
+        Assert.Null(contract.Find("GET", "/api/v1/plans/plan_%00"));
     }
 
     [Fact]

@@ -38,10 +38,12 @@ public sealed class ApiContract
     /// <summary>
     /// The operation a request was answered by: same method, and a path that fits its template
     /// (the one with the most literal segments, when more fit); null when the document has none.
+    /// A path with U+0000 in it names none: Kestrel refuses it (a bare 400) before any routing.
     /// </summary>
     public Operation? Find(string method, string path)
     {
         var segments = Segments(path).Select(Uri.UnescapeDataString).ToArray();
+        if (segments.Any(s => s.Contains('\0', StringComparison.Ordinal))) return null;
         return _operations
             .Where(o => o.Method == method.ToUpperInvariant() && o.Fits(segments))
             .OrderByDescending(o => o.Literals).FirstOrDefault();
