@@ -75,7 +75,7 @@ public static class PaydeskApp
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
             o.SerializerOptions.Converters.Add(new RequestText.Converter());
         });
-        services.AddOpenApi("v1");
+        services.AddPaydeskOpenApi();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -94,7 +94,12 @@ public static class PaydeskApp
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Paydesk API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        // The docs page sends the API key as the document's bearer scheme says; in Development it
+        // starts with the demo clinic's key, so "Send" works at once.
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Paydesk API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .AddPreferredSecuritySchemes(OpenApiContract.SecurityScheme)
+            .AddHttpAuthentication(OpenApiContract.SecurityScheme, auth =>
+                auth.Token = app.Environment.IsDevelopment() ? DemoData.Keys["clinic"] : null));
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
         app.MapPaydeskHealth();
         app.MapPaymentWebhooks();
@@ -102,7 +107,7 @@ public static class PaydeskApp
         app.MapInvoicePages();
         app.MapPayAgainPage();
 
-        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any);
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any).AnswersCommonProblems();
         api.MapCatalog();
         api.MapCustomers();
         api.MapOrders();

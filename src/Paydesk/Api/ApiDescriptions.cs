@@ -1,6 +1,9 @@
 namespace Paydesk.Api;
 
-/// <summary>What an endpoint answers, for the OpenAPI document (endpoints return IResult, which says nothing).</summary>
+/// <summary>
+/// What an endpoint answers, for the OpenAPI document (endpoints return IResult, which says nothing).
+/// The answers every call shares (401, 403, 429, 500…) and the schemas' rules are <see cref="OpenApiContract"/>'s.
+/// </summary>
 public static class ApiDescriptions
 {
     public static RouteHandlerBuilder Creates<T>(this RouteHandlerBuilder endpoint) => endpoint
@@ -13,5 +16,10 @@ public static class ApiDescriptions
         .Produces<T>().ProducesProblem(StatusCodes.Status404NotFound);
 
     public static RouteHandlerBuilder Lists<T>(this RouteHandlerBuilder endpoint) => endpoint
-        .Produces<Page<T>>().ProducesValidationProblem();
+        .Produces<Page<T>>().ProducesValidationProblem()
+        .AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            OpenApiContract.AddPaging(operation);
+            return Task.CompletedTask;
+        });
 }

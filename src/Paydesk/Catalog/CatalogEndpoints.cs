@@ -12,9 +12,11 @@ internal static class CatalogEndpoints
         var plans = api.MapGroup("/plans").WithTags("Plans");
         MapReads(plans, "plan", db => PlanQueries.WithCurrentVersion(db.Plans), PlanView.From);
         plans.MapPost("/", async (PlanInput body, SavePlan save, CancellationToken ct) =>
-            (await save.Create(body, ct)).Created(p => $"/api/v1/plans/{p.Id}")).RequireAuthorization(Policies.Admin).Creates<PlanView>();
+            (await save.Create(body, ct)).Created(p => $"/api/v1/plans/{p.Id}")).RequireAuthorization(Policies.Admin).Creates<PlanView>()
+            .WithName("createPlan").WithSummary("Create a plan");
         plans.MapPatch("/{id}", async (string id, PlanInput body, SavePlan save, CancellationToken ct) =>
-            (await save.Revise(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<PlanView>();
+            (await save.Revise(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<PlanView>()
+            .WithName("revisePlan").WithSummary("Revise a plan: a new version, the earlier ones kept as sold");
         MapArchive(plans, "plan", db => PlanQueries.WithCurrentVersion(db.Plans), PlanView.From);
         // What an order, invoice or entitlement of an earlier version was sold as.
         plans.MapGet("/{id}/versions/{version:int}", async (string id, int version, PaydeskDb db, CancellationToken ct) =>
@@ -25,44 +27,53 @@ internal static class CatalogEndpoints
             return plan is null || version < 1 || version > plan.Version
                 ? Problem.NotFound($"version {version} of plan", id).ToHttp()
                 : TypedResults.Ok(PlanView.From(plan, version));
-        }).RequireAuthorization(Policies.Any).Reads<PlanView>();
+        }).RequireAuthorization(Policies.Any).Reads<PlanView>()
+            .WithName("getPlanVersion").WithSummary("Read a plan as it was at one of its versions");
 
         var services = api.MapGroup("/services").WithTags("Services");
         MapReads(services, "service", ServicesWithParts, ServiceView.From);
         services.MapPost("/", async (ServiceInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.CreateService(body, ct)).Created(s => $"/api/v1/services/{s.Id}")).RequireAuthorization(Policies.Admin).Creates<ServiceView>();
+            (await save.CreateService(body, ct)).Created(s => $"/api/v1/services/{s.Id}")).RequireAuthorization(Policies.Admin).Creates<ServiceView>()
+            .WithName("createService").WithSummary("Create a service");
         services.MapPatch("/{id}", async (string id, ServiceInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.UpdateService(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<ServiceView>();
+            (await save.UpdateService(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<ServiceView>()
+            .WithName("reviseService").WithSummary("Revise a service");
         MapArchive(services, "service", ServicesWithParts, ServiceView.From);
         services.MapGet("/{id}/versions/{version:int}", async (string id, int version, PaydeskDb db, CancellationToken ct) =>
             await db.Services.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) is { } s
                 ? await PriceVersionAsync(db, id, version, s.PriceVersion, s.PriceMinor, s.Currency, s.CreatedAt, ct)
                 : Problem.NotFound("service", id).ToHttp())
-            .RequireAuthorization(Policies.Any).Reads<ListPriceView>();
+            .RequireAuthorization(Policies.Any).Reads<ListPriceView>()
+            .WithName("getServicePriceVersion").WithSummary("Read a version of a service's list price");
 
         var products = api.MapGroup("/products").WithTags("Products");
         MapReads(products, "product", db => db.Products, ProductView.From);
         products.MapPost("/", async (ProductInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.CreateProduct(body, ct)).Created(p => $"/api/v1/products/{p.Id}")).RequireAuthorization(Policies.Admin).Creates<ProductView>();
+            (await save.CreateProduct(body, ct)).Created(p => $"/api/v1/products/{p.Id}")).RequireAuthorization(Policies.Admin).Creates<ProductView>()
+            .WithName("createProduct").WithSummary("Create a product");
         products.MapPatch("/{id}", async (string id, ProductInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.UpdateProduct(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<ProductView>();
+            (await save.UpdateProduct(id, body, ct)).Ok()).RequireAuthorization(Policies.Admin).Revises<ProductView>()
+            .WithName("reviseProduct").WithSummary("Revise a product");
         MapArchive(products, "product", db => db.Products, ProductView.From);
         products.MapGet("/{id}/versions/{version:int}", async (string id, int version, PaydeskDb db, CancellationToken ct) =>
             await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) is { } p
                 ? await PriceVersionAsync(db, id, version, p.PriceVersion, p.PriceMinor, p.Currency, p.CreatedAt, ct)
                 : Problem.NotFound("product", id).ToHttp())
-            .RequireAuthorization(Policies.Any).Reads<ListPriceView>();
+            .RequireAuthorization(Policies.Any).Reads<ListPriceView>()
+            .WithName("getProductPriceVersion").WithSummary("Read a version of a product's list price");
 
         var features = api.MapGroup("/features").WithTags("Features");
         MapReads(features, "feature", db => db.Features, FeatureView.From);
         features.MapPost("/", async (FeatureInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.CreateFeature(body, ct)).Created(f => $"/api/v1/features/{f.Id}")).RequireAuthorization(Policies.Admin).Creates<FeatureView>();
+            (await save.CreateFeature(body, ct)).Created(f => $"/api/v1/features/{f.Id}")).RequireAuthorization(Policies.Admin).Creates<FeatureView>()
+            .WithName("createFeature").WithSummary("Create a feature (an access or a badge)");
         MapArchive(features, "feature", db => db.Features, FeatureView.From);
 
         var specialists = api.MapGroup("/specialists").WithTags("Specialists");
         MapReads(specialists, "specialist", db => db.Specialists, SpecialistView.From);
         specialists.MapPost("/", async (SpecialistInput body, SaveCatalogItem save, CancellationToken ct) =>
-            (await save.CreateSpecialist(body, ct)).Created(s => $"/api/v1/specialists/{s.Id}")).RequireAuthorization(Policies.Admin).Creates<SpecialistView>();
+            (await save.CreateSpecialist(body, ct)).Created(s => $"/api/v1/specialists/{s.Id}")).RequireAuthorization(Policies.Admin).Creates<SpecialistView>()
+            .WithName("createSpecialist").WithSummary("Create a specialist");
         MapArchive(specialists, "specialist", db => db.Specialists, SpecialistView.From);
     }
 
@@ -93,14 +104,21 @@ internal static class CatalogEndpoints
             var query = source(db);
             if (includeArchived != true || db.Tenant.IsCustomer) query = query.Where(x => x.ArchivedAt == null);
             return (await page.Run(query, view, ct)).Ok();
-        }).RequireAuthorization(Policies.Any).Lists<TView>();
+        }).RequireAuthorization(Policies.Any).Lists<TView>()
+            .WithName($"list{Plural(what)}").WithSummary($"List {what}s");
 
         group.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
         {
             var item = await source(db).FirstOrDefaultAsync(x => x.Id == id && (x.ArchivedAt == null || !db.Tenant.IsCustomer), ct);
             return ApiResults.OkOrNotFound(item is null ? null : view(item), what, id);
-        }).RequireAuthorization(Policies.Any).Reads<TView>();
+        }).RequireAuthorization(Policies.Any).Reads<TView>()
+            .WithName($"get{Singular(what)}").WithSummary($"Read a {what}");
     }
+
+    /// <summary>"plan" → "Plan", for the operation ids of the endpoints the catalog's kinds share.</summary>
+    private static string Singular(string what) => char.ToUpperInvariant(what[0]) + what[1..];
+
+    private static string Plural(string what) => Singular(what) + "s";
 
     private static void MapArchive<T, TView>(RouteGroupBuilder group, string what, Func<PaydeskDb, IQueryable<T>> source, Func<T, TView> view)
         where T : class, IArchivable
@@ -112,6 +130,7 @@ internal static class CatalogEndpoints
             item.ArchivedAt ??= time.GetUtcNow();
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(view(item));
-        }).RequireAuthorization(Policies.Admin).Reads<TView>();
+        }).RequireAuthorization(Policies.Admin).Reads<TView>()
+            .WithName($"archive{Singular(what)}").WithSummary($"Archive a {what}: it stays readable, and is no longer sold");
     }
 }

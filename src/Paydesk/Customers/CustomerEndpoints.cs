@@ -90,22 +90,25 @@ internal static class CustomerEndpoints
         var customers = api.MapGroup("/customers").WithTags("Customers").RequireAuthorization(Policies.Any);
 
         customers.MapGet("/", async (PageRequest page, PaydeskDb db, CancellationToken ct) =>
-            (await page.Run(CustomerQueries.Visible(db), CustomerView.From, ct)).Ok()).Lists<CustomerView>();
+            (await page.Run(CustomerQueries.Visible(db), CustomerView.From, ct)).Ok()).Lists<CustomerView>()
+            .WithName("listCustomers").WithSummary("List customers (a customer's own key: only itself)");
 
         customers.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
             ApiResults.OkOrNotFound(
                 await CustomerQueries.Visible(db).Where(c => c.Id == id).Select(c => CustomerView.From(c)).FirstOrDefaultAsync(ct),
-                "customer", id)).Reads<CustomerView>();
+                "customer", id)).Reads<CustomerView>().WithName("getCustomer").WithSummary("Read a customer");
 
         customers.MapPost("/", async (CustomerInput body, SaveCustomer save, CancellationToken ct) =>
             (await save.Create(body, ct)).Created(c => $"/api/v1/customers/{c.Id}"))
-            .RequireAuthorization(Policies.Staff).Creates<CustomerView>();
+            .RequireAuthorization(Policies.Staff).Creates<CustomerView>().WithName("createCustomer").WithSummary("Create a customer");
 
         customers.MapPatch("/{id}", async (string id, CustomerInput body, SaveCustomer save, CancellationToken ct) =>
-            (await save.Update(id, body, ct)).Ok()).Revises<CustomerView>();
+            (await save.Update(id, body, ct)).Ok()).Revises<CustomerView>()
+            .WithName("reviseCustomer").WithSummary("Revise a customer (a customer's own key: only itself)");
 
         customers.MapPost("/{id}/archive", async (string id, SaveCustomer save, CancellationToken ct) =>
-            (await save.Archive(id, ct)).Ok()).RequireAuthorization(Policies.Staff).Reads<CustomerView>();
+            (await save.Archive(id, ct)).Ok()).RequireAuthorization(Policies.Staff).Reads<CustomerView>()
+            .WithName("archiveCustomer").WithSummary("Archive a customer, ending their sessions");
 
         customers.MapCustomerSessions();
     }

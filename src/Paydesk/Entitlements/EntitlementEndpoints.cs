@@ -63,28 +63,31 @@ internal static class EntitlementEndpoints
             if (sourceId is not null) query = query.Where(e => e.SourceId == sourceId);
             var now = time.GetUtcNow();
             return (await page.Run(query, e => EntitlementView.From(e, now), ct)).Ok();
-        }).Lists<EntitlementView>();
+        }).Lists<EntitlementView>().WithName("listEntitlements").WithSummary("List entitlements: what paid orders gave");
 
         entitlements.MapGet("/{id}", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
             var entitlement = await Visible(db).FirstOrDefaultAsync(e => e.Id == id, ct);
             return ApiResults.OkOrNotFound(entitlement is null ? null : EntitlementView.From(entitlement, time.GetUtcNow()), "entitlement", id);
-        }).Reads<EntitlementView>();
+        }).Reads<EntitlementView>().WithName("getEntitlement").WithSummary("Read an entitlement");
 
         // A session used at the front desk (staff and up); its undo gives it back.
         entitlements.MapPost("/{id}/uses", async (string id, UseInput? body, UseSession use, CancellationToken ct) =>
             (await use.UseAsync(id, body ?? new UseInput(null, null, null), ct)).Created(u => $"/api/v1/entitlements/{id}/uses/{u.Id}"))
-            .RequireAuthorization(Policies.Staff).Creates<SessionUseView>().ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(Policies.Staff).Creates<SessionUseView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("useSession").WithSummary("Use one session of a package");
 
         entitlements.MapPost("/{id}/uses/{useId}/undo", async (string id, string useId, UseSession use, CancellationToken ct) =>
-            (await use.UndoAsync(id, useId, ct)).Ok()).RequireAuthorization(Policies.Staff).Revises<SessionUseView>();
+            (await use.UndoAsync(id, useId, ct)).Ok()).RequireAuthorization(Policies.Staff).Revises<SessionUseView>()
+            .WithName("undoSessionUse").WithSummary("Undo a session use: the session is given back");
 
         entitlements.MapGet("/{id}/uses", async (string id, PageRequest page, PaydeskDb db, CancellationToken ct) =>
         {
             var entitlement = await Visible(db).AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct);
             if (entitlement is null) return Problem.NotFound("entitlement", id).ToHttp();
             return (await page.Run(db.SessionUses.Where(u => u.EntitlementId == id), UseListView.From, ct)).Ok();
-        }).Lists<UseListView>().ProducesProblem(StatusCodes.Status404NotFound);
+        }).Lists<UseListView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("listSessionUses").WithSummary("List the uses of a package's sessions");
 
         var shipments = api.MapGroup("/shipments").WithTags("Shipments").RequireAuthorization(Policies.Any);
         shipments.MapGet("/", async (PageRequest page, string? orderId, string? sourceKind, string? sourceId, PaydeskDb db, CancellationToken ct) =>
@@ -94,14 +97,14 @@ internal static class EntitlementEndpoints
             if (sourceKind is not null) query = query.Where(s => s.SourceKind == sourceKind);
             if (sourceId is not null) query = query.Where(s => s.SourceId == sourceId);
             return (await page.Run(query, ShipmentView.From, ct)).Ok();
-        }).Lists<ShipmentView>();
+        }).Lists<ShipmentView>().WithName("listShipments").WithSummary("List shipments");
 
         shipments.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
         {
             var query = db.Tenant.IsCustomer ? db.Shipments.Where(s => s.CustomerId == db.Tenant.CustomerId) : db.Shipments;
             var shipment = await query.FirstOrDefaultAsync(s => s.Id == id, ct);
             return ApiResults.OkOrNotFound(shipment is null ? null : ShipmentView.From(shipment), "shipment", id);
-        }).Reads<ShipmentView>();
+        }).Reads<ShipmentView>().WithName("getShipment").WithSummary("Read a shipment");
 
         // Handed to the carrier: the customer is told, with the tracking link, once.
         shipments.MapPost("/{id}/ship", async (string id, ShipInput? body, PaydeskDb db, TimeProvider time, ShipmentNotice notice, CancellationToken ct) =>
@@ -121,14 +124,16 @@ internal static class EntitlementEndpoints
                 shipment.ShippedAt = shipment.UpdatedAt;
                 await notice.EnqueueAsync(db, shipment, ct);
                 return null;
-            })).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>();
+            })).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>()
+            .WithName("shipShipment").WithSummary("Mark a shipment handed to the carrier; the customer is told, once");
 
         shipments.MapPost("/{id}/deliver", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
             (await MoveAsync(db, id, ShipmentStatus.Delivered, time.GetUtcNow(), ct, shipment =>
             {
                 shipment.DeliveredAt = shipment.UpdatedAt;
                 return Task.FromResult<Problem?>(null);
-            })).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>();
+            })).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>()
+            .WithName("deliverShipment").WithSummary("Mark a shipment delivered");
     }
 
     /// <summary>

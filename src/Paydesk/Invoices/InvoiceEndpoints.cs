@@ -67,10 +67,10 @@ internal static class InvoiceEndpoints
             if (sourceKind is not null) query = query.Where(i => i.SourceKind == sourceKind);
             if (sourceId is not null) query = query.Where(i => i.SourceId == sourceId);
             return (await page.Run(query, i => InvoiceView.From(i, links), ct)).Ok();
-        }).Lists<InvoiceView>();
+        }).Lists<InvoiceView>().WithName("listInvoices").WithSummary("List invoices");
         invoices.MapGet("/{id}", async (string id, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
             ApiResults.OkOrNotFound(await Visible(db).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is { } invoice ? InvoiceView.From(invoice, links) : null, "invoice", id))
-            .Reads<InvoiceView>();
+            .Reads<InvoiceView>().WithName("getInvoice").WithSummary("Read an invoice, with its lines and the link to its printable page");
 
         var creditNotes = api.MapGroup("/credit-notes").WithTags("Invoices").RequireAuthorization(Policies.Any);
         creditNotes.MapGet("/", async (PageRequest page, string? invoiceId, string? refundId, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
@@ -79,10 +79,10 @@ internal static class InvoiceEndpoints
             if (invoiceId is not null) query = query.Where(c => c.InvoiceId == invoiceId);
             if (refundId is not null) query = query.Where(c => c.RefundId == refundId);
             return (await page.Run(query, c => CreditNoteView.From(c, links), ct)).Ok();
-        }).Lists<CreditNoteView>();
+        }).Lists<CreditNoteView>().WithName("listCreditNotes").WithSummary("List credit notes, by invoice or refund");
         creditNotes.MapGet("/{id}", async (string id, PaydeskDb db, SignedLinks links, CancellationToken ct) =>
             ApiResults.OkOrNotFound(await VisibleCreditNotes(db).AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } note ? CreditNoteView.From(note, links) : null, "credit note", id))
-            .Reads<CreditNoteView>();
+            .Reads<CreditNoteView>().WithName("getCreditNote").WithSummary("Read a credit note, with the link to its printable page");
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ internal static class InvoiceEndpoints
         {
             var sequence = await db.InvoiceSequences.AsNoTracking().FirstOrDefaultAsync(ct);
             return TypedResults.Ok(new InvoiceSettingsView(sequence?.Prefix ?? options.Value.DefaultPrefix, (sequence?.LastSequence ?? 0) + 1));
-        }).Reads<InvoiceSettingsView>();
+        }).Reads<InvoiceSettingsView>().WithName("getInvoiceSettings").WithSummary("Read the invoice numbering: prefix and next number");
 
         settings.MapPut("/", async (InvoiceSettingsInput body, PaydeskDb db, CancellationToken ct) =>
         {
@@ -118,7 +118,7 @@ internal static class InvoiceEndpoints
                 return Problem.Conflict("An invoice was being numbered at the same moment; try again.").ToHttp();
             }
             return TypedResults.Ok(new InvoiceSettingsView(sequence.Prefix, sequence.LastSequence + 1));
-        }).Revises<InvoiceSettingsView>();
+        }).Revises<InvoiceSettingsView>().WithName("setInvoiceSettings").WithSummary("Change the invoice prefix (the sequence never restarts)");
     }
 
     private static IQueryable<CreditNote> VisibleCreditNotes(PaydeskDb db) =>

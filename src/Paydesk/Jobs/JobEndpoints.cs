@@ -34,11 +34,11 @@ internal static class JobEndpoints
             }
             if (kind is not null) query = query.Where(j => j.Kind == kind);
             return (await page.Run(query, JobView.From, ct)).Ok();
-        }).Lists<JobView>();
+        }).Lists<JobView>().WithName("listJobs").WithSummary("List the tenant's background jobs (?state=dead: what waits for a person)");
 
         jobs.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
             ApiResults.OkOrNotFound(await db.Jobs.Where(j => j.Id == id).Select(j => JobView.From(j)).FirstOrDefaultAsync(ct), "job", id))
-            .Reads<JobView>();
+            .Reads<JobView>().WithName("getJob").WithSummary("Read a background job");
 
         // A dead job runs again now, with its attempts counted afresh. It is idempotent, so running
         // it again never does twice what it did once.
@@ -52,6 +52,6 @@ internal static class JobEndpoints
             (job.State, job.DueAt, job.Attempts, job.FinishedAt, job.UpdatedAt) = (JobState.Queued, now, 0, null, now);
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(JobView.From(job));
-        }).Revises<JobView>();
+        }).Revises<JobView>().WithName("retryJob").WithSummary("Run a dead job again");
     }
 }

@@ -89,12 +89,14 @@ internal static class OrderEndpoints
         api.MapPost("/quotes", async (OrderInput body, PriceOrder pricing, CancellationToken ct) =>
             (await pricing.Run(body, orderId: "", customerRequired: false, ct)).Map(QuoteView.From).Ok())
             .WithTags("Orders").RequireAuthorization(Policies.Any)
-            .Produces<QuoteView>().ProducesValidationProblem();
+            .Produces<QuoteView>().ProducesValidationProblem()
+            .WithName("quoteOrder").WithSummary("Price an order's body as an order would be, keeping nothing");
 
         var orders = api.MapGroup("/orders").WithTags("Orders").RequireAuthorization(Policies.Any);
 
         orders.MapPost("/", async (OrderInput body, PlaceOrder place, CancellationToken ct) =>
-            (await place.Run(body, ct)).Created(o => $"/api/v1/orders/{o.Id}")).Creates<OrderView>();
+            (await place.Run(body, ct)).Created(o => $"/api/v1/orders/{o.Id}")).Creates<OrderView>()
+            .WithName("createOrder").WithSummary("Place an order, priced from the catalog");
 
         orders.MapGet("/", async (PageRequest page, string? customerId, string? status, bool? fulfilmentFailed, PaydeskDb db, CancellationToken ct) =>
         {
@@ -110,13 +112,13 @@ internal static class OrderEndpoints
                 query = query.Where(o => o.Status == wanted);
             }
             return (await page.Run(query, OrderView.From, ct)).Ok();
-        }).Lists<OrderView>();
+        }).Lists<OrderView>().WithName("listOrders").WithSummary("List orders");
 
         orders.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
         {
             var order = await OrderQueries.Visible(db).FirstOrDefaultAsync(o => o.Id == id, ct);
             return ApiResults.OkOrNotFound(order is null ? null : OrderView.From(order), "order", id);
-        }).Reads<OrderView>();
+        }).Reads<OrderView>().WithName("getOrder").WithSummary("Read an order");
 
         orders.MapPost("/{id}/cancel", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
@@ -141,7 +143,7 @@ internal static class OrderEndpoints
             if (canceled.Problem is { } problem) return problem.ToHttp();
             await db.Entry(canceled.Value!).Collection(o => o.Lines).LoadAsync(ct);
             return TypedResults.Ok(OrderView.From(canceled.Value!));
-        }).Revises<OrderView>();
+        }).Revises<OrderView>().WithName("cancelOrder").WithSummary("Cancel an unpaid order; its products go back to stock");
     }
 }
 

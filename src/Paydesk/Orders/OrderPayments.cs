@@ -156,7 +156,8 @@ internal static class OrderPaymentEndpoints
             return (await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, order.Summary(), body ?? new CheckoutInput(null, null, null), ct))
                 .Created(c => $"/api/v1/payments/{c.PaymentId}");
         }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey)
-            .WithMetadata(new CommitsInSteps()).Creates<CheckoutView>();
+            .WithMetadata(new CommitsInSteps()).Creates<CheckoutView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("checkoutOrder").WithSummary("Start paying for an order: the provider's page to send the customer to");
 
         orders.MapPost("/{id}/fulfil", async (string id, PaydeskDb db, FulfilOrder fulfil, CancellationToken ct) =>
         {
@@ -173,6 +174,7 @@ internal static class OrderPaymentEndpoints
                 Fulfilment.NotPaid => Problem.Conflict($"The order is {view.Status}; only a paid order can be fulfilled.").ToHttp(),
                 _ => Problem.Conflict($"Fulfilment failed again: {view.Fulfilment?.Error}").ToHttp(),
             };
-        }).RequireAuthorization(Policies.Admin).Revises<OrderView>();
+        }).RequireAuthorization(Policies.Admin).Revises<OrderView>()
+            .WithName("fulfilOrder").WithSummary("Activate what a paid order bought, by hand");
     }
 }

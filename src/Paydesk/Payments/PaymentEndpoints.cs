@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
@@ -13,7 +14,10 @@ public sealed record PaymentOperationView(string Id, string Kind, string Summary
 public sealed record PaymentView(
     string Id, string Purpose, string CustomerId, string Status, MoneyView Amount, MoneyView Refunded, string Provider,
     string? RedirectUrl, string? ReviewReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SettledAt,
-    IReadOnlyList<PaymentOperationView>? Operations, IReadOnlyList<RefundView>? Refunds)
+    [property: Description("The operations log, when one payment is read (and reconciled) by staff and up; null in lists and for a customer's key.")]
+    IReadOnlyList<PaymentOperationView>? Operations,
+    [property: Description("The payment's refunds, when one payment is read (and reconciled); null in lists.")]
+    IReadOnlyList<RefundView>? Refunds)
 {
     public static PaymentView From(Payment p, IEnumerable<PaymentOperation>? operations = null, IEnumerable<Refund>? refunds = null) => new(
         p.Id, p.Purpose, p.CustomerId, p.Status.ToApi(), MoneyView.From(p.AmountMinor, p.Currency), MoneyView.From(p.RefundedMinor, p.Currency),
@@ -62,20 +66,11 @@ public static class PaymentRegistrations
             // What a person must look at: mismatched amounts, second payments, payments nobody could settle.
             if (needsReview == true) query = query.Where(p => p.ReviewReason != null);
             return (await page.Run(query, p => PaymentView.From(p), ct)).Ok();
-        }).Lists<PaymentView>();
+        }).Lists<PaymentView>().WithName("listPayments").WithSummary("List payments");
 
         payments.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
-        {
-            // One snapshot: a refund recorded between reading the payment and reading its refunds
-            // would show done while the payment's refunded amount does not count it yet.
-            await using var snapshot = await db.BeginSnapshotAsync(ct);
-            var payment = await Visible(db).FirstOrDefaultAsync(p => p.Id == id, ct);
-            if (payment is null) return Problem.NotFound("payment", id).ToHttp();
-            // The operations log is the merchant's record; a customer sees the payment, not its internals.
-            var operations = db.Tenant.IsCustomer ? null : await db.PaymentOperations.Where(o => o.PaymentId == id).ToListAsync(ct);
-            var refunds = await db.Refunds.Where(r => r.PaymentId == id).ToListAsync(ct);
-            return TypedResults.Ok(PaymentView.From(payment, operations, refunds));
-        }).Reads<PaymentView>();
+            ApiResults.OkOrNotFound(await ReadAsync(db, id, ct), "payment", id))
+            .Reads<PaymentView>().WithName("getPayment").WithSummary("Read a payment, with its refunds and operations log");
 
         payments.MapPost("/{id}/refunds", async (string id, RefundInput? body, RequestRefund request, PaydeskDb db, JobRunner jobs, CancellationToken ct) =>
         {
@@ -86,21 +81,40 @@ public static class PaymentRegistrations
             await jobs.RunNowAsync(db, JobQueue.KeyOf(ExecuteRefund.JobKind, requested.Value!.Id), ct);
             var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == requested.Value.Id, ct);
             return TypedResults.Created($"/api/v1/payments/{id}", RefundView.From(refund));
-        }).RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Creates<RefundView>();
+        }).RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Creates<RefundView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("refundPayment").WithSummary("Refund a payment, in full or in part");
 
-        payments.MapPost("/{id}/reconcile", async (string id, ReconcilePayment reconcile, CancellationToken ct) =>
-        {
-            var reconciled = await reconcile.RunAsync(id, ct);
-            return reconciled is null ? Problem.NotFound("payment", id).ToHttp() : TypedResults.Ok(PaymentView.From(reconciled.Payment));
-        }).RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Reads<PaymentView>();
+        // Answers the payment as GET does, with the operations the reconciliation logged.
+        payments.MapPost("/{id}/reconcile", async (string id, ReconcilePayment reconcile, PaydeskDb db, CancellationToken ct) =>
+            ApiResults.OkOrNotFound(await reconcile.RunAsync(id, ct) is null ? null : await ReadAsync(db, id, ct), "payment", id))
+            .RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Reads<PaymentView>()
+            .WithName("reconcilePayment").WithSummary("Ask the provider about a payment now");
     }
 
     public static void MapPaymentWebhooks(this WebApplication app)
     {
         app.MapPost("/webhooks/{provider}/{accountId}", (string provider, string accountId, HttpRequest request, ReceiveNotification receive, CancellationToken ct) =>
-            receive.Run(provider, accountId, request, ct)).WithTags("Webhooks").AllowAnonymous();
+            receive.Run(provider, accountId, request, ct)).WithTags("Webhooks").AllowAnonymous()
+            .WithName("receiveNotification").WithSummary("Receive a payment provider's signed notification")
+            .Produces<NotificationReceived>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AnswersCommonProblems();
         app.MapMockPay();
         app.MapPaymentReturnPages();
+    }
+
+    /// <summary>The payment with its refunds and (not for a customer's key) its operations log, or null.</summary>
+    private static async Task<PaymentView?> ReadAsync(PaydeskDb db, string id, CancellationToken ct)
+    {
+        // One snapshot: a refund recorded between reading the payment and reading its refunds
+        // would show done while the payment's refunded amount does not count it yet.
+        await using var snapshot = await db.BeginSnapshotAsync(ct);
+        var payment = await Visible(db).AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (payment is null) return null;
+        // The operations log is the merchant's record; a customer sees the payment, not its internals.
+        var operations = db.Tenant.IsCustomer ? null : await db.PaymentOperations.AsNoTracking().Where(o => o.PaymentId == id).ToListAsync(ct);
+        var refunds = await db.Refunds.AsNoTracking().Where(r => r.PaymentId == id).ToListAsync(ct);
+        return PaymentView.From(payment, operations, refunds);
     }
 
     private static IQueryable<Payment> Visible(PaydeskDb db) =>

@@ -8,6 +8,11 @@ using Paydesk.Tenancy;
 
 namespace Paydesk.Payments;
 
+/// <summary>What a provider is answered when its notification was taken.</summary>
+/// <param name="Outcome">What became of it: <c>applied</c>, <c>duplicate</c> (seen before, ignored), <c>already</c>, <c>ignored</c>
+/// (a move the payment's state machine refuses), <c>amount_mismatch</c>, <c>review</c>, <c>unknown_payment</c>…</param>
+public sealed record NotificationReceived(bool Received, string Outcome);
+
 /// <summary>
 /// <c>POST /webhooks/{provider}/{accountId}</c>: verify the signature over the raw body, store the
 /// event in the inbox under the provider's event id (a redelivery is acknowledged and ignored),
@@ -71,12 +76,12 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
                 // The provider gets its answer now; what the payment set going (fulfilment, an
                 // automatic refund) was queued in the same transaction and runs on the workers.
                 var outcome = await ApplyAsync(scope.ServiceProvider, db, account, notification, providerSays, raw, headers, ct);
-                return Results.Ok(new { received = true, outcome });
+                return TypedResults.Ok(new NotificationReceived(true, outcome));
             }
             catch (DbUpdateException e)
             {
                 if (await IsInInbox(account, notification.EventId, ct))
-                    return Results.Ok(new { received = true, outcome = "duplicate" });
+                    return TypedResults.Ok(new NotificationReceived(true, "duplicate"));
                 if (attempt >= 5) throw;
                 log.LogInformation(e, "Notification {EventId} collided with another change; retrying", notification.EventId);
             }

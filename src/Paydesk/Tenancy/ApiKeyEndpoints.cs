@@ -33,7 +33,8 @@ internal static class ApiKeyEndpoints
         var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
 
         keys.MapGet("/", async (PageRequest page, PaydeskDb db, CancellationToken ct) =>
-            (await page.Run(db.ApiKeys.Where(k => k.Role != Role.Customer), ApiKeyView.From, ct)).Ok()).Lists<ApiKeyView>();
+            (await page.Run(db.ApiKeys.Where(k => k.Role != Role.Customer), ApiKeyView.From, ct)).Ok()).Lists<ApiKeyView>()
+            .WithName("listApiKeys").WithSummary("List the tenant's API keys, never with their secrets");
 
         keys.MapPost("/", async (NewApiKey body, IssueApiKey issue, PaydeskDb db, CancellationToken ct) =>
         {
@@ -51,7 +52,8 @@ internal static class ApiKeyEndpoints
             var issued = issue.Add(name, role!.Value, customerId: null, expiresAt: null);
             await db.SaveChangesAsync(ct);
             return TypedResults.Created($"/api/v1/api-keys/{issued.Key.Id}", new CreatedApiKey(ApiKeyView.From(issued.Key), issued.Secret));
-        }).WithMetadata(new ReturnsSecretOnce()).Creates<CreatedApiKey>();
+        }).WithMetadata(new ReturnsSecretOnce()).Creates<CreatedApiKey>()
+            .WithName("createApiKey").WithSummary("Create an API key; its secret is shown once");
 
         keys.MapPost("/{id}/revoke", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
@@ -60,6 +62,6 @@ internal static class ApiKeyEndpoints
             key.RevokedAt ??= time.GetUtcNow();
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(ApiKeyView.From(key));
-        }).Reads<ApiKeyView>();
+        }).Reads<ApiKeyView>().WithName("revokeApiKey").WithSummary("Revoke an API key");
     }
 }

@@ -139,7 +139,7 @@ public sealed class BadInputTests
         await (await tenant.Http.PostAsync("/api/v1/customers", Body("""{"name":"Ana"}""", "bogus"))).ShouldBeProblem(415);
         await (await tenant.Http.PatchAsync("/api/v1/customers/cus_nobody", Body("""{"name":"Ana"}""", "nope"))).ShouldBeProblem(415);
         await (await tenant.Http.PostAsync("/api/v1/plans", Body("{}", "x-bad"))).ShouldBeProblem(415);
-        using var anonymous = new HttpClient { BaseAddress = host.BaseAddress };
+        using var anonymous = host.Client();
         await (await anonymous.PostAsync("/webhooks/mock/acc_nobody", Body("{}", "bogus"))).ShouldBeProblem(415);
         // UTF-7 is a known name .NET will not decode.
         await (await tenant.Http.PostAsync("/api/v1/customers", Body("""{"name":"Ana"}""", "utf-7"))).ShouldBeProblem(415);

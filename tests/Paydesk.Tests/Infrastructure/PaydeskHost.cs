@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -54,6 +53,7 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
     private readonly string? _sqliteFile;
     private readonly string _mailFolder;
     private readonly string? _ownKeyRing;
+    private readonly Lazy<Task<ApiContract>> _contract;
 
     public Engine Engine { get; }
     public Uri BaseAddress { get; }
@@ -62,8 +62,11 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
     public string ConnectionString => _app.Configuration.GetConnectionString(StorageRegistrations.ConnectionStringName)!;
     public string KeyRingPath => Services.GetRequiredService<KeyRingInfo>().Path;
 
-    private PaydeskHost(WebApplication app, Engine engine, Uri baseAddress, CapturedLogs logs, string? sqliteFile, string mailFolder, string? ownKeyRing) =>
+    private PaydeskHost(WebApplication app, Engine engine, Uri baseAddress, CapturedLogs logs, string? sqliteFile, string mailFolder, string? ownKeyRing)
+    {
         (_app, Engine, BaseAddress, Logs, _sqliteFile, _mailFolder, _ownKeyRing) = (app, engine, baseAddress, logs, sqliteFile, mailFolder, ownKeyRing);
+        _contract = new Lazy<Task<ApiContract>>(() => ApiContract.FetchAsync(baseAddress));
+    }
 
     /// <summary>One host per engine for the whole run; tests keep apart by making their own tenants.</summary>
     public static Task<PaydeskHost> Shared(Engine engine) =>
@@ -112,12 +115,10 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
         return new PaydeskHost(app, engine, new Uri(address), logs, sqliteFile, mailFolder, ownKeyRing);
     }
 
-    public HttpClient Client(string? apiKey = null)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        return client;
-    }
+    /// <summary>The host's own OpenAPI document, fetched once, the first time an answer is checked against it.</summary>
+    public Task<ApiContract> Contract => _contract.Value;
+
+    public HttpClient Client(string? apiKey = null) => ContractCheckingHandler.Client(BaseAddress, () => Contract, apiKey);
 
     /// <summary>A new tenant of its own, and a client holding its admin key.</summary>
     public async Task<TenantClient> NewTenantAsync(string currency = "RON", string timeZone = "Europe/Bucharest")

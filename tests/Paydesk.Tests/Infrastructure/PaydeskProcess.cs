@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Xunit.Abstractions;
 
@@ -42,6 +41,7 @@ public sealed class PaydeskProcess : IPaydeskServer, IAsyncDisposable
     private readonly ConcurrentQueue<string> _output;
     private readonly string _mailFolder;
     private readonly ITestOutputHelper? _log;
+    private readonly Lazy<Task<ApiContract>> _contract;
 
     static PaydeskProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
@@ -61,6 +61,7 @@ public sealed class PaydeskProcess : IPaydeskServer, IAsyncDisposable
         (_process, _output, Port, _mailFolder, _log) = (process, output, port, mailFolder, log);
         Id = process.Id;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        _contract = new Lazy<Task<ApiContract>>(() => ApiContract.FetchAsync(BaseAddress));
     }
 
     public int Id { get; }
@@ -86,6 +87,7 @@ public sealed class PaydeskProcess : IPaydeskServer, IAsyncDisposable
         try
         {
             await paydesk.WaitUntilReadyAsync();
+            await paydesk.Contract;
             return paydesk;
         }
         catch
@@ -127,12 +129,10 @@ public sealed class PaydeskProcess : IPaydeskServer, IAsyncDisposable
         return (tenantId, key);
     }
 
-    public HttpClient Client(string? apiKey = null)
-    {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        return client;
-    }
+    /// <summary>The process's own OpenAPI document, fetched once it is ready (a test may kill it at any moment after).</summary>
+    public Task<ApiContract> Contract => _contract.Value;
+
+    public HttpClient Client(string? apiKey = null) => ContractCheckingHandler.Client(BaseAddress, () => Contract, apiKey);
 
     /// <summary>
     /// Ends the process with SIGKILL, at once, wherever it is, and reaps it. What it held — job

@@ -45,10 +45,14 @@ public sealed class ReconcilerTests
         // Asking again changes nothing and charges nothing.
         clock.Advance(TimeSpan.FromDays(1));
         await Reconcile(host);
-        (await shop.Tenant.PostOk($"/api/v1/payments/{payment.Id()}/reconcile", new { })).Str("status").ShouldBe("succeeded");
+        var reconciled = await shop.Tenant.PostOk($"/api/v1/payments/{payment.Id()}/reconcile", new { });
+        reconciled.Str("status").ShouldBe("succeeded");
         (await CapturesAtMock(host, payment.Id())).ShouldBe(1);
-        Assert.Single((await shop.Tenant.GetOk($"/api/v1/payments/{payment.Id()}")).GetProperty("operations").EnumerateArray(),
-            o => o.Str("summary").Contains("→ succeeded"));
+        var read = await shop.Tenant.GetOk($"/api/v1/payments/{payment.Id()}");
+        Assert.Single(read.GetProperty("operations").EnumerateArray(), o => o.Str("summary").Contains("→ succeeded"));
+        // The check answers the payment as reading it does: its operations log and refunds, not nulls.
+        Assert.Equal(read.GetProperty("operations").GetRawText(), reconciled.GetProperty("operations").GetRawText());
+        Assert.Equal(read.GetProperty("refunds").GetRawText(), reconciled.GetProperty("refunds").GetRawText());
         Assert.Single(await shop.Tenant.ListAll("/api/v1/invoices"));
     }
 
