@@ -78,9 +78,8 @@ public sealed class SaveCustomer(PaydeskDb db, IdGenerator ids, TimeProvider tim
 
 internal static class CustomerQueries
 {
-    /// <summary>The customers the caller may see: all of the tenant's, or a customer only themself.</summary>
-    public static IQueryable<Customer> Visible(PaydeskDb db) =>
-        db.Tenant.IsCustomer ? db.Customers.Where(c => c.Id == db.Tenant.CustomerId) : db.Customers;
+    /// <summary>The customers the caller may see: all of the tenant's, or a customer only themself (the query filter on customers).</summary>
+    public static IQueryable<Customer> Visible(PaydeskDb db) => db.Customers;
 }
 
 internal static class CustomerEndpoints

@@ -17,7 +17,7 @@ public enum EntitlementKind { Sessions, Access, Badge, Tokens }
 /// Buying the same access again adds a new entitlement that starts where the current one ends,
 /// rather than editing the old one: a refund then revokes exactly what that purchase added.
 /// </remarks>
-public sealed class Entitlement : IHasId
+public sealed class Entitlement : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }
@@ -48,7 +48,7 @@ public sealed class Entitlement : IHasId
 public enum ShipmentStatus { Placed, Shipped, Delivered }
 
 /// <summary>A physical product on its way to the customer: placed → shipped → delivered. One per line of its source (a unique key).</summary>
-public sealed class Shipment : IHasId
+public sealed class Shipment : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }

@@ -7,7 +7,7 @@ using Paydesk.Storage;
 namespace Paydesk.Entitlements;
 
 /// <summary>One session of a package, used on a day with a specialist; undone, it is given back.</summary>
-public sealed class SessionUse : IHasId
+public sealed class SessionUse : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }

@@ -9,7 +9,7 @@ namespace Paydesk.Invoices;
 /// The document of money given back on an invoiced payment: one per refund (a unique key), numbered
 /// in the tenant's own gapless sequence of credit notes, apart from its invoices.
 /// </summary>
-public sealed class CreditNote : IHasId
+public sealed class CreditNote : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }

@@ -10,7 +10,7 @@ namespace Paydesk.Invoices;
 /// subscription period next), numbered in the tenant's own gapless sequence, with its own copy of
 /// the lines, so it reads the same whatever becomes of what it was for.
 /// </summary>
-public sealed class Invoice : IHasId
+public sealed class Invoice : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }

@@ -9,7 +9,7 @@ namespace Paydesk.Orders;
 /// What a customer asked to buy, priced by the server from the catalog when it was placed. The
 /// lines and the total are frozen then: a later price change never alters an order.
 /// </summary>
-public sealed class Order : IHasId
+public sealed class Order : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }

@@ -15,7 +15,7 @@ namespace Paydesk.Payments;
 /// <c>kind:id</c> (<c>order:ord_…</c>) handed to the registered <see cref="IPaymentPurpose"/>
 /// when the payment settles.
 /// </remarks>
-public sealed class Payment : IHasId
+public sealed class Payment : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }

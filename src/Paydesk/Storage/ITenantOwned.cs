@@ -9,6 +9,15 @@ public interface ITenantOwned
     string TenantId { get; set; }
 }
 
+/// <summary>
+/// A row that belongs to one customer of its tenant. A customer's own key (a customer session) sees
+/// only that customer's rows: the query filter says so, for every such table in one place.
+/// </summary>
+public interface ICustomerOwned : ITenantOwned
+{
+    string CustomerId { get; }
+}
+
 /// <summary>A row with its own prefixed, time-ordered id, which is what lists page over.</summary>
 public interface IIdentified
 {

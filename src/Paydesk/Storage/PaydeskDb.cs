@@ -62,16 +62,24 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     // Read by the query filters on every query; an unset context matches no row.
     private string FilterTenantId => tenant.TenantId ?? "";
 
+    // The customer a customer's own key is for; null for staff, who see every customer of the tenant.
+    private string? FilterCustomerId => tenant.IsCustomer ? tenant.CustomerId ?? "" : null;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PaydeskDb).Assembly);
 
         var scope = typeof(PaydeskDb).GetMethod(nameof(ScopeToTenant), BindingFlags.NonPublic | BindingFlags.Instance)!;
+        var scopeToCustomer = typeof(PaydeskDb).GetMethod(nameof(ScopeToCustomer), BindingFlags.NonPublic | BindingFlags.Instance)!;
         foreach (var entity in modelBuilder.Model.GetEntityTypes().ToList())
         {
-            if (typeof(ITenantOwned).IsAssignableFrom(entity.ClrType))
+            if (typeof(ICustomerOwned).IsAssignableFrom(entity.ClrType))
+                scopeToCustomer.MakeGenericMethod(entity.ClrType).Invoke(this, [modelBuilder]);
+            else if (typeof(ITenantOwned).IsAssignableFrom(entity.ClrType))
                 scope.MakeGenericMethod(entity.ClrType).Invoke(this, [modelBuilder]);
         }
+        // A customer's own key sees only that customer.
+        modelBuilder.Entity<Customers.Customer>().HasQueryFilter(c => c.TenantId == FilterTenantId && (FilterCustomerId == null || c.Id == FilterCustomerId));
         // A job is the tenant's, or the installation's (no tenant): only the workers see those.
         modelBuilder.Entity<Jobs.Job>().HasQueryFilter(j => j.TenantId == FilterTenantId);
     }
@@ -82,6 +90,13 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
         entity.HasQueryFilter(e => e.TenantId == FilterTenantId);
         entity.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Restrict);
         entity.Property(e => e.TenantId).HasMaxLength(40);
+    }
+
+    /// <summary>The tenant's rows, and for a customer's own key only that customer's.</summary>
+    private void ScopeToCustomer<T>(ModelBuilder modelBuilder) where T : class, ICustomerOwned
+    {
+        ScopeToTenant<T>(modelBuilder);
+        modelBuilder.Entity<T>().HasQueryFilter(e => e.TenantId == FilterTenantId && (FilterCustomerId == null || e.CustomerId == FilterCustomerId));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

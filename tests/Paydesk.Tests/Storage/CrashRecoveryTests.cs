@@ -237,7 +237,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     }
 
     private static async Task<List<string>> EntitlementsOf(TestDatabase database, string orderId) =>
-        (await database.RowsAsync("SELECT status FROM entitlements WHERE order_id = @order", ("order", orderId))).Select(r => (string)r[0]!).ToList();
+        (await database.RowsAsync("SELECT status FROM entitlements WHERE source_kind = 'order' AND source_id = @order", ("order", orderId))).Select(r => (string)r[0]!).ToList();
 
     /// <summary>The event of each message maildev received for the address, once <paramref name="expected"/> have arrived.</summary>
     private static async Task<List<string>> MailEventsAsync(MailDevServer maildev, string inbox, int expected)
