@@ -25,8 +25,10 @@ public sealed class OrderOptions
 }
 
 /// <summary>An order as priced, before it is kept: whose, in which currency, the total and the lines.</summary>
+/// <param name="StockFields">For each product the order takes, the field of the first line that takes it: what a shortfall names.</param>
 public sealed record PricedOrder(
-    string? CustomerId, Currency Currency, long TotalMinor, List<OrderLine> Lines, PostalAddress? ShippingAddress, IReadOnlyList<ListPriceUse> ListPrices);
+    string? CustomerId, Currency Currency, long TotalMinor, List<OrderLine> Lines, PostalAddress? ShippingAddress, IReadOnlyList<ListPriceUse> ListPrices,
+    IReadOnlyDictionary<string, string> StockFields);
 
 /// <summary>A service's or product's list price an order is priced at: marked in use when it is placed, so a later change keeps it as a version.</summary>
 public sealed record ListPriceUse(string ItemId, bool IsProduct, int Version, long AmountMinor, string Name);
@@ -161,7 +163,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                 if (wanted > products[productId].Stock)
                     errors.Add(takenAt[productId], OrderStock.Shortfall(products[productId], products[productId].Stock, wanted));
         if (errors.Any) return errors.ToProblem();
-        return new PricedOrder(customerId, currency!, total, lines, shipTo, listPrices);
+        return new PricedOrder(customerId, currency!, total, lines, shipTo, listPrices, takenAt);
 
         bool Add(long amount, string field)
         {
@@ -270,7 +272,7 @@ public sealed class PlaceOrder(
         var orderId = ids.New("ord");
         var priced = await pricing.Run(input, orderId, customerRequired: true, ct);
         if (priced.Problem is { } problem) return problem;
-        var (customerId, currency, total, lines, shipTo, listPrices) = priced.Value!;
+        var (customerId, currency, total, lines, shipTo, listPrices, stockFields) = priced.Value!;
 
         var now = time.GetUtcNow();
         var order = new Order
@@ -285,7 +287,7 @@ public sealed class PlaceOrder(
             if (await MarkInUseAsync(listPrices, ct) is { } changed)
                 return Problem.Conflict($"The price of '{changed.Name}' changed while the order was being placed; ask for a quote again and place it anew.");
             if (await OrderStock.ReserveAsync(db, order, ct) is { } shortOf)
-                return await ShortfallAsync(input, lines, shortOf, ct);
+                return await ShortfallAsync(lines, stockFields, shortOf, ct);
             db.Orders.Add(order);
             jobs.Add(db, ExpireOrder.JobKind, order.Id, order.ExpiresAt);
             await db.SaveChangesAsync(ct);
@@ -314,19 +316,11 @@ public sealed class PlaceOrder(
         return null;
     }
 
-    /// <summary>Another order took the stock between pricing and placing: the line that wanted it is named, with what is left now.</summary>
-    private async Task<Problem> ShortfallAsync(OrderInput input, List<OrderLine> lines, string productId, CancellationToken ct)
+    /// <summary>Another order took the stock between pricing and placing: the line that wanted it is named (as pricing names it), with what is left now.</summary>
+    private async Task<Problem> ShortfallAsync(List<OrderLine> lines, IReadOnlyDictionary<string, string> stockFields, string productId, CancellationToken ct)
     {
         var product = await db.Products.AsNoTracking().FirstAsync(p => p.Id == productId, ct);
         var wanted = OrderStock.Taken(lines).First(t => t.ProductId == productId).Quantity;
-        var inputs = input.Lines ?? [];
-        var index = inputs.FindIndex(l => l.ProductId == productId);
-        if (index < 0)
-        {
-            var bundling = lines.First(l => l.ProductId == productId && l.Kind == OrderLineKind.BundledProduct).BundledByLineId;
-            var planId = lines.First(l => l.Id == bundling).PlanId;
-            index = inputs.FindIndex(l => l.PlanId == planId);
-        }
-        return Problem.Invalid($"lines[{index}].quantity", OrderStock.Shortfall(product, product.Stock, wanted));
+        return Problem.Invalid(stockFields[productId], OrderStock.Shortfall(product, product.Stock, wanted));
     }
 }
