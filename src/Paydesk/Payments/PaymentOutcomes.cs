@@ -180,8 +180,7 @@ public sealed class PaymentOutcomes(
             if (ours.Status == RefundStatus.Requested)
             {
                 Log(payment, OperationKind.Notification, $"{source}: refund {ours.Id} done ({reported.ProviderRefundId})");
-                await RecordRefundAsync(payment, ours, reported.ProviderRefundId, ct);
-                return Applied;
+                return await RecordRefundAsync(payment, ours, reported.ProviderRefundId, ct) ? Applied : "review";
             }
             if (ours.Status == RefundStatus.Failed)
             {
@@ -243,10 +242,26 @@ public sealed class PaymentOutcomes(
     /// The provider gave the money back: the refund is done, and the payment (and what it paid for)
     /// follows. The caller holds the payment's lock and has seen the refund still requested.
     /// </summary>
-    public async Task RecordRefundAsync(Payment payment, Refund refund, string? providerRefundId, CancellationToken ct)
+    /// <remarks>
+    /// Refunds the provider reported made are recorded as they come, so by the time the answer to a
+    /// refund Paydesk asked for is recorded, they may leave no room for it: the provider has then
+    /// said two things that cannot both be true (together they give back more than the payment
+    /// took). Paydesk never records more than the payment took: the refund fails, its reservation is
+    /// released, and the payment is flagged for a person to ask the provider which refunds it made.
+    /// </remarks>
+    /// <returns>Whether it was recorded.</returns>
+    public async Task<bool> RecordRefundAsync(Payment payment, Refund refund, string? providerRefundId, CancellationToken ct)
     {
         if (refund.Status != RefundStatus.Requested)
             throw new InvalidOperationException($"Refund {refund.Id} is {refund.Status}; it is recorded once.");
+        if (!StillFits(payment, refund))
+        {
+            refund.ProviderRefundId ??= providerRefundId;
+            var left = new Money(payment.AmountMinor - payment.RefundedMinor, Core.Currency.Parse(payment.Currency));
+            FailRefund(payment, refund, $"the provider reports it made ({providerRefundId ?? "no id"}), but refunds it reported made before leave only {left} " +
+                "of the payment; ask the provider which refunds it made");
+            return false;
+        }
         refund.Status = RefundStatus.Succeeded;
         refund.ProviderRefundId ??= providerRefundId;
         refund.SettledAt = time.GetUtcNow();
@@ -258,7 +273,7 @@ public sealed class PaymentOutcomes(
         if (decision.IsRefused)
         {
             Log(payment, OperationKind.RefusedTransition, $"refund {refund.Id}: {decision.Reason}");
-            return;
+            return true;
         }
         payment.UpdatedAt = time.GetUtcNow();
         payment.Revision++;
@@ -269,6 +284,7 @@ public sealed class PaymentOutcomes(
             Log(payment, OperationKind.Transition, $"{from.ToApi()} → {reported.ToApi()} (refund {refund.Id})");
         }
         await PurposeOf(payment).OnRefundedAsync(db, payment, refund, ct);
+        return true;
     }
 
     /// <summary>The provider will not make the refund: what it promised is free to be refunded again.</summary>

@@ -82,12 +82,17 @@ public sealed class ExecuteRefund(
     public static readonly TimeSpan[] Backoff = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1), TimeSpan.FromHours(6)];
 
     /// <summary>Asks the provider to make the refund, unless it is made or failed already; answers the refund as it is afterwards.</summary>
-    public async Task<Refund> RunAsync(string refundId, bool lastAttempt, CancellationToken ct)
+    /// <param name="mayHaveBeenSent">
+    /// An earlier run may have asked the provider and lost its answer. Then a refund that refunds
+    /// reported since leave no room for is asked about all the same (with its own key, so nothing is
+    /// made twice): it may have been made, and that must be found out, not assumed away.
+    /// </param>
+    public async Task<Refund> RunAsync(string refundId, bool lastAttempt, bool mayHaveBeenSent, CancellationToken ct)
     {
         var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
         if (refund.Status != RefundStatus.Requested) return refund;
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == refund.PaymentId, ct);
-        if (!PaymentOutcomes.StillFits(payment, refund)) return await DropAsync(refundId, payment.Id, ct);
+        if (!mayHaveBeenSent && !PaymentOutcomes.StillFits(payment, refund)) return await DropAsync(refundId, payment.Id, ct);
         var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
         var provider = providers.Find(payment.Provider)
             ?? throw new InvalidOperationException($"Provider {payment.Provider} is not enabled; refund {refund.Id} waits.");
@@ -169,7 +174,8 @@ internal sealed class ExecuteRefundJob : IJobHandler
 
     public async Task<JobOutcome> RunAsync(JobRun run, IServiceProvider services, CancellationToken ct)
     {
-        var refund = await services.GetRequiredService<ExecuteRefund>().RunAsync(run.Payload, run.IsLastAttempt, ct);
+        // Every run is a claim of this job, the request's own included: a later claim may follow a send whose answer was lost.
+        var refund = await services.GetRequiredService<ExecuteRefund>().RunAsync(run.Payload, run.IsLastAttempt, mayHaveBeenSent: run.Attempt > 1, ct);
         return refund.Status == RefundStatus.Requested ? JobOutcome.Failed(refund.Error ?? "no answer from the provider") : JobOutcome.Done;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -181,6 +182,47 @@ public sealed class RefundTests
         var done = Assert.Single(payment.GetProperty("refunds").EnumerateArray());
         done.Str("status").ShouldBe("succeeded");
         done.Str("providerRefundId").ShouldBe(MockProviderRefundId(done.Id()));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_refund_answered_after_reported_refunds_took_the_room_it_needs_is_flagged_and_never_records_more_than_was_taken(Engine engine)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var (shop, _, paymentId) = await PaidPackage(host);
+        // The provider makes the refund; its answer is lost, and so is its notice of it.
+        var faults = host.Services.GetRequiredService<FaultPoints>();
+        faults.Arm(FaultPoints.AfterProviderRefund);
+        faults.Arm(FaultPoints.MockRefundNotification);
+        await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 1_000_00, currency = "RON" } });
+        (await Sums(host, shop.Tenant, paymentId)).AtProvider.ShouldBe(1_000_00);
+
+        // Meanwhile the provider reports a refund of 800 it did not make (a refund in its dashboard, as far as Paydesk can tell).
+        var reported = await Notification.ForAsync(host, shop, paymentId, "partially_refunded", 1_500_00, "RON");
+        var body = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reported.Body)!;
+        var data = JsonSerializer.Deserialize<Dictionary<string, object>>(body["data"].GetRawText())!;
+        data["refund"] = new { id = "mre_reported_elsewhere", amount = 800_00, key = (string?)null };
+        var forged = reported with { Body = JsonSerializer.Serialize(new { id = body["id"], type = body["type"], created = clock.GetUtcNow().ToUnixTimeSeconds(), data }) };
+        (await forged.SendAsync(host, at: clock.GetUtcNow())).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The refund is asked again: the provider answers that it made it. Both cannot be true.
+        clock.Advance(ExecuteRefund.Backoff[0]);
+        await host.RunDueJobsAsync();
+        await host.SettleAsync();
+
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        var refunded = payment.GetProperty("refunded").GetProperty("amount").GetInt64();
+        Assert.True(refunded <= 1_500_00, $"refunded {refunded} of a payment of 1,500.00");
+        // The report was heard first and recorded; the answer that no longer fits beside it is not, and a person is asked to look.
+        refunded.ShouldBe(800_00);
+        var refunds = payment.GetProperty("refunds").EnumerateArray().ToList();
+        Assert.Single(refunds, r => r.Str("status") == "succeeded").GetProperty("amount").GetProperty("amount").GetInt64().ShouldBe(800_00);
+        var failed = Assert.Single(refunds, r => r.Str("status") == "failed");
+        Assert.Contains("ask the provider which refunds it made", failed.Str("error"));
+        Assert.False(string.IsNullOrEmpty(payment.GetProperty("reviewReason").GetString()));
+        Assert.Contains(await shop.Tenant.ListAll("/api/v1/payments?needsReview=true"), p => p.Id() == paymentId);
+        var credited = (await shop.Tenant.ListAll("/api/v1/credit-notes")).Sum(n => n.GetProperty("amount").GetProperty("amount").GetInt64());
+        credited.ShouldBe(refunded);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
