@@ -105,6 +105,8 @@ public sealed class LayeringTests
         Type[] money = [typeof(Money), typeof(Currency), typeof(CurrencyMismatchException)];
         var used = money.SelectMany(TypeReferences.WithNested).SelectMany(TypeReferences.Of)
             .Where(t => t.Assembly != typeof(object).Assembly && !t.Assembly.GetName().Name!.StartsWith("System", StringComparison.Ordinal))
+            // The hit counter test.sh's coverage run writes into every method is not a reference of the code's.
+            .Where(t => t.Namespace?.StartsWith("Coverlet.Core.Instrumentation", StringComparison.Ordinal) != true)
             .Select(OwnerOf).ToHashSet();
         Assert.Subset(money.Select(t => t.FullName!).ToHashSet(), used);
     }
