@@ -62,6 +62,7 @@ public sealed class OrderLine : IHasId
     public required string OrderId { get; init; }
     public int Position { get; init; }
     public OrderLineKind Kind { get; init; }
+    /// <summary>What the line is, in words, at most <see cref="MaxDescriptionLength"/> long (<see cref="Describe"/>).</summary>
     public required string Description { get; init; }
     public int Quantity { get; init; }
     public long UnitAmountMinor { get; init; }
@@ -80,6 +81,20 @@ public sealed class OrderLine : IHasId
     public string? ProductId { get; init; }
     /// <summary>The plan line whose grant put this product in the order.</summary>
     public string? BundledByLineId { get; init; }
+
+    /// <summary>The length of the description column (and of the invoice line that copies it).</summary>
+    public const int MaxDescriptionLength = 300;
+
+    /// <summary>
+    /// The description as stored: names put together (a plan's, its term's and its calendar's; a
+    /// product's and the plan it comes with) can pass the column, so they are cut, between characters.
+    /// </summary>
+    public static string Describe(string text)
+    {
+        if (text.Length <= MaxDescriptionLength) return text;
+        var end = char.IsHighSurrogate(text[MaxDescriptionLength - 2]) ? MaxDescriptionLength - 2 : MaxDescriptionLength - 1;
+        return text[..end] + "…";
+    }
 }
 
 internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>, IEntityTypeConfiguration<OrderLine>
@@ -103,7 +118,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>, IEnt
     {
         b.HasKey(l => new { l.TenantId, l.Id });
         b.HasIndex(l => new { l.TenantId, l.OrderId, l.Position }).IsUnique();
-        b.Property(l => l.Description).HasMaxLength(300);
+        b.Property(l => l.Description).HasMaxLength(OrderLine.MaxDescriptionLength);
         b.HasOne<Catalog.PlanPrice>().WithMany().HasForeignKey(l => new { l.TenantId, l.PriceId });
         b.HasOne<Catalog.Product>().WithMany().HasForeignKey(l => new { l.TenantId, l.ProductId });
         b.HasOne<Catalog.BookingCalendar>().WithMany().HasForeignKey(l => new { l.TenantId, l.CalendarId });

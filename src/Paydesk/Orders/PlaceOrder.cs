@@ -137,7 +137,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
             var planLine = new OrderLine
             {
                 TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = lines.Count, Kind = OrderLineKind.Plan,
-                Description = calendar is null ? name : $"{name} ({calendar.Name})",
+                Description = OrderLine.Describe(calendar is null ? name : $"{name} ({calendar.Name})"),
                 Quantity = quantity, UnitAmountMinor = unit, AmountMinor = amount,
                 PlanId = plan.Id, PlanVersion = plan.Version, PriceId = price.Id, TermMonths = price.TermMonths,
                 IntervalUnit = price.IntervalUnit, IntervalCount = price.IntervalCount, CalendarId = line.CalendarId,
@@ -151,7 +151,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                 lines.Add(new OrderLine
                 {
                     TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = lines.Count, Kind = OrderLineKind.BundledProduct,
-                    Description = $"{product.Name} (included with {plan.Name})", Quantity = (grant.Quantity ?? 1) * quantity,
+                    Description = OrderLine.Describe($"{product.Name} (included with {plan.Name})"), Quantity = (grant.Quantity ?? 1) * quantity,
                     UnitAmountMinor = 0, AmountMinor = 0, ProductId = product.Id, BundledByLineId = planLine.Id,
                 });
             }

@@ -143,4 +143,41 @@ public sealed class OrderTests
         Assert.Equal(JsonValueKind.String, expired.GetProperty("closedAt").ValueKind);
         await (await shop.Tenant.Post($"/api/v1/orders/{order.Id()}/cancel", new { })).ShouldBeProblem(409);
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Lines_whose_names_together_pass_the_column_are_placed_and_invoiced_with_their_description_cut(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var t = await host.NewTenantAsync();
+        string Name(char c) => new(c, 200);
+        var service = await t.PostOk("/api/v1/services", new
+        {
+            name = "Physiotherapy session", durationMinutes = 60, price = new { amount = 180_00, currency = "RON" },
+            calendars = new object[] { new { name = Name('k') } },
+        });
+        var product = (await t.PostOk("/api/v1/products", new { sku = "MAT", name = Name('m'), price = new { amount = 45_00, currency = "RON" }, stock = 10 })).Id();
+        // Each name at its longest: the plan, its term and its calendar; the product and the plan it comes with.
+        var plan = (await t.PostOk("/api/v1/plans", new
+        {
+            name = Name('p'), terms = new[] { new { months = 12, price = new { amount = 1_000_00, currency = "RON" } } },
+            grants = new object[] { new { type = "sessions", serviceId = service.Id(), count = 1 }, new { type = "product", productId = product, quantity = 1 } },
+        })).Id();
+        var customer = await t.CreateCustomerAsync();
+
+        var placed = await t.Post("/api/v1/orders", new
+        {
+            customerId = customer, lines = new[] { new { planId = plan, termMonths = 12, calendarId = service.GetProperty("calendars")[0].Id() } },
+        });
+        placed.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var order = await placed.Json();
+        var descriptions = order.GetProperty("lines").EnumerateArray().Select(l => l.Str("description")).ToList();
+        Assert.Equal(2, descriptions.Count);
+        Assert.All(descriptions, d => (d.Length, d[^1]).ShouldBe((300, '\u2026')));
+        Assert.StartsWith(Name('p') + " \u2014 12 months (kkk", descriptions[0]);
+        Assert.StartsWith(Name('m') + " (included with ppp", descriptions[1]);
+
+        await t.PayAsync(order.Id());
+        var invoice = Assert.Single(await t.ListAll($"/api/v1/invoices?orderId={order.Id()}"));
+        Assert.Equal(descriptions, invoice.GetProperty("lines").EnumerateArray().Select(l => l.Str("description")));
+    }
 }

@@ -113,4 +113,28 @@ public sealed class PayAgainTests
         await host.SettleAsync();
         Assert.Single(await maildev.MessagesTo(to), IsNotPaid);
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_declined_payment_of_an_order_named_at_length_is_recorded_and_emailed_with_its_subject_cut_between_characters(Engine engine)
+    {
+        var maildev = await MailDevServer.Shared;
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { SmtpPort = maildev.SmtpPort });
+        var t = await host.NewTenantAsync();
+        var to = MailDevServer.NewRecipient("dana");
+        var customer = await t.CreateCustomerAsync("Dana Ene", to);
+        // Two plans whose names make the subject longer than an email subject is kept, with an
+        // emoji (two UTF-16 units) exactly where the subject is cut.
+        var first = (await t.PostOk("/api/v1/plans", new { name = new string('a', 200), price = new { amount = 100_00, currency = "RON" } })).Id();
+        var second = (await t.PostOk("/api/v1/plans", new { name = new string('b', 77) + "\U0001F9D8" + new string('c', 20), price = new { amount = 100_00, currency = "RON" } })).Id();
+        var order = (await t.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { planId = first }, new { planId = second } } })).Id();
+
+        var (declined, _) = await t.CheckoutAsync(order);
+        await t.PressOnMockPageAsync(declined, "decline");
+        await t.PaymentWhenAsync(declined, "failed");
+
+        var mail = Assert.Single(await Eventually.ReadsAsync(() => maildev.MessagesTo(to), ms => ms.Any(IsNotPaid), "the declined payment's email"), IsNotPaid);
+        // Cut before the emoji, not through it: nothing unreadable is stored or sent.
+        mail.Str("subject").ShouldBe($"Payment declined \u2014 {new string('a', 200)}, {new string('b', 77)}\u2026");
+        Assert.Contains("\U0001F9D8", mail.Str("text"));
+    }
 }

@@ -61,7 +61,13 @@ public sealed class Outbox(IdGenerator ids, Jobs.JobQueue jobs, TimeProvider tim
     private static string? OneLine(string? text) =>
         text is null ? null : string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    internal static string? Cut(string? text, int max) => text is { Length: var n } && n > max ? text[..(max - 1)] + "…" : text;
+    /// <summary>At most <paramref name="max"/> UTF-16 units, cut between characters: half of a surrogate pair cannot be stored (PostgreSQL) or read.</summary>
+    internal static string? Cut(string? text, int max)
+    {
+        if (text is not { Length: var n } || n <= max) return text;
+        var end = char.IsHighSurrogate(text[max - 2]) ? max - 2 : max - 1;
+        return text[..end] + "…";
+    }
 }
 
 public static class OutboxRegistrations
