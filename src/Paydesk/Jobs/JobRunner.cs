@@ -203,7 +203,7 @@ public sealed class JobRunner(
     {
         await using var scope = scopes.CreateAsyncScope();
         var finished = await JobStore.FinishAsync(scope.ServiceProvider.GetRequiredService<PaydeskDb>(), job, state, due,
-            Math.Max(0, attempts), error is { Length: > 500 } ? error[..500] : error, time.GetUtcNow(), CancellationToken.None);
+            Math.Max(0, attempts), Api.Text.Cut(error, 500), time.GetUtcNow(), CancellationToken.None);
         if (finished == 0)
             log.LogWarning("Job {JobId} ({Kind}) was taken over or queued again while it ran; its outcome {State} is not recorded", job.Id, job.Kind, state);
     }

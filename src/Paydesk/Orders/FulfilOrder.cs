@@ -61,7 +61,7 @@ public sealed class FulfilOrder(
                 if (IsFulfilled(order)) return Fulfilment.Fulfilled;
                 if (!AwaitsFulfilment(order)) return Fulfilment.NotPaid;
                 order.FulfilmentAttempts++;
-                order.FulfilmentError = e.Message.Length > 500 ? e.Message[..500] : e.Message;
+                order.FulfilmentError = Api.Text.Cut(e.Message, 500);
                 order.NextFulfilmentAt = retryAt ?? order.NextFulfilmentAt;
                 await db.SaveChangesAsync(CancellationToken.None);
                 return Fulfilment.Failed;

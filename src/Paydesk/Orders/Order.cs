@@ -89,12 +89,7 @@ public sealed class OrderLine : IHasId
     /// The description as stored: names put together (a plan's, its term's and its calendar's; a
     /// product's and the plan it comes with) can pass the column, so they are cut, between characters.
     /// </summary>
-    public static string Describe(string text)
-    {
-        if (text.Length <= MaxDescriptionLength) return text;
-        var end = char.IsHighSurrogate(text[MaxDescriptionLength - 2]) ? MaxDescriptionLength - 2 : MaxDescriptionLength - 1;
-        return text[..end] + "…";
-    }
+    public static string Describe(string text) => Api.Text.Cut(text, MaxDescriptionLength)!;
 }
 
 internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>, IEntityTypeConfiguration<OrderLine>

@@ -44,8 +44,11 @@ internal sealed class OrderPurpose(
     {
         var order = await db.LockedAsync<Order>(purpose[Prefix.Length..], ct);
         if (order is null) return Problem.NotFound("order", purpose[Prefix.Length..]);
-        return order.Status == OrderStatus.AwaitingPayment ? null
-            : Problem.Conflict($"The order is {order.Status.ToApi()}; only an order awaiting payment can be paid.");
+        if (order.Status != OrderStatus.AwaitingPayment)
+            return Problem.Conflict($"The order is {order.Status.ToApi()}; only an order awaiting payment can be paid.");
+        // Past its time and not yet expired by its job: it is expired all the same.
+        return order.ExpiresAt > time.GetUtcNow() ? null
+            : Problem.Conflict($"The order expired at {order.ExpiresAt:u}; only an order awaiting payment can be paid. Place it again.");
     }
 
     public async Task<PurposeAnswer> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct)

@@ -19,9 +19,10 @@ public sealed record PaymentView(
     [property: Description("The payment's refunds, when one payment is read (and reconciled); null in lists.")]
     IReadOnlyList<RefundView>? Refunds)
 {
-    public static PaymentView From(Payment p, IEnumerable<PaymentOperation>? operations = null, IEnumerable<Refund>? refunds = null) => new(
+    /// <param name="forCustomer">Read with a customer's own key: the merchant's notes (why a person should look) are left out.</param>
+    public static PaymentView From(Payment p, IEnumerable<PaymentOperation>? operations = null, IEnumerable<Refund>? refunds = null, bool forCustomer = false) => new(
         p.Id, p.Purpose, p.CustomerId, p.Status.ToApi(), MoneyView.From(p.AmountMinor, p.Currency), MoneyView.From(p.RefundedMinor, p.Currency),
-        p.Provider, p.RedirectUrl, p.ReviewReason, p.CreatedAt, p.UpdatedAt, p.SettledAt,
+        p.Provider, p.RedirectUrl, forCustomer ? null : p.ReviewReason, p.CreatedAt, p.UpdatedAt, p.SettledAt,
         operations?.OrderBy(o => o.Id, StringComparer.Ordinal)
             .Select(o => new PaymentOperationView(o.Id, o.Kind.ToString().ToLowerInvariant(), o.Summary, o.CreatedAt)).ToList(),
         refunds?.OrderBy(r => r.Id, StringComparer.Ordinal).Select(RefundView.From).ToList());
@@ -65,7 +66,8 @@ public static class PaymentRegistrations
             if (purpose is not null) query = query.Where(p => p.Purpose == purpose);
             // What a person must look at: mismatched amounts, second payments, payments nobody could settle.
             if (needsReview == true) query = query.Where(p => p.ReviewReason != null);
-            return (await page.Run(query, p => PaymentView.From(p), ct)).Ok();
+            var forCustomer = db.Tenant.IsCustomer;
+            return (await page.Run(query, p => PaymentView.From(p, forCustomer: forCustomer), ct)).Ok();
         }).Lists<PaymentView>().WithName("listPayments").WithSummary("List payments");
 
         payments.MapGet("/{id}", async (string id, PaydeskDb db, CancellationToken ct) =>
@@ -114,7 +116,7 @@ public static class PaymentRegistrations
         // The operations log is the merchant's record; a customer sees the payment, not its internals.
         var operations = db.Tenant.IsCustomer ? null : await db.PaymentOperations.AsNoTracking().Where(o => o.PaymentId == id).ToListAsync(ct);
         var refunds = await db.Refunds.AsNoTracking().Where(r => r.PaymentId == id).ToListAsync(ct);
-        return PaymentView.From(payment, operations, refunds);
+        return PaymentView.From(payment, operations, refunds, forCustomer: db.Tenant.IsCustomer);
     }
 
     // A customer's own key sees only that customer's payments: the query filter on every customer-owned table.

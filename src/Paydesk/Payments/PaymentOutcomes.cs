@@ -113,7 +113,7 @@ public sealed class PaymentOutcomes(
         var reasons = payment.ReviewReason is { } earlier && earlier != reason && !earlier.StartsWith(reason + " Before that: ", StringComparison.Ordinal)
             ? $"{reason} Before that: {earlier}"
             : reason;
-        payment.ReviewReason = reasons.Length > 1000 ? reasons[..1000] : reasons;
+        payment.ReviewReason = Api.Text.Cut(reasons, 1000);
         payment.UpdatedAt = time.GetUtcNow();
         Log(payment, OperationKind.Review, reason);
     }
@@ -228,7 +228,7 @@ public sealed class PaymentOutcomes(
         var refund = new Refund
         {
             TenantId = "", Id = ids.New("re"), PaymentId = payment.Id, AmountMinor = amountMinor, Currency = payment.Currency,
-            Status = RefundStatus.Requested, Reason = reason.Length > 500 ? reason[..500] : reason, Origin = origin, RequestKey = requestKey,
+            Status = RefundStatus.Requested, Reason = Api.Text.Cut(reason, 500)!, Origin = origin, RequestKey = requestKey,
             CreatedAt = now,
         };
         payment.RefundReservedMinor += amountMinor;
@@ -326,7 +326,7 @@ public sealed class PaymentOutcomes(
         db.PaymentOperations.Add(new PaymentOperation
         {
             TenantId = "", Id = ids.New("op"), PaymentId = payment.Id, Kind = kind,
-            Summary = summary.Length > 500 ? summary[..500] : summary, Detail = detail, CreatedAt = time.GetUtcNow(),
+            Summary = Api.Text.Cut(summary, 500)!, Detail = detail, CreatedAt = time.GetUtcNow(),
         });
 
     private IPaymentPurpose PurposeOf(Payment payment)

@@ -146,7 +146,7 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         else
         {
             var outcomes = services.GetRequiredService<PaymentOutcomes>();
-            outcomes.Log(payment, OperationKind.Notification, $"{notification.Type} ({notification.EventId})", raw.Length > 4000 ? raw[..4000] : raw);
+            outcomes.Log(payment, OperationKind.Notification, $"{notification.Type} ({notification.EventId})", Api.Text.Cut(raw, 4000));
             payment.ProviderPaymentId ??= notification.ProviderPaymentId;
             var source = $"notification {notification.EventId}";
             var status = notification.Status;

@@ -162,7 +162,7 @@ public sealed class ExecuteRefund(
             return current;
         }, ct);
 
-    internal static string? Cut(string? text) => text?.Length > 500 ? text[..500] : text;
+    internal static string? Cut(string? text) => Api.Text.Cut(text, 500);
 }
 
 /// <summary>The <c>execute-refund</c> job: asked again with backoff while the provider does not answer.</summary>

@@ -39,22 +39,30 @@ public static class RowLocks
     /// A copy this context tracks already (read before the lock was taken) is read again, so the
     /// decision that follows is made on what the database holds, not on what it held earlier.
     /// </summary>
+    /// <remarks>
+    /// The lock is taken in SQL, past the query filters; the read after it is filtered like any
+    /// other, so a row the caller may not see (another customer's, for a customer's own key) is
+    /// answered as missing, as it is on SQLite.
+    /// </remarks>
     public static async Task<T?> LockedAsync<T>(this PaydeskDb db, string id, CancellationToken ct) where T : class, IHasId =>
-        await db.LockAsync<T>(id, ct) ? await db.FreshAsync<T>(id, ct) : null;
+        await db.LockAsync<T>(id, ct) ? await db.FreshOrMissingAsync<T>(id, ct) : null;
 
     /// <summary>
     /// The row as the database holds it now, tracked; an unchanged copy tracked already is read
     /// again. A copy this unit of work has changed and not saved yet is its newest version, and is
     /// kept as it is.
     /// </summary>
-    public static async Task<T> FreshAsync<T>(this PaydeskDb db, string id, CancellationToken ct) where T : class, IHasId
+    public static async Task<T> FreshAsync<T>(this PaydeskDb db, string id, CancellationToken ct) where T : class, IHasId =>
+        await db.FreshOrMissingAsync<T>(id, ct) ?? throw new InvalidOperationException($"{typeof(T).Name} {id} is not there for this caller.");
+
+    private static async Task<T?> FreshOrMissingAsync<T>(this PaydeskDb db, string id, CancellationToken ct) where T : class, IHasId
     {
         if (db.ChangeTracker.Entries<T>().FirstOrDefault(e => e.Entity.Id == id) is { } tracked)
         {
             if (tracked.State == EntityState.Unchanged) await tracked.ReloadAsync(ct);
             return tracked.Entity;
         }
-        return await db.Set<T>().FirstAsync(e => e.Id == id, ct);
+        return await db.Set<T>().FirstOrDefaultAsync(e => e.Id == id, ct);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Paydesk.Storage;
+using Paydesk.Tenancy;
 
 namespace Paydesk.Tests.Customers;
 
@@ -73,5 +75,24 @@ public sealed class CustomerViewTests
         // Staff see both, as before.
         Assert.Equal(2, (await t.ListAll("/api/v1/credit-notes")).Count);
         Assert.Equal(2, (await host.InTenantAsync(t.TenantId, db => db.SessionUses.AsNoTracking().CountAsync())));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Locking_another_customers_row_with_a_customer_key_finds_nothing_on_either_engine(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var ion = await shop.Tenant.CreateCustomerAsync("Ion Rusu", "ion@example.com");
+        var theirs = (await shop.Tenant.PostOk("/api/v1/orders", new { customerId = ion, lines = new[] { new { planId = shop.Package } } })).Id();
+        var mine = (await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } })).Id();
+
+        await using var scope = host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(shop.Tenant.TenantId, Role.Customer, shop.Customer);
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        var (other, own) = await db.InTransactionAsync(async () =>
+            (await db.LockedAsync<Paydesk.Orders.Order>(theirs, CancellationToken.None), await db.LockedAsync<Paydesk.Orders.Order>(mine, CancellationToken.None)),
+            CancellationToken.None);
+        Assert.Null(other);
+        own!.CustomerId.ShouldBe(shop.Customer);
     }
 }

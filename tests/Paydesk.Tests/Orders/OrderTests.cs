@@ -108,6 +108,25 @@ public sealed class OrderTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_order_past_its_time_is_not_checked_out_even_before_its_expiry_has_run(Engine engine)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+        // No workers: the order's expiry job is due and has not run.
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions
+        {
+            Clock = clock, Settings = new Dictionary<string, string> { ["Jobs:Enabled"] = "false" },
+        });
+        var shop = await Shop.OpenAsync(host);
+        var order = await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Package } } });
+
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe("awaiting_payment");
+        var refused = await (await shop.Tenant.Post($"/api/v1/orders/{order.Id()}/checkout", new { provider = "mock" })).ShouldBeProblem(409);
+        Assert.Contains("expired", refused.Str("detail"));
+        Assert.Empty(await shop.Tenant.ListAll($"/api/v1/payments?purpose=order:{order.Id()}"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task An_unpaid_order_can_be_canceled_once(Engine engine)
     {
         var shop = await Shop.OpenAsync(await PaydeskHost.Shared(engine));

@@ -307,6 +307,11 @@ public sealed class PayFlowTests
         var late = await WaitForPayment(shop, second, "refunded");
 
         Assert.Contains("refunded automatically", late.Str("reviewReason"));
+        // The merchant's note is the merchant's: the customer's own key reads the payment without it.
+        var asCustomer = host.Client((await shop.Tenant.PostOk($"/api/v1/customers/{shop.Customer}/sessions", new { })).Str("token"));
+        var seen = await asCustomer.GetFromJsonAsync<JsonElement>($"/api/v1/payments/{second}");
+        (seen.Str("status"), seen.GetProperty("reviewReason").ValueKind).ShouldBe(("refunded", JsonValueKind.Null));
+        Assert.All((await asCustomer.GetFromJsonAsync<JsonElement>("/api/v1/payments")).Items(), p => p.GetProperty("reviewReason").ValueKind.ShouldBe(JsonValueKind.Null));
         var refund = Assert.Single(late.GetProperty("refunds").EnumerateArray());
         Assert.True(refund.GetProperty("automatic").GetBoolean());
         refund.Str("status").ShouldBe("succeeded");

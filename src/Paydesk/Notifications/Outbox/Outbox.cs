@@ -62,12 +62,7 @@ public sealed class Outbox(IdGenerator ids, Jobs.JobQueue jobs, TimeProvider tim
         text is null ? null : string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>At most <paramref name="max"/> UTF-16 units, cut between characters: half of a surrogate pair cannot be stored (PostgreSQL) or read.</summary>
-    internal static string? Cut(string? text, int max)
-    {
-        if (text is not { Length: var n } || n <= max) return text;
-        var end = char.IsHighSurrogate(text[max - 2]) ? max - 2 : max - 1;
-        return text[..end] + "…";
-    }
+    internal static string? Cut(string? text, int max) => Api.Text.Cut(text, max);
 }
 
 public static class OutboxRegistrations
