@@ -189,11 +189,15 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
                     broken.Add($"{name}: refund {r.Id} ({r.Status}, {r.AmountMinor}) names provider refund {r.ProviderRefundId}, " +
                         $"which the provider has {(made is null ? "not made" : $"made of {made.AmountMinor} on charge {made.ChargeId}")}");
             }
-            // Paydesk's own refunds reach the provider with their own id as the key: once, and recorded when made.
+            // Paydesk's own refunds reach the provider with their own id as the key: once, and recorded when made —
+            // unless refunds the provider reported made leave no room for it (it said two things that cannot both
+            // be true): then it is not recorded, and a person is told of this very refund.
             foreach (var r in refunds.Where(r => r.Origin != RefundOrigin.Provider))
             {
                 var made = books.ProviderRefunds.FirstOrDefault(m => m.IdempotencyKey == r.Id);
-                if (made is not null && r.Status != RefundStatus.Succeeded)
+                var toldOfIt = r.Status == RefundStatus.Failed && WasToldOtherwise(p.Id)
+                    && books.Operations.Any(o => o.PaymentId == p.Id && o.Kind == OperationKind.Review && o.Summary.Contains(r.Id, StringComparison.Ordinal));
+                if (made is not null && r.Status != RefundStatus.Succeeded && !toldOfIt)
                     broken.Add($"{name}: the provider made refund {r.Id} of {made.AmountMinor}, Paydesk has it {r.Status}");
                 if (made is null && r.Status == RefundStatus.Succeeded)
                     broken.Add($"{name}: refund {r.Id} of {r.AmountMinor} is recorded as made, the provider never made it");
