@@ -45,7 +45,9 @@ stop_clusters() {
     else "$pg_bin/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null 2>&1; fi || kill -9 "$(head -1 "$pidfile")" 2>/dev/null
   done
 }
-remove_run() { stop_clusters "$1"; rm -rf "$1"; }
+# Processes a run started and that outlived it (a maildev stopped by a terminal signal, say)
+# name its directory on their command line.
+remove_run() { stop_clusters "$1"; pkill -KILL -f -- "$1/" 2>/dev/null || true; rm -rf "$1"; }
 # What earlier runs left when they were killed: their directory, once its owner is gone.
 for root in /tmp/paydesk-tests.*; do
   [ -d "$root" ] || continue

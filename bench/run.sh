@@ -60,7 +60,8 @@ ms() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)([a-z]+)', sys.argv[1]
 start_paydesk() {
   local engine=$1 port=$2 dir=$3; shift 3
   mkdir -p "$dir"
-  (cd "$dir" && env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
+  # exec: the pid kept is Paydesk's own, so stopping it stops Paydesk, not just a subshell.
+  (cd "$dir" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
     ASPNETCORE_CONTENTROOT="$dir" DataProtection__KeyRingPath="$dir/keys" "$@" dotnet "$app/Paydesk.dll" >"$dir/paydesk.log" 2>&1) &
   pids+=($!)
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
