@@ -33,8 +33,11 @@ public static class StorageRegistrations
                     "Storage:Engine is postgres but ConnectionStrings:Paydesk is empty. " +
                     "Set it, e.g. ConnectionStrings__Paydesk='Host=127.0.0.1;Database=paydesk;Username=paydesk;Password=…'.");
             services.AddSingleton<TenantSession>();
+            // The options are built once, not per request: they hold only the connection string and
+            // the interceptors, which are singletons; the context itself stays one per request.
             services.AddDbContext<PostgresPaydeskDb>((sp, o) => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<TenantSession>()));
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<TenantSession>()),
+                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<PostgresPaydeskDb>());
         }
         else
@@ -46,7 +49,7 @@ public static class StorageRegistrations
                 connectionString = $"Data Source={Path.Combine(dataDir, "paydesk.db")}";
             }
             services.AddDbContext<SqlitePaydeskDb>((sp, o) => o.UseSqlite(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>()));
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<SqlitePaydeskDb>());
         }
 
