@@ -105,9 +105,7 @@ public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.E
 {
     public async Task<Invoice> RunAsync(PaydeskDb db, InvoiceDraft draft, CancellationToken ct)
     {
-        if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("An invoice number is taken inside the transaction that records the payment; outside it a failure would leave a gap.");
-
+        // DocumentNumbers refuses to run outside the transaction that records the payment.
         var (prefix, sequence) = await DocumentNumbers.TakeAsync(db, DocumentNumbers.Invoices, options.Value.DefaultPrefix, ct);
 
         var invoice = new Invoice

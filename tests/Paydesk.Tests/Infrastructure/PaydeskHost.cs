@@ -301,6 +301,15 @@ public sealed class TenantClient(IPaydeskServer host, string tenantId, string ad
         return pressed.Headers.Location!;
     }
 
+    /// <summary>A person gives money back in the Mock provider's dashboard (a form post, as in a browser); answers its status: a redirect when it made the refund, 400 when it does not fit.</summary>
+    public async Task<HttpStatusCode> RefundInDashboardAsync(string paymentId, long amount)
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress };
+        var answer = await browser.PostAsync($"/mock-pay/{paymentId}/refund",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["amount"] = amount.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        return answer.StatusCode;
+    }
+
     /// <summary>Pays the order on the Mock page, as a browser would, and waits until it is fulfilled; answers the payment id.</summary>
     public async Task<string> PayAsync(string orderId)
     {

@@ -11,16 +11,6 @@ namespace Paydesk.Tests.Invoices;
 /// </summary>
 public sealed class CreditNoteTests
 {
-    /// <summary>A person gives money back in the Mock provider's dashboard (a form post, as in a browser).</summary>
-    /// <returns>The dashboard's answer: a redirect when it made the refund, 400 when it does not fit.</returns>
-    private static async Task<HttpStatusCode> RefundInDashboardAsync(IPaydeskServer host, string paymentId, long amount)
-    {
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
-        var answer = await browser.PostAsync($"/mock-pay/{paymentId}/refund",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["amount"] = amount.ToString(CultureInfo.InvariantCulture) }));
-        return answer.StatusCode;
-    }
-
     /// <summary>The absolute link in <paramref name="text"/> (HTML or plain) whose path and query start as <paramref name="start"/>.</summary>
     private static Uri LinkTo(string text, string start)
     {
@@ -47,7 +37,7 @@ public sealed class CreditNoteTests
         Amount(invoice, "refunded").ShouldBe(0);
 
         await t.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 500_00, currency = "RON" }, reason = "Two sessions not held" });
-        (await RefundInDashboardAsync(host, paymentId, 300_00)).ShouldBe(HttpStatusCode.Redirect);
+        (await t.RefundInDashboardAsync(paymentId, 300_00)).ShouldBe(HttpStatusCode.Redirect);
         await Eventually.ReadsAsync(() => t.ListAll($"/api/v1/credit-notes?invoiceId={invoice.Id()}"), n => n.Count == 2, "the dashboard refund's credit note");
         await t.PostOk($"/api/v1/payments/{paymentId}/refunds", new { reason = "Moved abroad" });
 
@@ -131,7 +121,7 @@ public sealed class CreditNoteTests
         // Four 40 % refunds of each payment at once, from the API and the dashboard: two of each fit.
         var answers = await Task.WhenAll(payments.SelectMany(p => Enumerable.Range(0, 4).Select(async i =>
         {
-            if (i == 3) return (int)await RefundInDashboardAsync(host, p, 600_00);
+            if (i == 3) return (int)await t.RefundInDashboardAsync(p, 600_00);
             return (int)(await t.Post($"/api/v1/payments/{p}/refunds", new { amount = new { amount = 600_00, currency = "RON" } }, $"race-{p}-{i}")).StatusCode;
         })));
         Assert.All(answers, a => Assert.Contains(a, new[] { 201, 302, 400, 409 }));

@@ -19,15 +19,6 @@ public sealed class ReportedRefundTests
         return (shop, orderId, paymentId);
     }
 
-    /// <summary>A person gives money back in the Mock provider's dashboard (a form post, as in a browser).</summary>
-    private static async Task RefundInDashboardAsync(PaydeskHost host, string paymentId, long amount)
-    {
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
-        var answer = await browser.PostAsync($"/mock-pay/{paymentId}/refund",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["amount"] = amount.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
-        answer.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-    }
-
     private static Task<JsonElement> PaymentWhen(TenantClient t, string paymentId, Func<JsonElement, bool> done, string what) =>
         Eventually.ReadsAsync(() => t.GetOk($"/api/v1/payments/{paymentId}"), done, what);
 
@@ -47,7 +38,7 @@ public sealed class ReportedRefundTests
         var host = await PaydeskHost.Shared(engine);
         var (shop, orderId, paymentId) = await PaidPackage(host);
 
-        await RefundInDashboardAsync(host, paymentId, 1_500_00);
+        (await shop.Tenant.RefundInDashboardAsync(paymentId, 1_500_00)).ShouldBe(HttpStatusCode.Redirect);
 
         var payment = await PaymentWhen(shop.Tenant, paymentId, p => p.Str("status") == "refunded", "the reported refund to be recorded");
         Refunded(payment).ShouldBe(1_500_00);
@@ -69,7 +60,7 @@ public sealed class ReportedRefundTests
         var host = await PaydeskHost.Shared(engine);
         var (shop, orderId, paymentId) = await PaidPackage(host);
 
-        await RefundInDashboardAsync(host, paymentId, 400_00);
+        (await shop.Tenant.RefundInDashboardAsync(paymentId, 400_00)).ShouldBe(HttpStatusCode.Redirect);
 
         var payment = await PaymentWhen(shop.Tenant, paymentId, p => p.Str("status") == "partially_refunded", "the partial refund");
         Refunded(payment).ShouldBe(400_00);
@@ -237,7 +228,7 @@ public sealed class ReportedRefundTests
         // which pays the order and refunds part of it in one step, before the fulfilment has run.
         await shop.Tenant.PressOnMockPageAsync(paymentId, "timeout");
 
-        await RefundInDashboardAsync(host, paymentId, 400_00);
+        (await shop.Tenant.RefundInDashboardAsync(paymentId, 400_00)).ShouldBe(HttpStatusCode.Redirect);
 
         await PaymentWhen(shop.Tenant, paymentId, p => p.Str("status") == "partially_refunded", "the partial refund");
         await host.RunDueJobsAsync();
@@ -262,7 +253,7 @@ public sealed class ReportedRefundTests
         var (paymentId, _) = await shop.Tenant.CheckoutAsync(order.Id());
         await shop.Tenant.PressOnMockPageAsync(paymentId, "timeout");
 
-        await RefundInDashboardAsync(host, paymentId, 1_500_00);
+        (await shop.Tenant.RefundInDashboardAsync(paymentId, 1_500_00)).ShouldBe(HttpStatusCode.Redirect);
 
         await PaymentWhen(shop.Tenant, paymentId, p => p.Str("status") == "refunded", "the payment to be refunded");
         await host.RunDueJobsAsync();
@@ -290,7 +281,7 @@ public sealed class ReportedRefundTests
         // already, so Paydesk requests an automatic refund of the whole charge — which the dashboard
         // has just made.
         await shop.Tenant.PressOnMockPageAsync(second, "timeout");
-        await RefundInDashboardAsync(host, second, 1_500_00);
+        (await shop.Tenant.RefundInDashboardAsync(second, 1_500_00)).ShouldBe(HttpStatusCode.Redirect);
 
         var payment = await PaymentWhen(shop.Tenant, second, p => p.Str("status") == "refunded", "the dashboard refund to be recorded");
         await host.RunDueJobsAsync();

@@ -28,15 +28,7 @@ public sealed class MigrationTests
         await t.Http.PatchAsJsonAsync($"/api/v1/plans/{shop.Hybrid}", new { price = new { amount = 1_300_00, currency = "RON" } });
 
         // Back to the schema before entitlements named their plan, and forward again, as an upgrade would.
-        await host.RunAsync<PaydeskDb, int>(async db =>
-        {
-            var migrator = db.GetService<IMigrator>();
-            var all = db.Database.GetMigrations().ToList();
-            var added = all.Single(m => m.EndsWith("_EntitlementPlanVersion", StringComparison.Ordinal));
-            await migrator.MigrateAsync(all[all.IndexOf(added) - 1]);
-            await migrator.MigrateAsync();
-            return 0;
-        });
+        await DownBeforeAndUpAgainAsync(host, "EntitlementPlanVersion");
 
         var sessions = Assert.Single(await t.ListAll($"/api/v1/entitlements?orderId={orderId}"));
         sessions.Str("planId").ShouldBe(shop.Hybrid);
@@ -55,15 +47,7 @@ public sealed class MigrationTests
         var before = Assert.Single(await t.ListAll($"/api/v1/invoices?orderId={orderId}"));
 
         // Back to the schema before sources, and forward again, as an upgrade would.
-        await host.RunAsync<PaydeskDb, int>(async db =>
-        {
-            var migrator = db.GetService<IMigrator>();
-            var all = db.Database.GetMigrations().ToList();
-            var added = all.Single(m => m.EndsWith("_Sources", StringComparison.Ordinal));
-            await migrator.MigrateAsync(all[all.IndexOf(added) - 1]);
-            await migrator.MigrateAsync();
-            return 0;
-        });
+        await DownBeforeAndUpAgainAsync(host, "Sources");
 
         var order = await t.GetOk($"/api/v1/orders/{orderId}");
         var entitlements = await t.ListAll($"/api/v1/entitlements?orderId={orderId}");
@@ -83,4 +67,16 @@ public sealed class MigrationTests
         using var browser = new HttpClient();
         Assert.Contains(order.GetProperty("lines")[0].Str("description"), await browser.GetStringAsync(invoice.Str("htmlUrl")));
     }
+
+    /// <summary>Back to the schema before the migration named <paramref name="name"/>, and forward again, as an upgrade would.</summary>
+    private static Task<int> DownBeforeAndUpAgainAsync(PaydeskHost host, string name) =>
+        host.RunAsync<PaydeskDb, int>(async db =>
+        {
+            var migrator = db.GetService<IMigrator>();
+            var all = db.Database.GetMigrations().ToList();
+            var added = all.Single(m => m.EndsWith($"_{name}", StringComparison.Ordinal));
+            await migrator.MigrateAsync(all[all.IndexOf(added) - 1]);
+            await migrator.MigrateAsync();
+            return 0;
+        });
 }
