@@ -5,7 +5,7 @@ using Paydesk.Storage;
 namespace Paydesk.Customers;
 
 /// <summary>Someone a tenant sells to: a patient, a bot user, a clinic buying from a platform.</summary>
-public sealed class Customer : IHasId
+public sealed class Customer : IHasId, Tenancy.IEndsApiKeys
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }

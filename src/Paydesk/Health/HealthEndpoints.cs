@@ -90,6 +90,45 @@ internal sealed class TenantIsolation(PaydeskDb db, StorageInfo storage) : IHeal
     }
 }
 
+/// <summary>
+/// The readiness answer, checked at most once a second however often it is polled: every load
+/// balancer polls it, and each check asks the database several questions. Concurrent polls share
+/// one check. Only a ready answer is kept: a process that is not ready is checked again at the next
+/// poll, so it is taken back into service as soon as it is.
+/// </summary>
+internal sealed class Readiness(HealthCheckService checks, TimeProvider time)
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+
+    public sealed record Answer(int Status, byte[] Json, long CheckedAt);
+
+    private readonly Lock _gate = new();
+    private Answer? _ready;
+    private Task<Answer>? _checking;
+
+    public Task<Answer> AnswerAsync()
+    {
+        if (Volatile.Read(ref _ready) is { } ready && time.GetElapsedTime(ready.CheckedAt) < MaxAge)
+            return Task.FromResult(ready);
+        lock (_gate)
+        {
+            if (_checking is null || _checking.IsCompleted) _checking = CheckAsync();
+            return _checking;
+        }
+    }
+
+    private async Task<Answer> CheckAsync()
+    {
+        var at = time.GetTimestamp();
+        // Not the poll's cancellation: the check is shared with the polls that wait on it.
+        var report = await checks.CheckHealthAsync(c => c.Tags.Contains("ready"), CancellationToken.None);
+        var ready = report.Status != HealthStatus.Unhealthy;
+        var answer = new Answer(ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, HealthEndpoints.Json(report), at);
+        Volatile.Write(ref _ready, ready ? answer : null);
+        return answer;
+    }
+}
+
 internal static class HealthEndpoints
 {
     public static IServiceCollection AddPaydeskHealth(this IServiceCollection services)
@@ -98,21 +137,33 @@ internal static class HealthEndpoints
             .AddCheck<DatabaseReady>("database", tags: ["ready"])
             .AddCheck<KeyRingReady>("dataProtection", tags: ["ready"])
             .AddCheck<TenantIsolation>("tenantIsolation", tags: ["ready"]);
+        services.AddSingleton<Readiness>();
         return services;
     }
 
     public static void MapPaydeskHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteJson })
-            .ExcludeFromDescription();
+        app.MapGet("/health/ready", async (HttpContext http, Readiness readiness) =>
+        {
+            var answer = await readiness.AnswerAsync();
+            http.Response.StatusCode = answer.Status;
+            // As the framework's health endpoints answer: never cached on the way.
+            http.Response.Headers.CacheControl = "no-store, no-cache";
+            http.Response.Headers.Pragma = "no-cache";
+            http.Response.Headers.Expires = "Thu, 01 Jan 1970 00:00:00 GMT";
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.Body.WriteAsync(answer.Json);
+        }).ExcludeFromDescription();
     }
 
     /// <summary>
     /// <c>{"status": "healthy", "checks": {"database": {…}, "dataProtection": {"status", "description", "keyRingPath", …}}}</c>:
     /// each check's status, its description and its data; exceptions stay in the log.
     /// </summary>
-    private static Task WriteJson(HttpContext http, HealthReport report)
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    internal static byte[] Json(HealthReport report)
     {
         var checks = new Dictionary<string, Dictionary<string, object?>>();
         foreach (var (name, entry) in report.Entries)
@@ -122,7 +173,8 @@ internal static class HealthEndpoints
             foreach (var (key, value) in entry.Data) check[key] = value;
             checks[name] = check;
         }
-        return http.Response.WriteAsJsonAsync(new Dictionary<string, object> { ["status"] = StatusOf(report.Status), ["checks"] = checks });
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new Dictionary<string, object> { ["status"] = StatusOf(report.Status), ["checks"] = checks }, JsonOptions);
     }
 
     private static string StatusOf(HealthStatus status) => status.ToString().ToLowerInvariant();

@@ -56,6 +56,9 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     /// <summary>This unit of work queued jobs that are not committed yet (see <see cref="Jobs.JobWakeUp"/>).</summary>
     internal bool JobsQueued { get; set; }
 
+    /// <summary>This unit of work changed a key or a customer; the key cache is emptied when it commits (see <see cref="ForgetChangedKeys"/>).</summary>
+    internal bool KeysChanged { get; set; }
+
     /// <summary>PostgreSQL: the tenant set in the open connection's session (<see cref="TenantSession"/>); null when none is known to be.</summary>
     internal string? SessionTenant { get; set; }
 

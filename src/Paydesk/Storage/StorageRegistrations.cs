@@ -36,7 +36,7 @@ public static class StorageRegistrations
             // The options are built once, not per request: they hold only the connection string and
             // the interceptors, which are singletons; the context itself stays one per request.
             services.AddDbContext<PostgresPaydeskDb>((sp, o) => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<TenantSession>()),
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>(), sp.GetRequiredService<TenantSession>()),
                 ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<PostgresPaydeskDb>());
         }
@@ -49,7 +49,7 @@ public static class StorageRegistrations
                 connectionString = $"Data Source={Path.Combine(dataDir, "paydesk.db")}";
             }
             services.AddDbContext<SqlitePaydeskDb>((sp, o) => o.UseSqlite(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
             services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<SqlitePaydeskDb>());
         }
 

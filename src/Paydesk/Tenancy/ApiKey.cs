@@ -10,7 +10,7 @@ namespace Paydesk.Tenancy;
 /// is stored. A key with the <see cref="Role.Customer"/> role is a short-lived customer session:
 /// it sees that customer's data and nothing else.
 /// </summary>
-public sealed class ApiKey : Storage.IHasId
+public sealed class ApiKey : Storage.IHasId, IEndsApiKeys
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }

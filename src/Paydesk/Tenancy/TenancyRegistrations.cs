@@ -12,6 +12,8 @@ public static class TenancyRegistrations
             .AddPolicy(Policies.Admin, p => p.RequireRole(nameof(Role.TenantAdmin)))
             .AddPolicy(Policies.Staff, p => p.RequireRole(nameof(Role.TenantAdmin), nameof(Role.Staff)))
             .AddPolicy(Policies.Any, p => p.RequireAuthenticatedUser());
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ForgetChangedKeys>();
         services.AddScoped<CreateTenant>();
         services.AddScoped<IssueApiKey>();
         return services;

@@ -57,4 +57,27 @@ public sealed class HealthTests
         Assert.DoesNotContain("hunter2", await ready.Content.ReadAsStringAsync());
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("hunter2-not-logged"));
     }
+
+    /// <summary>
+    /// Load balancers poll readiness all day: a ready answer is reused for a second, and the check
+    /// runs again after it, so a database that goes away is noticed within that second.
+    /// </summary>
+    [Fact]
+    public async Task A_ready_answer_is_reused_for_at_most_a_second()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var host = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Clock = clock });
+        var client = host.Client();
+        (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // The database file is gone: opening it again makes an empty one, with no migration applied.
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(host.ConnectionString).DataSource;
+        File.Delete(file);
+        (await client.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var ready = await client.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await ready.Json()).GetProperty("checks").GetProperty("database").Str("status").ShouldBe("unhealthy");
+        Assert.Equal("no-store, no-cache", ready.Headers.CacheControl?.ToString());
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Paydesk.Tests.Tenancy;
 
@@ -65,5 +66,54 @@ public sealed class ApiKeyTests
         (await asCustomer.GetAsync($"/api/v1/customers/{customer}")).StatusCode.ShouldBe(HttpStatusCode.OK);
         clock.Advance(TimeSpan.FromMinutes(16));
         await (await asCustomer.GetAsync($"/api/v1/customers/{customer}")).ShouldBeProblem(401);
+    }
+
+    /// <summary>
+    /// Each process keeps the keys it authenticated for at most <see cref="Paydesk.Tenancy.ApiKeyCache.Lifetime"/>:
+    /// revoking a key, or archiving a customer, stops it at once in the process that saved the change
+    /// and within that second in every other one.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_key_revoked_in_one_process_stops_working_in_every_process_within_a_second(Engine engine)
+    {
+        var sqliteFile = Path.Combine(Path.GetTempPath(), $"paydesk-keys-{Guid.NewGuid():N}.db");
+        var connection = engine == Engine.Postgres
+            ? await (await PostgresCluster.Shared).CreateDatabaseAsync("keys")
+            : $"Data Source={sqliteFile};Pooling=false";
+        var start = new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
+        var (clockA, clockB) = (new FakeTimeProvider(start), new FakeTimeProvider(start));
+        using var ring = new SharedKeyRing();
+        try
+        {
+            await using var a = await PaydeskHost.StartAsync(engine, new HostOptions { ConnectionString = connection, KeyRingPath = ring.Path, Clock = clockA });
+            await using var b = await PaydeskHost.StartAsync(engine, new HostOptions { ConnectionString = connection, KeyRingPath = ring.Path, Clock = clockB });
+            var tenant = await a.NewTenantAsync();
+            var created = await tenant.PostOk("/api/v1/api-keys", new { name = "Reporting", role = "staff" });
+            var customer = await tenant.CreateCustomerAsync();
+            var session = (await tenant.PostOk($"/api/v1/customers/{customer}/sessions", new { ttlMinutes = 60 })).Str("token");
+            var (staffA, staffB) = (a.Client(created.Str("secret")), b.Client(created.Str("secret")));
+            var (customerA, customerB) = (a.Client(session), b.Client(session));
+            foreach (var client in new[] { staffA, staffB })
+                (await client.GetAsync("/api/v1/plans")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            foreach (var client in new[] { customerA, customerB })
+                (await client.GetAsync($"/api/v1/customers/{customer}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+            await tenant.PostOk($"/api/v1/api-keys/{created.GetProperty("key").Id()}/revoke", new { });
+            await (await staffA.GetAsync("/api/v1/plans")).ShouldBeProblem(401);
+            await tenant.PostOk($"/api/v1/customers/{customer}/archive", new { });
+            await (await customerA.GetAsync($"/api/v1/customers/{customer}")).ShouldBeProblem(401);
+
+            clockB.Advance(Paydesk.Tenancy.ApiKeyCache.Lifetime);
+            await (await staffB.GetAsync("/api/v1/plans")).ShouldBeProblem(401);
+            await (await customerB.GetAsync($"/api/v1/customers/{customer}")).ShouldBeProblem(401);
+            // The tenant's own key, untouched, still works in both.
+            foreach (var host in new[] { a, b })
+                (await host.Client(tenant.AdminKey).GetAsync("/api/v1/plans")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (File.Exists(sqliteFile)) File.Delete(sqliteFile);
+        }
     }
 }
