@@ -116,6 +116,7 @@ public static class PaydeskApp
         api.MapInvoices();
         api.MapInvoiceSettings();
         api.MapEntitlements();
+        api.MapAccessCheck();
         api.MapApiKeys();
         api.MapJobs();
         return app;
