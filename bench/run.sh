@@ -7,8 +7,10 @@
 #
 # Builds Release, starts Paydesk with the demo data (Development, logs at Warning) on the engine,
 # drives each path with wrk at 8, 32 and 128 connections, and prints one table: requests/s, p50,
-# p99, the floor and the ratio. Floors: pgbench select-only for reads (PostgreSQL), /health/live
-# for /health/ready. Everything it starts is stopped and deleted at exit, pass or fail.
+# p99, answers that were not 2xx, the floor and the ratio. Floors, measured in the same run:
+# pgbench select-only for reads and pgbench running the minimal SQL of each write path
+# (PostgreSQL), /health/live for /health/ready, and an empty ASP.NET Core app for start-up time
+# and idle memory. Everything it starts is stopped and deleted at exit, pass or fail.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,39 +39,96 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 echo "bench: building Release" >&2
 dotnet build -c Release "$here/src/Paydesk" -v q -nologo >/dev/null
+dotnet build -c Release "$here/bench/EmptyApp" -v q -nologo >/dev/null
 app="$here/src/Paydesk/bin/Release/net10.0"
+empty_app="$here/bench/EmptyApp/bin/Release/net10.0"
+key=sk_test_demo_clinic
 
 rows=()
-row() { rows+=("$(printf '%-8s %-34s %5s %10s %9s %9s %12s %7s' "$@")"); }
+format='%-8s %-46s %5s %10s %9s %9s %7s %14s %7s'
+row() { rows+=("$(printf "$format" "$@")"); }
 
-# One wrk run: prints "requests/s p50 p99" (latencies in ms).
+# One wrk run: prints "requests/s p50 p99 non-2xx" (latencies in ms). More arguments go to wrk
+# (a script and its arguments).
 load() {
-  local url=$1 c=$2 key=${3:-}
+  local url=$1 c=$2; shift 2
   local out
-  if [ -n "$key" ]; then out=$(wrk -t2 -c"$c" -d"${duration}s" --latency -H "Authorization: Bearer $key" "$url")
-  else out=$(wrk -t2 -c"$c" -d"${duration}s" --latency "$url"); fi
-  local rps p50 p99
+  out=$(wrk -t2 -c"$c" -d"${duration}s" --latency -H "Authorization: Bearer $key" "$url" "$@")
+  local rps p50 p99 bad
   rps=$(awk '/^Requests\/sec/ {print int($2)}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  echo "$rps $(ms "$p50") $(ms "$p99")"
+  bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
+  echo "$rps $(ms "$p50") $(ms "$p99") ${bad:-0}"
 }
+
+api() { curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' "$@"; }
+field() { python3 -c 'import json,sys; v=json.load(sys.stdin)
+for k in sys.argv[1].split("."): v=v[int(k)] if k.isdigit() else v[k]
+print(v)' "$1"; }
+# The id of the clinic's plan with this name.
+plan_named() { api "$1/api/v1/plans?limit=100" | python3 -c 'import json,sys; print(next(p["id"] for p in json.load(sys.stdin)["items"] if p["name"]==sys.argv[1]))' "$2"; }
+
+# Sets started_seconds to the seconds from launching the command to the first 200 from the URL;
+# the process is left running, its pid last in pids.
+started_in() {
+  local url=$1 log=$2; shift 2
+  local t0; t0=$(date +%s.%N)
+  "$@" >>"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 1200); do
+    if curl -sf "$url" >/dev/null 2>&1; then
+      started_seconds=$(python3 -c "import sys; print(f'{float(sys.argv[2])-float(sys.argv[1]):.2f}')" "$t0" "$(date +%s.%N)")
+      return 0
+    fi
+    sleep 0.02
+  done
+  need "nothing answered $url within 24 s" "read the logs under $work"
+}
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 # wrk prints 812.00us, 5.37ms or 1.20s; the table says milliseconds.
 ms() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)([a-z]+)', sys.argv[1]).groups(); print(round(float(v)*{'us':0.001,'ms':1,'s':1000}[u],2))" "$1"; }
 
+# Run it in the background only (`paydesk_cmd … &`): it execs, so $! is Paydesk's own pid, and
+# stopping that stops Paydesk, not just a subshell.
+paydesk_cmd() {
+  local port=$1 dir=$2; shift 2
+  mkdir -p "$dir"
+  cd "$dir" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
+    ASPNETCORE_CONTENTROOT="$dir" DataProtection__KeyRingPath="$dir/keys" RateLimits__CheckoutPerKey__PermitLimit=100000000 \
+    "$@" dotnet "$app/Paydesk.dll" >>"$dir/paydesk.log" 2>&1
+}
+
 start_paydesk() {
   local engine=$1 port=$2 dir=$3; shift 3
-  mkdir -p "$dir"
-  # exec: the pid kept is Paydesk's own, so stopping it stops Paydesk, not just a subshell.
-  (cd "$dir" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
-    ASPNETCORE_CONTENTROOT="$dir" DataProtection__KeyRingPath="$dir/keys" "$@" dotnet "$app/Paydesk.dll" >"$dir/paydesk.log" 2>&1) &
+  paydesk_cmd "$port" "$dir" "$@" &
   pids+=($!)
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
   tail -20 "$dir/paydesk.log" >&2; need "Paydesk on $engine did not become ready" "read the log above"
 }
 
+# Start-up (to the first ready answer, on the database the run made) and memory after 5 s idle,
+# against the empty app's start to its first answer and its memory.
+startup_rows() {
+  local engine=$1 dir=$2; shift 2
+  local port eport paydesk_s empty_s paydesk_mb empty_mb
+  port=$(free_port)
+  started_in "http://127.0.0.1:$port/health/ready" /dev/null paydesk_cmd "$port" "$dir" "$@"
+  local paydesk_pid=${pids[-1]}
+  paydesk_s=$started_seconds
+  eport=$(free_port)
+  started_in "http://127.0.0.1:$eport/health/live" "$work/empty.log" env ASPNETCORE_URLS="http://127.0.0.1:$eport" Logging__LogLevel__Default=Warning dotnet "$empty_app/EmptyApp.dll"
+  local empty_pid=${pids[-1]}
+  empty_s=$started_seconds
+  sleep 5
+  paydesk_mb=$(rss_mb "$paydesk_pid"); empty_mb=$(rss_mb "$empty_pid")
+  kill "$paydesk_pid" "$empty_pid" 2>/dev/null || true
+  row "$engine" "start to ready (s)" "—" "$paydesk_s" "—" "—" "—" "empty $empty_s" "$(ratio "$paydesk_s" "$empty_s")"
+  row "$engine" "memory after 5 s idle (MB)" "—" "$paydesk_mb" "—" "—" "—" "empty $empty_mb" "$(ratio "$paydesk_mb" "$empty_mb")"
+}
+
 bench_engine() {
-  local engine=$1 port floor="" env=()
+  local engine=$1 port floor="" order_floor="" env=()
   port=$(free_port)
   if [ "$engine" = postgres ]; then
     local pgport; pgport=$(free_port)
@@ -78,9 +137,12 @@ bench_engine() {
     as_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $pgport -c unix_socket_directories=$work/pg -c fsync=on -c max_connections=300" start >/dev/null
     local psql="$pg_bin/psql -h 127.0.0.1 -p $pgport -U postgres -q"
     $psql -c "CREATE ROLE paydesk_app LOGIN PASSWORD 'bench' NOSUPERUSER NOBYPASSRLS" -c "CREATE DATABASE paydesk" -c "CREATE DATABASE floor"
-    echo "bench: measuring the select-only floor (pgbench)" >&2
-    "$pg_bin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -i -s 1 -q floor >/dev/null 2>&1
-    floor=$("$pg_bin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres -S -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
+    echo "bench: measuring the floors (pgbench)" >&2
+    local pgbench=("$pg_bin/pgbench" -h 127.0.0.1 -p "$pgport" -U postgres)
+    "${pgbench[@]}" -i -s 1 -q floor >/dev/null 2>&1
+    $psql -d floor -f "$here/bench/floors.sql"
+    floor=$("${pgbench[@]}" -S -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
+    order_floor=$("${pgbench[@]}" -n -f "$here/bench/order-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
     env=(Storage__Engine=postgres
          "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench"
          "ConnectionStrings__PaydeskOwner=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=postgres")
@@ -88,30 +150,51 @@ bench_engine() {
   echo "bench: starting Paydesk on $engine" >&2
   start_paydesk "$engine" "$port" "$work/$engine" "${env[@]}"
   local base="http://127.0.0.1:$port"
-  # Warm-up, not measured: JIT, tiered compilation, connection pools and EF's query cache.
-  for path in /health/live /health/ready "/api/v1/customers?limit=1" /api/v1/plans; do
-    wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" -H "Authorization: Bearer sk_test_demo_clinic" "$base$path" >/dev/null
-  done
 
-  local live
+  # What the paths need: the demo clinic's patient, its one-off consultation plan, and three
+  # months of telerehab bought and paid (on the Mock provider's page) for the access check.
+  local customer consultation program order payment
+  customer=$(api "$base/api/v1/customers?limit=1" | field items.0.id)
+  consultation=$(plan_named "$base" "Consultation")
+  program=$(plan_named "$base" "3-month recovery program")
+  order=$(api -X POST "$base/api/v1/orders" -d "{\"customerId\":\"$customer\",\"lines\":[{\"planId\":\"$program\"}]}" | field id)
+  payment=$(api -X POST "$base/api/v1/orders/$order/checkout" -d '{"provider":"mock"}' | field paymentId)
+  curl -sf -X POST "$base/mock-pay/$payment/succeed" -d 'delivery=normal' >/dev/null
+  for _ in $(seq 1 100); do [ "$(api "$base/api/v1/orders/$order" | field status)" = fulfilled ] && break; sleep 0.2; done
+  [ "$(api "$base/api/v1/customers/$customer/access/telerehab" | field allowed)" = True ] \
+    || need "the demo patient's telerehab purchase did not grant access" "read $work/$engine/paydesk.log"
+
+  local reads=("/api/v1/customers/$customer" "/api/v1/customers/$customer/access/telerehab" "/api/v1/customers?limit=1" /api/v1/plans)
+  # Warm-up, not measured: JIT, tiered compilation, connection pools and EF's query cache.
+  for path in /health/live /health/ready "${reads[@]}"; do
+    wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" -H "Authorization: Bearer $key" "$base$path" >/dev/null
+  done
+  wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" "$base/api/v1/orders" -s "$here/bench/orders.lua" -- "warm-$engine" "$customer" "$consultation" "$key" >/dev/null
+
+  local live rps p50 p99 bad
   for c in $connections; do
-    read -r live p50 p99 < <(load "$base/health/live" "$c")
-    row "$engine" "GET /health/live (floor)" "$c" "$live" "$p50" "$p99" "—" "—"
-    read -r rps p50 p99 < <(load "$base/health/ready" "$c")
-    row "$engine" "GET /health/ready" "$c" "$rps" "$p50" "$p99" "live $live" "$(ratio "$rps" "$live")"
-    read -r rps p50 p99 < <(load "$base/api/v1/customers?limit=1" "$c" sk_test_demo_clinic)
-    row "$engine" "GET /api/v1/customers?limit=1" "$c" "$rps" "$p50" "$p99" "${floor:+select $floor}" "$(ratio "$rps" "$floor")"
-    read -r rps p50 p99 < <(load "$base/api/v1/plans" "$c" sk_test_demo_clinic)
-    row "$engine" "GET /api/v1/plans" "$c" "$rps" "$p50" "$p99" "${floor:+select $floor}" "$(ratio "$rps" "$floor")"
+    read -r live p50 p99 bad < <(load "$base/health/live" "$c")
+    row "$engine" "GET /health/live (floor)" "$c" "$live" "$p50" "$p99" "$bad" "—" "—"
+    read -r rps p50 p99 bad < <(load "$base/health/ready" "$c")
+    row "$engine" "GET /health/ready" "$c" "$rps" "$p50" "$p99" "$bad" "live $live" "$(ratio "$rps" "$live")"
+    for path in "${reads[@]}"; do
+      read -r rps p50 p99 bad < <(load "$base$path" "$c")
+      row "$engine" "GET ${path//$customer/{id\}}" "$c" "$rps" "$p50" "$p99" "$bad" "${floor:+select $floor}" "$(ratio "$rps" "$floor")"
+    done
+    read -r rps p50 p99 bad < <(load "$base/api/v1/orders" "$c" -s "$here/bench/orders.lua" -- "run-$engine-$c" "$customer" "$consultation" "$key")
+    row "$engine" "POST /api/v1/orders" "$c" "$rps" "$p50" "$p99" "$bad" "${order_floor:+sql $order_floor}" "$(ratio "$rps" "$order_floor")"
   done
   kill "${pids[-1]}" 2>/dev/null || true
+  wait "${pids[-1]}" 2>/dev/null || true
+  echo "bench: start-up and idle memory on $engine" >&2
+  startup_rows "$engine" "$work/$engine" "${env[@]}"
 }
 
-ratio() { if [ -n "${2:-}" ] && [ "${2:-0}" -gt 0 ]; then python3 -c "print(f'{$1/$2:.2f}')"; else echo "—"; fi; }
+ratio() { if [ -n "${2:-}" ] && python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) > 0 else 1)" "$2" 2>/dev/null; then python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.2f}')" "$1" "$2"; else echo "—"; fi; }
 
 for engine in $engines; do bench_engine "$engine"; done
 
 echo
 echo "Paydesk $(git -C "$here" rev-parse --short HEAD) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t2, ${duration} s per run, load generator on the same cores"
-printf '%-8s %-34s %5s %10s %9s %9s %12s %7s\n' engine path conns "req/s" "p50 ms" "p99 ms" floor ratio
+printf "$format\n" engine path conns "req/s" "p50 ms" "p99 ms" "non-2xx" floor ratio
 printf '%s\n' "${rows[@]}"
