@@ -143,8 +143,9 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
         }
         context.Key = key;
 
-        using var heartbeat = new CancellationTokenSource();
-        var extending = ExtendWhileRunningAsync(scopes, tenant, key, token, time, heartbeat.Token);
+        // Stopped by disposing it, which ends its wait without an exception: one per request costs.
+        var heartbeat = new PeriodicTimer(Lease / 3, time);
+        var extending = ExtendWhileRunningAsync(scopes, tenant, key, token, time, heartbeat);
         try
         {
             if (http.GetEndpoint()?.Metadata.GetMetadata<CommitsInSteps>() is not null)
@@ -154,7 +155,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
         }
         finally
         {
-            await heartbeat.CancelAsync();
+            heartbeat.Dispose();
             await extending;
         }
     }
@@ -240,23 +241,19 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, ILogger<Idempo
     }
 
     /// <summary>Keeps the claim alive while the request runs: a request that takes long is not taken over.</summary>
-    private async Task ExtendWhileRunningAsync(IServiceScopeFactory scopes, TenantContext tenant, string key, string token, TimeProvider time, CancellationToken stop)
+    private async Task ExtendWhileRunningAsync(IServiceScopeFactory scopes, TenantContext tenant, string key, string token, TimeProvider time, PeriodicTimer timer)
     {
         try
         {
-            using var timer = new PeriodicTimer(Lease / 3, time);
-            while (await timer.WaitForNextTickAsync(stop))
+            while (await timer.WaitForNextTickAsync())
             {
                 await using var scope = scopes.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant.TenantId!, tenant.Role, tenant.CustomerId);
                 var until = PaydeskDb.Stored(time.GetUtcNow() + Lease);
                 await scope.ServiceProvider.GetRequiredService<PaydeskDb>().IdempotencyRecords
                     .Where(r => r.Key == key && r.ClaimToken == token && r.StatusCode == null)
-                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.LeaseUntil, until), stop);
+                    .ExecuteUpdateAsync(u => u.SetProperty(r => r.LeaseUntil, until), CancellationToken.None);
             }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
         }
         catch (Exception e)
         {

@@ -20,10 +20,13 @@ public sealed class JobSignal
 }
 
 /// <summary>
-/// Sends the <see cref="JobSignal"/> when work queued in a unit of work is committed: at once for a
-/// save outside a transaction, when the transaction commits otherwise, never if it rolls back.
+/// Sends the <see cref="JobSignal"/> when work queued in a unit of work, and due now, is committed:
+/// at once for a save outside a transaction, when the transaction commits otherwise, never if it
+/// rolls back. Work due later (an order's expiry, a day ahead) wakes no one: the workers' poll
+/// finds it when it is due, and a burst of orders does not send every worker to look for work
+/// after every commit.
 /// </summary>
-internal sealed class JobWakeUp(JobSignal signal) : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class JobWakeUp(JobSignal signal, TimeProvider time) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
     public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
     {
@@ -63,9 +66,11 @@ internal sealed class JobWakeUp(JobSignal signal) : ISaveChangesInterceptor, IDb
         return Task.CompletedTask;
     }
 
-    private static void Note(Microsoft.EntityFrameworkCore.DbContext? context)
+    private void Note(Microsoft.EntityFrameworkCore.DbContext? context)
     {
-        if (context is PaydeskDb db && db.ChangeTracker.Entries<Job>().Any(e => e.Entity.State == JobState.Queued
+        if (context is not PaydeskDb db) return;
+        var now = time.GetUtcNow();
+        if (db.ChangeTracker.Entries<Job>().Any(e => e.Entity.State == JobState.Queued && e.Entity.DueAt <= now
                 && e.State is Microsoft.EntityFrameworkCore.EntityState.Added or Microsoft.EntityFrameworkCore.EntityState.Modified))
             db.JobsQueued = true;
     }

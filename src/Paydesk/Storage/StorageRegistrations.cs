@@ -32,6 +32,7 @@ public static class StorageRegistrations
                 throw new InvalidOperationException(
                     "Storage:Engine is postgres but ConnectionStrings:Paydesk is empty. " +
                     "Set it, e.g. ConnectionStrings__Paydesk='Host=127.0.0.1;Database=paydesk;Username=paydesk;Password=…'.");
+            connectionString = WithPreparedStatements(connectionString);
             services.AddSingleton<TenantSession>();
             // The options are built once, not per request: they hold only the connection string and
             // the interceptors, which are singletons; the context itself stays one per request.
@@ -89,6 +90,21 @@ public static class StorageRegistrations
         }
         foreach (var step in services.GetServices<IDataMigration>())
             await step.RunAsync(services, ct);
+    }
+
+    /// <summary>
+    /// Turns on Npgsql's automatic preparation unless the connection string says otherwise: the
+    /// statements of the request path run thousands of times a second, and parsing and planning each
+    /// one anew costs the server more than running it. A prepared statement survives the connection's
+    /// return to the pool (the reset keeps it); the tenant setting does not, and is set at each open.
+    /// </summary>
+    internal static string WithPreparedStatements(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.ContainsKey("Max Auto Prepare")) return connectionString;
+        builder.MaxAutoPrepare = 100;
+        builder.AutoPrepareMinUsages = 2;
+        return builder.ConnectionString;
     }
 
     /// <summary>The role the application connects as, when the owner's connection names another: it is granted what it needs.</summary>
