@@ -6,8 +6,7 @@ using Paydesk.Tenancy;
 namespace Paydesk.Storage;
 
 /// <summary>The embedded default: one file under <c>./data</c>, one process.</summary>
-public sealed class SqlitePaydeskDb(DbContextOptions<SqlitePaydeskDb> options, TenantContext tenant)
-    : PaydeskDb(options, tenant)
+public sealed class SqlitePaydeskDb(DbContextOptions<SqlitePaydeskDb> options) : PaydeskDb(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -22,8 +21,7 @@ internal sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>
     v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 
 /// <summary>The production store: many Paydesk processes share one PostgreSQL.</summary>
-public sealed class PostgresPaydeskDb(DbContextOptions<PostgresPaydeskDb> options, TenantContext tenant)
-    : PaydeskDb(options, tenant)
+public sealed class PostgresPaydeskDb(DbContextOptions<PostgresPaydeskDb> options) : PaydeskDb(options)
 {
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -41,13 +39,11 @@ public sealed class PostgresPaydeskDb(DbContextOptions<PostgresPaydeskDb> option
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqlitePaydeskDb>
 {
     public SqlitePaydeskDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqlitePaydeskDb>().UseSqlite("Data Source=design.db").UseSnakeCaseNamingConvention().Options,
-            new TenantContext());
+        new(new DbContextOptionsBuilder<SqlitePaydeskDb>().UseSqlite("Data Source=design.db").UseSnakeCaseNamingConvention().Options);
 }
 
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresPaydeskDb>
 {
     public PostgresPaydeskDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql("Host=localhost").UseSnakeCaseNamingConvention().Options,
-            new TenantContext());
+        new(new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql("Host=localhost").UseSnakeCaseNamingConvention().Options);
 }

@@ -14,8 +14,16 @@ namespace Paydesk.Storage;
 /// <c>Where</c> cannot leak data. Each engine has its own subclass, because each has its own
 /// migrations: <see cref="SqlitePaydeskDb"/> and <see cref="PostgresPaydeskDb"/>.
 /// </summary>
-public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) : DbContext(options)
+/// <remarks>
+/// Contexts are pooled: a request rents one and hands it its <see cref="TenantContext"/>
+/// (<see cref="ServeFor"/>), so the work of setting up a context's services is done once per
+/// pooled instance instead of on every request.
+/// </remarks>
+public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
 {
+    // Until a scope hands it one: no tenant, which no row has.
+    private TenantContext tenant = new();
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -52,6 +60,19 @@ public abstract class PaydeskDb(DbContextOptions options, TenantContext tenant) 
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
 
     public TenantContext Tenant => tenant;
+
+    /// <summary>
+    /// Readies a context taken from the pool for a scope: its tenant is the scope's, and nothing of
+    /// the unit of work it served before remains.
+    /// </summary>
+    internal PaydeskDb ServeFor(TenantContext scopeTenant)
+    {
+        tenant = scopeTenant;
+        JobsQueued = false;
+        KeysChanged = false;
+        SessionTenant = null;
+        return this;
+    }
 
     /// <summary>This unit of work queued jobs that are not committed yet (see <see cref="Jobs.JobWakeUp"/>).</summary>
     internal bool JobsQueued { get; set; }

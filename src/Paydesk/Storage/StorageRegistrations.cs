@@ -11,6 +11,9 @@ public static class StorageRegistrations
     /// <summary>PostgreSQL only: the tables' owner, which migrates them; the application connects as another role.</summary>
     public const string OwnerConnectionStringName = "PaydeskOwner";
 
+    /// <summary>Contexts kept for reuse; more are made when a burst needs them, and dropped after.</summary>
+    private const int PoolSize = 256;
+
     /// <summary>
     /// SQLite unless <c>Storage:Engine</c> says <c>postgres</c>; the connection string is
     /// <c>ConnectionStrings:Paydesk</c> (for SQLite it defaults to <c>data/paydesk.db</c>). On
@@ -34,12 +37,13 @@ public static class StorageRegistrations
                     "Set it, e.g. ConnectionStrings__Paydesk='Host=127.0.0.1;Database=paydesk;Username=paydesk;Password=…'.");
             connectionString = WithPreparedStatements(connectionString);
             services.AddSingleton<TenantSession>();
-            // The options are built once, not per request: they hold only the connection string and
-            // the interceptors, which are singletons; the context itself stays one per request.
-            services.AddDbContext<PostgresPaydeskDb>((sp, o) => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
+            // Pooled: the options (the connection string and the interceptors, all singletons) are
+            // built once, and each context's services once per pooled instance, not per request.
+            services.AddPooledDbContextFactory<PostgresPaydeskDb>((sp, o) => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
                 .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>(), sp.GetRequiredService<TenantSession>()),
-                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
-            services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<PostgresPaydeskDb>());
+                PoolSize);
+            services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<IDbContextFactory<PostgresPaydeskDb>>().CreateDbContext()
+                .ServeFor(sp.GetRequiredService<TenantContext>()));
         }
         else
         {
@@ -49,9 +53,10 @@ public static class StorageRegistrations
                 Directory.CreateDirectory(dataDir);
                 connectionString = $"Data Source={Path.Combine(dataDir, "paydesk.db")}";
             }
-            services.AddDbContext<SqlitePaydeskDb>((sp, o) => o.UseSqlite(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
-            services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<SqlitePaydeskDb>());
+            services.AddPooledDbContextFactory<SqlitePaydeskDb>((sp, o) => o.UseSqlite(connectionString).UseSnakeCaseNamingConvention()
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>()), PoolSize);
+            services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<IDbContextFactory<SqlitePaydeskDb>>().CreateDbContext()
+                .ServeFor(sp.GetRequiredService<TenantContext>()));
         }
 
         services.AddSingleton<IdGenerator>();
@@ -78,8 +83,7 @@ public static class StorageRegistrations
         {
             // As the owner: the schema, then the policies and the functions of the second wall.
             await using var owner = new PostgresPaydeskDb(
-                new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql(storage.OwnerConnectionString).UseSnakeCaseNamingConvention().Options,
-                new TenantContext());
+                new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql(storage.OwnerConnectionString).UseSnakeCaseNamingConvention().Options);
             await owner.Database.MigrateAsync(ct);
             await RowLevelSecurity.ApplyAsync(owner, storage.AppRole, ct);
         }

@@ -92,6 +92,39 @@ public sealed class TenantIsolationTests
         Assert.InRange(expiresIn, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(60));
     }
 
+    /// <summary>
+    /// Database contexts (and, on PostgreSQL, connections) are reused from request to request: many
+    /// callers of two tenants at once, one of them a customer's session, each see only their own rows.
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Callers_of_two_tenants_at_once_each_see_only_their_own(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (alice, bob) = (await host.NewTenantAsync(), await host.NewTenantAsync());
+        var alices = new[] { await alice.CreateCustomerAsync("A1"), await alice.CreateCustomerAsync("A2") };
+        var bobs = new[] { await bob.CreateCustomerAsync("B1") };
+        var session = (await alice.PostOk($"/api/v1/customers/{alices[0]}/sessions", new { ttlMinutes = 30 })).Str("token");
+        // Each caller, what it sees, and a customer it must not see.
+        var callers = new (HttpClient Client, string[] Sees, string NotSeen)[]
+        {
+            (alice.Http, alices, bobs[0]), (bob.Http, bobs, alices[0]), (host.Client(session), [alices[0]], alices[1]),
+        };
+
+        var seen = await Task.WhenAll(Enumerable.Range(0, 150).Select(async i =>
+        {
+            var (client, sees, notSeen) = callers[i % callers.Length];
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/v1/customers?limit=10");
+            var stranger = await client.GetAsync($"/api/v1/customers/{notSeen}");
+            return (Expected: sees, Got: page.Items().Select(c => c.Id()).ToArray(), StrangerStatus: stranger.StatusCode);
+        }));
+
+        Assert.All(seen, s =>
+        {
+            Assert.Equal(s.Expected.Order(), s.Got.Order());
+            s.StrangerStatus.ShouldBe(HttpStatusCode.NotFound);
+        });
+    }
+
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Saving_a_row_under_another_tenant_is_refused_below_the_api(Engine engine)
     {
