@@ -80,6 +80,23 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
     /// <summary>This unit of work changed a key or a customer; the key cache is emptied when it commits (see <see cref="ForgetChangedKeys"/>).</summary>
     internal bool KeysChanged { get; set; }
 
+    /// <summary>SQLite: the gate whose turn to write this context holds, if it does.</summary>
+    internal SqliteWriteGate? WriteGate { get; set; }
+
+    // A unit of work that ends holding the turn to write (its transaction disposed on an exception)
+    // gives it back here, before the context goes back to the pool.
+    public override void Dispose()
+    {
+        WriteGate?.Leave(this);
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        WriteGate?.Leave(this);
+        return base.DisposeAsync();
+    }
+
     /// <summary>PostgreSQL: the tenant set in the open connection's session (<see cref="TenantSession"/>); null when none is known to be.</summary>
     internal string? SessionTenant { get; set; }
 

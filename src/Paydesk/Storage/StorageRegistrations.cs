@@ -53,8 +53,10 @@ public static class StorageRegistrations
                 Directory.CreateDirectory(dataDir);
                 connectionString = $"Data Source={Path.Combine(dataDir, "paydesk.db")}";
             }
+            services.AddSingleton<SqliteWriteGate>();
             services.AddPooledDbContextFactory<SqlitePaydeskDb>((sp, o) => o.UseSqlite(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>()), PoolSize);
+                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>(), sp.GetRequiredService<SqliteWriteGate>()),
+                PoolSize);
             services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<IDbContextFactory<SqlitePaydeskDb>>().CreateDbContext()
                 .ServeFor(sp.GetRequiredService<TenantContext>()));
         }
@@ -90,7 +92,11 @@ public static class StorageRegistrations
         else
         {
             await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<PaydeskDb>().Database.MigrateAsync(ct);
+            var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+            // Write-ahead logging: readers read beside the writer instead of waiting for it. It is a
+            // property of the file, kept from then on.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.MigrateAsync(ct);
         }
         foreach (var step in services.GetServices<IDataMigration>())
             await step.RunAsync(services, ct);
