@@ -86,7 +86,7 @@ public static class StorageRegistrations
             // As the owner: the schema, then the policies and the functions of the second wall.
             await using var owner = new PostgresPaydeskDb(
                 new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql(storage.OwnerConnectionString).UseSnakeCaseNamingConvention().Options);
-            await owner.Database.MigrateAsync(ct);
+            await MigrateIfPendingAsync(owner, ct);
             await RowLevelSecurity.ApplyAsync(owner, storage.AppRole, ct);
         }
         else
@@ -96,7 +96,7 @@ public static class StorageRegistrations
             // Write-ahead logging: readers read beside the writer instead of waiting for it. It is a
             // property of the file, kept from then on.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-            await db.Database.MigrateAsync(ct);
+            await MigrateIfPendingAsync(db, ct);
         }
         foreach (var step in services.GetServices<IDataMigration>())
             await step.RunAsync(services, ct);
@@ -115,6 +115,17 @@ public static class StorageRegistrations
         builder.MaxAutoPrepare = 100;
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Migrates only when a migration is pending: asking is one read of the history table, while
+    /// migrating an up-to-date database still builds and compares the models (a third of a second
+    /// of every start).
+    /// </summary>
+    private static async Task MigrateIfPendingAsync(DbContext db, CancellationToken ct)
+    {
+        if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+            await db.Database.MigrateAsync(ct);
     }
 
     /// <summary>The role the application connects as, when the owner's connection names another: it is granted what it needs.</summary>
