@@ -69,6 +69,25 @@ print(v)' "$1"; }
 # The id of the clinic's plan with this name.
 plan_named() { api "$1/api/v1/plans?limit=100" | python3 -c 'import json,sys; print(next(p["id"] for p in json.load(sys.stdin)["items"] if p["name"]==sys.argv[1]))' "$2"; }
 
+# The ids of the orders waiting for payment that no checkout has named yet (those of earlier runs are remembered in $work/checked-out).
+unpaid_orders() {
+  touch "$work/checked-out"
+  python3 - "$1" "$key" "$work/checked-out" <<'PY'
+import json, sys, urllib.request
+base, key, used_file = sys.argv[1:4]
+used = set(open(used_file).read().split())
+ids, cursor = [], None
+while True:
+    url = f"{base}/api/v1/orders?status=awaiting_payment&limit=100" + (f"&cursor={cursor}" if cursor else "")
+    page = json.load(urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"})))
+    ids += [o["id"] for o in page["items"] if o["id"] not in used]
+    cursor = page.get("nextCursor")
+    if not cursor: break
+open(used_file, "a").write("\n".join(ids) + "\n")
+print("\n".join(ids))
+PY
+}
+
 # Sets started_seconds to the seconds from launching the command to the first 200 from the URL;
 # the process is left running, its pid last in pids.
 started_in() {
@@ -128,7 +147,7 @@ startup_rows() {
 }
 
 bench_engine() {
-  local engine=$1 port floor="" order_floor="" env=()
+  local engine=$1 port floor="" order_floor="" checkout_floor="" env=()
   port=$(free_port)
   if [ "$engine" = postgres ]; then
     local pgport; pgport=$(free_port)
@@ -143,6 +162,7 @@ bench_engine() {
     $psql -d floor -f "$here/bench/floors.sql"
     floor=$("${pgbench[@]}" -S -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
     order_floor=$("${pgbench[@]}" -n -f "$here/bench/order-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
+    checkout_floor=$("${pgbench[@]}" -n -f "$here/bench/checkout-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
     env=(Storage__Engine=postgres
          "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench"
          "ConnectionStrings__PaydeskOwner=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=postgres")
@@ -183,6 +203,10 @@ bench_engine() {
     done
     read -r rps p50 p99 bad < <(load "$base/api/v1/orders" "$c" -s "$here/bench/orders.lua" -- "run-$engine-$c" "$customer" "$consultation" "$key")
     row "$engine" "POST /api/v1/orders" "$c" "$rps" "$p50" "$p99" "$bad" "${order_floor:+sql $order_floor}" "$(ratio "$rps" "$order_floor")"
+    # Checkout, each request for an order of its own: those the run above made, not checked out yet.
+    unpaid_orders "$base" > "$work/orders-$engine-$c"
+    read -r rps p50 p99 bad < <(load "$base/api/v1/orders" "$c" -s "$here/bench/checkout.lua" -- "$work/orders-$engine-$c" "$key")
+    row "$engine" "POST /api/v1/orders/{id}/checkout" "$c" "$rps" "$p50" "$p99" "$bad" "${checkout_floor:+sql $checkout_floor}" "$(ratio "$rps" "$checkout_floor")"
   done
   kill "${pids[-1]}" 2>/dev/null || true
   wait "${pids[-1]}" 2>/dev/null || true
