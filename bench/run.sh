@@ -40,6 +40,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 echo "bench: building Release" >&2
 dotnet build -c Release "$here/src/Paydesk" -v q -nologo >/dev/null
 dotnet build -c Release "$here/bench/EmptyApp" -v q -nologo >/dev/null
+dotnet build -c Release "$here/bench/Paydesk.Bench" -v q -nologo >/dev/null
 app="$here/src/Paydesk/bin/Release/net10.0"
 empty_app="$here/bench/EmptyApp/bin/Release/net10.0"
 key=sk_test_demo_clinic
@@ -142,12 +143,13 @@ startup_rows() {
   sleep 5
   paydesk_mb=$(rss_mb "$paydesk_pid"); empty_mb=$(rss_mb "$empty_pid")
   kill "$paydesk_pid" "$empty_pid" 2>/dev/null || true
+  wait "$paydesk_pid" "$empty_pid" 2>/dev/null || true
   row "$engine" "start to ready (s)" "—" "$paydesk_s" "—" "—" "—" "empty $empty_s" "$(ratio "$paydesk_s" "$empty_s")"
   row "$engine" "memory after 5 s idle (MB)" "—" "$paydesk_mb" "—" "—" "—" "empty $empty_mb" "$(ratio "$paydesk_mb" "$empty_mb")"
 }
 
 bench_engine() {
-  local engine=$1 port floor="" order_floor="" checkout_floor="" env=()
+  local engine=$1 port floor="" order_floor="" checkout_floor="" webhook_floor="" env=()
   port=$(free_port)
   if [ "$engine" = postgres ]; then
     local pgport; pgport=$(free_port)
@@ -163,11 +165,18 @@ bench_engine() {
     floor=$("${pgbench[@]}" -S -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
     order_floor=$("${pgbench[@]}" -n -f "$here/bench/order-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
     checkout_floor=$("${pgbench[@]}" -n -f "$here/bench/checkout-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
+    webhook_floor=$("${pgbench[@]}" -n -f "$here/bench/webhook-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
     env=(Storage__Engine=postgres
          "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench"
          "ConnectionStrings__PaydeskOwner=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=postgres")
   fi
   echo "bench: starting Paydesk on $engine" >&2
+  # The first start migrates and writes the demo data; the second, measured, starts on that database.
+  start_paydesk "$engine" "$port" "$work/$engine" "${env[@]}"
+  kill "${pids[-1]}" 2>/dev/null || true
+  wait "${pids[-1]}" 2>/dev/null || true
+  echo "bench: start-up and idle memory on $engine" >&2
+  startup_rows "$engine" "$work/$engine" "${env[@]}"
   start_paydesk "$engine" "$port" "$work/$engine" "${env[@]}"
   local base="http://127.0.0.1:$port"
 
@@ -207,11 +216,19 @@ bench_engine() {
     unpaid_orders "$base" > "$work/orders-$engine-$c"
     read -r rps p50 p99 bad < <(load "$base/api/v1/orders" "$c" -s "$here/bench/checkout.lua" -- "$work/orders-$engine-$c" "$key")
     row "$engine" "POST /api/v1/orders/{id}/checkout" "$c" "$rps" "$p50" "$p99" "$bad" "${checkout_floor:+sql $checkout_floor}" "$(ratio "$rps" "$checkout_floor")"
+    # Webhook intake: a signed "succeeded" for each payment those checkouts left pending, signed just now.
+    (cd "$work/$engine" && exec env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=None ASPNETCORE_CONTENTROOT="$work/$engine" \
+      DataProtection__KeyRingPath="$work/$engine/keys" "${env[@]}" dotnet "$here/bench/Paydesk.Bench/bin/Release/net10.0/Paydesk.Bench.dll" \
+      notifications clinic "$work/notified-$engine") > "$work/notifications-$engine-$c" 2>>"$work/notifications.log"
+    local out sent applied
+    out=$(wrk -t2 -c"$c" -d"${duration}s" --latency "$base/webhooks/mock" -s "$here/bench/webhooks.lua" -- "$work/notifications-$engine-$c")
+    rps=$(awk '/^Requests\/sec/ {print int($2)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+    p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")"); bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
+    applied=$(awk '/^Applied:/ {print $2}' <<<"$out"); sent=$(awk '/requests in/ {print $1}' <<<"$out")
+    row "$engine" "POST /webhooks/mock/{account} ($applied/$sent applied)" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "${webhook_floor:+sql $webhook_floor}" "$(ratio "$rps" "$webhook_floor")"
   done
   kill "${pids[-1]}" 2>/dev/null || true
   wait "${pids[-1]}" 2>/dev/null || true
-  echo "bench: start-up and idle memory on $engine" >&2
-  startup_rows "$engine" "$work/$engine" "${env[@]}"
 }
 
 ratio() { if [ -n "${2:-}" ] && python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) > 0 else 1)" "$2" 2>/dev/null; then python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.2f}')" "$1" "$2"; else echo "—"; fi; }
