@@ -219,7 +219,8 @@ bench_engine() {
     # Webhook intake: a signed "succeeded" for each payment those checkouts left pending, signed just now.
     (cd "$work/$engine" && exec env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=None ASPNETCORE_CONTENTROOT="$work/$engine" \
       DataProtection__KeyRingPath="$work/$engine/keys" "${env[@]}" dotnet "$here/bench/Paydesk.Bench/bin/Release/net10.0/Paydesk.Bench.dll" \
-      notifications clinic "$work/notified-$engine") > "$work/notifications-$engine-$c" 2>>"$work/notifications.log"
+      notifications clinic "$work/notified-$engine") > "$work/notifications-$engine-$c" 2>"$work/notifications.log" \
+      || { echo "bench: signing the notifications failed:" >&2; tail -5 "$work/notifications.log" >&2; }
     local out sent applied
     out=$(wrk -t2 -c"$c" -d"${duration}s" --latency "$base/webhooks/mock" -s "$here/bench/webhooks.lua" -- "$work/notifications-$engine-$c")
     rps=$(awk '/^Requests\/sec/ {print int($2)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
