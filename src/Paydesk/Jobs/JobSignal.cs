@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Paydesk.Storage;
 
 namespace Paydesk.Jobs;
@@ -20,70 +18,19 @@ public sealed class JobSignal
 }
 
 /// <summary>
-/// Sends the <see cref="JobSignal"/> when work queued in a unit of work, and due now, is committed:
-/// at once for a save outside a transaction, when the transaction commits otherwise, never if it
-/// rolls back. Work due later (an order's expiry, a day ahead) wakes no one: the workers' poll
-/// finds it when it is due, and a burst of orders does not send every worker to look for work
-/// after every commit.
+/// Sends the <see cref="JobSignal"/> when work queued in a unit of work, and due now, is committed
+/// (never if it rolls back). Work due later (an order's expiry, a day ahead) wakes no one: the
+/// workers' poll finds it when it is due, and a burst of orders does not send every worker to look
+/// for work after every commit.
 /// </summary>
-internal sealed class JobWakeUp(JobSignal signal, TimeProvider time) : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class JobWakeUp(JobSignal signal, TimeProvider time) : AfterCommit
 {
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
+    protected override bool Carries(PaydeskDb db)
     {
-        Note(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Note(eventData.Context);
-        return result;
-    }
-
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
-    {
-        Saved(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Saved(eventData.Context);
-        return result;
-    }
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
-    {
-        Committed(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
-    {
-        if (eventData.Context is PaydeskDb db) db.JobsQueued = false;
-        return Task.CompletedTask;
-    }
-
-    private void Note(Microsoft.EntityFrameworkCore.DbContext? context)
-    {
-        if (context is not PaydeskDb db) return;
         var now = time.GetUtcNow();
-        if (db.ChangeTracker.Entries<Job>().Any(e => e.Entity.State == JobState.Queued && e.Entity.DueAt <= now
-                && e.State is Microsoft.EntityFrameworkCore.EntityState.Added or Microsoft.EntityFrameworkCore.EntityState.Modified))
-            db.JobsQueued = true;
+        return db.ChangeTracker.Entries<Job>().Any(e => e.Entity.State == JobState.Queued && e.Entity.DueAt <= now
+            && e.State is Microsoft.EntityFrameworkCore.EntityState.Added or Microsoft.EntityFrameworkCore.EntityState.Modified);
     }
 
-    private void Saved(Microsoft.EntityFrameworkCore.DbContext? context)
-    {
-        if (context is PaydeskDb { JobsQueued: true } db && db.Database.CurrentTransaction is null) Committed(db);
-    }
-
-    private void Committed(Microsoft.EntityFrameworkCore.DbContext? context)
-    {
-        if (context is not PaydeskDb { JobsQueued: true } db) return;
-        db.JobsQueued = false;
-        signal.Wake();
-    }
+    protected override void Committed() => signal.Wake();
 }

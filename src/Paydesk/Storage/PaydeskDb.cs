@@ -68,17 +68,13 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
     internal PaydeskDb ServeFor(TenantContext scopeTenant)
     {
         tenant = scopeTenant;
-        JobsQueued = false;
-        KeysChanged = false;
+        AfterCommit.Clear();
         SessionTenant = null;
         return this;
     }
 
-    /// <summary>This unit of work queued jobs that are not committed yet (see <see cref="Jobs.JobWakeUp"/>).</summary>
-    internal bool JobsQueued { get; set; }
-
-    /// <summary>This unit of work changed a key or a customer; the key cache is emptied when it commits (see <see cref="ForgetChangedKeys"/>).</summary>
-    internal bool KeysChanged { get; set; }
+    /// <summary>What is to be done once this unit of work commits (see <see cref="Storage.AfterCommit"/>).</summary>
+    internal HashSet<AfterCommit> AfterCommit { get; } = [];
 
     /// <summary>SQLite: the gate whose turn to write this context holds, if it does.</summary>
     internal SqliteWriteGate? WriteGate { get; set; }

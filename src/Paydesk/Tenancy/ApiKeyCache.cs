@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Paydesk.Storage;
 
 namespace Paydesk.Tenancy;
@@ -65,61 +63,14 @@ public sealed class ApiKeyCache(TimeProvider time)
 
 /// <summary>
 /// Empties the <see cref="ApiKeyCache"/> when a change to an <see cref="IEndsApiKeys"/> entity is
-/// committed: at once for a save outside a transaction, at the commit otherwise, and once more then,
-/// so nothing read between the save and the commit outlives it.
+/// saved, and again when it commits, so nothing read between the save and the commit outlives it.
 /// </summary>
-internal sealed class ForgetChangedKeys(ApiKeyCache cache) : ISaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class ForgetChangedKeys(ApiKeyCache cache) : AfterCommit
 {
-    public ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
-    {
-        Note(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
+    protected override bool Carries(PaydeskDb db) =>
+        db.ChangeTracker.Entries().Any(e => e.Entity is IEndsApiKeys && e.State is EntityState.Modified or EntityState.Deleted);
 
-    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Note(eventData.Context);
-        return result;
-    }
+    protected override bool AlsoWhenSaved => true;
 
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken ct = default)
-    {
-        Saved(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Saved(eventData.Context);
-        return result;
-    }
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
-    {
-        Committed(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
-
-    private static void Note(DbContext? context)
-    {
-        if (context is PaydeskDb db && db.ChangeTracker.Entries().Any(e =>
-                e.Entity is IEndsApiKeys && e.State is EntityState.Modified or EntityState.Deleted))
-            db.KeysChanged = true;
-    }
-
-    private void Saved(DbContext? context)
-    {
-        if (context is not PaydeskDb { KeysChanged: true } db) return;
-        cache.Forget();
-        if (db.Database.CurrentTransaction is null) db.KeysChanged = false;
-    }
-
-    private void Committed(DbContext? context)
-    {
-        if (context is not PaydeskDb { KeysChanged: true } db) return;
-        db.KeysChanged = false;
-        cache.Forget();
-    }
+    protected override void Committed() => cache.Forget();
 }
