@@ -65,6 +65,7 @@ curl -s -X POST -d delivery=normal localhost:5080/mock-pay/$PAYMENT/succeed
 until_fulfilled "$ORDER"
 curl -s -H "$K" localhost:5080/api/v1/orders/$ORDER
 curl -s -H "$K" "localhost:5080/api/v1/entitlements?orderId=$ORDER"
+curl -s -H "$K" "localhost:5080/api/v1/customers/$CUS/access/telerehab" | grep '"allowed":false'  # a consultation grants a session, not telerehab
 curl -s -H "$K" "localhost:5080/api/v1/invoices?orderId=$ORDER"
 curl -s -H "$K" localhost:5080/api/v1/payments/$PAYMENT
 curl -s -H "$K" -H "$H" -d '{"amount":{"amount":5000,"currency":"RON"}}' localhost:5080/api/v1/payments/$PAYMENT/refunds
