@@ -56,7 +56,8 @@ load() {
   local out
   out=$(wrk -t2 -c"$c" -d"${duration}s" --latency -H "Authorization: Bearer $key" "$url" "$@")
   local rps p50 p99 bad
-  rps=$(awk '/^Requests\/sec/ {print int($2)}' <<<"$out")
+  # A script that sends a list until it runs out prints its own rate (wrk's counts the whole duration).
+  rps=$(awk '/^Rate:/ {r=$2} /^Requests\/sec/ && r=="" {w=int($2)} END {print (r!="" ? r : w)}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
@@ -223,7 +224,7 @@ bench_engine() {
       || { echo "bench: signing the notifications failed:" >&2; tail -5 "$work/notifications.log" >&2; }
     local out sent applied
     out=$(wrk -t2 -c"$c" -d"${duration}s" --latency "$base/webhooks/mock" -s "$here/bench/webhooks.lua" -- "$work/notifications-$engine-$c")
-    rps=$(awk '/^Requests\/sec/ {print int($2)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+    rps=$(awk '/^Rate:/ {r=$2} /^Requests\/sec/ {w=int($2)} END {print (r!="" ? r : w)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
     p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")"); bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
     applied=$(awk '/^Applied:/ {print $2}' <<<"$out"); sent=$(awk '/requests in/ {print $1}' <<<"$out")
     row "$engine" "POST /webhooks/mock/{account} ($applied/$sent applied)" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "${webhook_floor:+sql $webhook_floor}" "$(ratio "$rps" "$webhook_floor")"
