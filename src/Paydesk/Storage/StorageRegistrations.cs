@@ -37,13 +37,7 @@ public static class StorageRegistrations
                     "Set it, e.g. ConnectionStrings__Paydesk='Host=127.0.0.1;Database=paydesk;Username=paydesk;Password=…'.");
             connectionString = WithPreparedStatements(connectionString);
             services.AddSingleton<TenantSession>();
-            // Pooled: the options (the connection string and the interceptors, all singletons) are
-            // built once, and each context's services once per pooled instance, not per request.
-            services.AddPooledDbContextFactory<PostgresPaydeskDb>((sp, o) => o.UseNpgsql(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>(), sp.GetRequiredService<TenantSession>()),
-                PoolSize);
-            services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<IDbContextFactory<PostgresPaydeskDb>>().CreateDbContext()
-                .ServeFor(sp.GetRequiredService<TenantContext>()));
+            AddPooled<PostgresPaydeskDb>(services, (sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<TenantSession>()));
         }
         else
         {
@@ -54,11 +48,7 @@ public static class StorageRegistrations
                 connectionString = $"Data Source={Path.Combine(dataDir, "paydesk.db")}";
             }
             services.AddSingleton<SqliteWriteGate>();
-            services.AddPooledDbContextFactory<SqlitePaydeskDb>((sp, o) => o.UseSqlite(connectionString).UseSnakeCaseNamingConvention()
-                .AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>(), sp.GetRequiredService<SqliteWriteGate>()),
-                PoolSize);
-            services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<IDbContextFactory<SqlitePaydeskDb>>().CreateDbContext()
-                .ServeFor(sp.GetRequiredService<TenantContext>()));
+            AddPooled<SqlitePaydeskDb>(services, (sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
         }
 
         services.AddSingleton<IdGenerator>();
@@ -115,6 +105,23 @@ public static class StorageRegistrations
         builder.MaxAutoPrepare = 100;
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// The engine's context, pooled: the options (the connection string and the interceptors, all
+    /// singletons) are built once, and each context's services once per pooled instance, not per
+    /// request. A scope's <see cref="PaydeskDb"/> is a context rented for it and given its tenant.
+    /// </summary>
+    private static void AddPooled<TContext>(IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> engine)
+        where TContext : PaydeskDb
+    {
+        services.AddPooledDbContextFactory<TContext>((sp, o) =>
+        {
+            engine(sp, o);
+            o.UseSnakeCaseNamingConvention().AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>());
+        }, PoolSize);
+        services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()
+            .ServeFor(sp.GetRequiredService<TenantContext>()));
     }
 
     /// <summary>

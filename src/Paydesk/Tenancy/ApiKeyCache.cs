@@ -44,8 +44,12 @@ public sealed class ApiKeyCache(TimeProvider time)
         }
         lock (_forgetting)
         {
-            if (generation == _generation && (_entries.Count < MaxEntries || _entries.ContainsKey(hash)))
+            if (generation == _generation)
+            {
+                // Entries a second old are of no use: a full cache starts again rather than stop keeping.
+                if (_entries.Count >= MaxEntries) _entries.Clear();
                 _entries[hash] = new Entry(key, fetchedAt);
+            }
         }
         return key;
     }
