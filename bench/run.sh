@@ -222,6 +222,11 @@ bench_engine() {
       DataProtection__KeyRingPath="$work/$engine/keys" "${env[@]}" dotnet "$here/bench/Paydesk.Bench/bin/Release/net10.0/Paydesk.Bench.dll" \
       notifications clinic "$work/notified-$engine") > "$work/notifications-$engine-$c" 2>"$work/notifications.log" \
       || { echo "bench: signing the notifications failed:" >&2; tail -5 "$work/notifications.log" >&2; }
+    if [ ! -s "$work/notifications-$engine-$c" ]; then
+      echo "bench: no notification to send on $engine at $c connections ($(tail -1 "$work/notifications.log"))" >&2
+      row "$engine" "POST /webhooks/mock/{account} (none signed)" "$c" "—" "—" "—" "—" "—" "—"
+      continue
+    fi
     local out sent applied
     out=$(wrk -t2 -c"$c" -d"${duration}s" --latency "$base/webhooks/mock" -s "$here/bench/webhooks.lua" -- "$work/notifications-$engine-$c")
     rps=$(awk '/^Rate:/ {r=$2} /^Requests\/sec/ {w=int($2)} END {print (r!="" ? r : w)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
