@@ -14,9 +14,11 @@ public sealed class Invoice : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }
-    /// <summary>Prefix and sequence, e.g. <c>INV-000042</c>.</summary>
-    public required string Number { get; init; }
-    public long Sequence { get; init; }
+    /// <summary>Prefix and sequence, e.g. <c>INV-000042</c>: given when the invoice is first saved (<see cref="DocumentNumbers"/>).</summary>
+    public string Number { get; internal set; } = "";
+    public long Sequence { get; internal set; }
+    /// <summary>The prefix a tenant with no invoice sequence yet starts one with; not stored.</summary>
+    internal string? NewSequencePrefix { get; init; }
     /// <summary>The kind of what was paid for (<c>order</c>); <see cref="SourceId"/> is its id. One invoice each.</summary>
     public required string SourceKind { get; init; }
     public required string SourceId { get; init; }
@@ -53,9 +55,9 @@ public sealed class InvoiceLine : ITenantOwned
 public sealed record InvoiceDraft(Source Source, string CustomerId, string PaymentId, Money Total, IReadOnlyList<InvoiceLine> Lines);
 
 /// <summary>
-/// A tenant's invoice sequence. The number is taken in the transaction that records the payment
-/// (see <see cref="IssueInvoice"/>): if that transaction does not commit, the number was never
-/// used, so there are no gaps and no repeats.
+/// A tenant's invoice sequence. The number is taken in the transaction that records the payment,
+/// as the invoice is saved (see <see cref="DocumentNumbers"/>): if that transaction does not
+/// commit, the number was never used, so there are no gaps and no repeats.
 /// </summary>
 public sealed class InvoiceSequence : ITenantOwned
 {
@@ -73,6 +75,7 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>, 
         b.HasIndex(i => new { i.TenantId, i.SourceKind, i.SourceId }).IsUnique();
         b.Property(i => i.SourceKind).HasMaxLength(20);
         b.Property(i => i.Number).HasMaxLength(40);
+        b.Ignore(i => i.NewSequencePrefix);
         b.Property(i => i.Currency).HasMaxLength(3);
         b.HasMany(i => i.Lines).WithOne().HasForeignKey(l => new { l.TenantId, l.InvoiceId });
     }
@@ -100,17 +103,17 @@ public sealed class InvoiceOptions
     public string CreditNotePrefix { get; set; } = "CN-";
 }
 
-/// <summary>Issues the invoice of a payment with the tenant's next number.</summary>
+/// <summary>
+/// Issues the invoice of a payment. Its number is the tenant's next, taken when the invoice is saved
+/// in the transaction that records the payment (<see cref="DocumentNumbers.NumberInvoicesAsync"/>).
+/// </summary>
 public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.Extensions.Options.IOptions<InvoiceOptions> options)
 {
-    public async Task<Invoice> RunAsync(PaydeskDb db, InvoiceDraft draft, CancellationToken ct)
+    public Invoice Run(PaydeskDb db, InvoiceDraft draft)
     {
-        // DocumentNumbers refuses to run outside the transaction that records the payment.
-        var (prefix, sequence) = await DocumentNumbers.TakeAsync(db, DocumentNumbers.Invoices, options.Value.DefaultPrefix, ct);
-
         var invoice = new Invoice
         {
-            TenantId = "", Id = ids.New("inv"), Number = $"{prefix}{sequence:D6}", Sequence = sequence,
+            TenantId = "", Id = ids.New("inv"), NewSequencePrefix = options.Value.DefaultPrefix,
             SourceKind = draft.Source.Kind, SourceId = draft.Source.Id, PaymentId = draft.PaymentId, CustomerId = draft.CustomerId,
             TotalMinor = draft.Total.Minor, Currency = draft.Total.Currency.Code, IssuedAt = time.GetUtcNow(), Lines = [.. draft.Lines],
         };
@@ -121,9 +124,16 @@ public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.E
 }
 
 /// <summary>
-/// Takes the next number of a tenant's gapless sequence of documents (invoices, credit notes), in
+/// Takes the next numbers of a tenant's gapless sequence of documents (invoices, credit notes), in
 /// the caller's transaction.
 /// </summary>
+/// <remarks>
+/// The sequence's row stays locked until that transaction ends, so every other transaction of the
+/// tenant that takes a number waits for it: the number is taken as late as it can be. A credit note
+/// takes its number when it is issued (the refund's email quotes it); an invoice takes its number
+/// as it is saved, which in the transaction that records a payment is the last thing before the
+/// commit.
+/// </remarks>
 internal static class DocumentNumbers
 {
     public const string Invoices = "invoice_sequences";
@@ -131,21 +141,40 @@ internal static class DocumentNumbers
 
     public static async Task<(string Prefix, long Sequence)> TakeAsync(PaydeskDb db, string table, string defaultPrefix, CancellationToken ct)
     {
+        var (prefix, last) = await TakeAsync(db, table, defaultPrefix, 1, ct);
+        return (prefix, last);
+    }
+
+    /// <summary>Numbers the invoices about to be inserted, in the order they were issued.</summary>
+    public static async Task NumberInvoicesAsync(PaydeskDb db, List<Invoice> unnumbered, CancellationToken ct)
+    {
+        var (prefix, last) = await TakeAsync(db, Invoices, unnumbered[0].NewSequencePrefix ?? "INV-", unnumbered.Count, ct);
+        var sequence = last - unnumbered.Count;
+        foreach (var invoice in unnumbered)
+        {
+            invoice.Sequence = ++sequence;
+            invoice.Number = $"{prefix}{sequence:D6}";
+        }
+    }
+
+    /// <returns>The prefix and the last of the <paramref name="count"/> numbers taken.</returns>
+    private static async Task<(string Prefix, long Last)> TakeAsync(PaydeskDb db, string table, string defaultPrefix, int count, CancellationToken ct)
+    {
         if (table is not (Invoices or CreditNotes)) throw new ArgumentOutOfRangeException(nameof(table));
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("A document number is taken inside the transaction that records what it documents; outside it a failure would leave a gap.");
 
-        var tenantId = db.Tenant.TenantId!;
-        // One statement takes the number: it waits for a concurrent transaction that took one to
-        // end (the row is locked until then) and so never hands out the same number twice, and it
-        // is undone with the transaction if that does not commit, so no number is skipped.
-#pragma warning disable EF1002 // the table is one of two constants; the values are parameters
-        await db.Database.ExecuteSqlRawAsync(
-            $"INSERT INTO {table} (tenant_id, prefix, last_sequence) VALUES ({{0}}, {{1}}, 0) ON CONFLICT (tenant_id) DO NOTHING", [tenantId, defaultPrefix], ct);
-        var sequence = (await db.Database.SqlQueryRaw<long>(
-            $"UPDATE {table} SET last_sequence = last_sequence + 1 WHERE tenant_id = {{0}} RETURNING last_sequence AS \"Value\"", tenantId).ToListAsync(ct)).Single();
-        var prefix = (await db.Database.SqlQueryRaw<string>($"SELECT prefix AS \"Value\" FROM {table} WHERE tenant_id = {{0}}", tenantId).ToListAsync(ct)).Single();
-#pragma warning restore EF1002
-        return (prefix, sequence);
+        // One statement, one round trip, takes the numbers: it waits for a concurrent transaction
+        // that took some to end (the row is locked until then) and so never hands out a number
+        // twice, and it is undone with the transaction if that does not commit, so none is skipped.
+        var rows = await Sql.QueryAsync(db,
+            $"""
+            INSERT INTO {table} (tenant_id, prefix, last_sequence) VALUES (@tenant, @prefix, @count)
+            ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = {table}.last_sequence + @count
+            RETURNING prefix, last_sequence
+            """,
+            [("tenant", db.Tenant.TenantId!), ("prefix", defaultPrefix), ("count", (long)count)],
+            r => (r.GetString(0), r.GetInt64(1)), ct);
+        return rows.Single();
     }
 }

@@ -68,7 +68,7 @@ internal sealed class OrderPurpose(
         order.PaidByPaymentId = payment.Id;
         order.Revision++;
         await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
-        await invoices.RunAsync(db, InvoiceOf(order, payment.Id), ct);
+        invoices.Run(db, InvoiceOf(order, payment.Id));
         jobs.Add(db, FulfilOrder.JobKind, order.Id);
         return PurposeAnswer.Accepted;
     }

@@ -143,16 +143,17 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        StampTenant();
+        if (StampTenant() is { } unnumbered) Paydesk.Invoices.DocumentNumbers.NumberInvoicesAsync(this, unnumbered, CancellationToken.None).GetAwaiter().GetResult();
         NormalizeInstants();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        StampTenant();
+        // New invoices take their numbers now, as late in their transaction as can be (DocumentNumbers).
+        if (StampTenant() is { } unnumbered) await Paydesk.Invoices.DocumentNumbers.NumberInvoicesAsync(this, unnumbered, cancellationToken);
         NormalizeInstants();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     /// <summary>
@@ -180,10 +181,13 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
         new(instant.UtcTicks - instant.UtcTicks % 10, TimeSpan.Zero);
 
     /// <summary>New rows take the current tenant; a row of another tenant is never written.</summary>
-    private void StampTenant()
+    /// <returns>The new invoices with no number yet, in the order they were issued; null when there are none.</returns>
+    private List<Invoices.Invoice>? StampTenant()
     {
+        List<Invoices.Invoice>? unnumbered = null;
         foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
         {
+            if (entry is { State: EntityState.Added, Entity: Invoices.Invoice { Sequence: 0 } invoice }) (unnumbered ??= []).Add(invoice);
             if (entry.State == EntityState.Added && string.IsNullOrEmpty(entry.Entity.TenantId))
                 entry.Entity.TenantId = tenant.TenantId
                     ?? throw new InvalidOperationException($"A {entry.Entity.GetType().Name} was added outside any tenant.");
@@ -192,5 +196,6 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
                 throw new InvalidOperationException(
                     $"A {entry.Entity.GetType().Name} of another tenant was about to be written; refused.");
         }
+        return unnumbered?.OrderBy(i => i.IssuedAt).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();
     }
 }

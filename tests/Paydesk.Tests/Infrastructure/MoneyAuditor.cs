@@ -256,7 +256,7 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
 
     /// <summary>
     /// Every refund recorded on an invoiced payment has one credit note of its amount and nothing else
-    /// does; an invoice's credited total is its credit notes'; the numbers run from one without a gap.
+    /// does; an invoice's credited total is its credit notes'; the numbers of each kind run from one without a gap.
     /// </summary>
     private static void CheckCreditNotes(Books books, List<string> broken)
     {
@@ -277,6 +277,11 @@ public sealed partial class MoneyAuditor(PaydeskHost host, string tenantId)
         var sequences = books.CreditNotes.Select(n => n.Sequence).Order().ToList();
         if (!sequences.SequenceEqual(Enumerable.Range(1, sequences.Count).Select(i => (long)i)))
             broken.Add($"credit note numbers are not 1..{sequences.Count} without gaps: {string.Join(", ", sequences)}");
+        var invoiceSequences = books.Invoices.Select(i => i.Sequence).Order().ToList();
+        if (!invoiceSequences.SequenceEqual(Enumerable.Range(1, invoiceSequences.Count).Select(i => (long)i)))
+            broken.Add($"invoice numbers are not 1..{invoiceSequences.Count} without gaps: {string.Join(", ", invoiceSequences)}");
+        foreach (var invoice in books.Invoices.Where(i => !i.Number.EndsWith($"{i.Sequence:D6}", StringComparison.Ordinal)))
+            broken.Add($"invoice {invoice.Id} is numbered {invoice.Number}, not by its sequence {invoice.Sequence}");
     }
 
     /// <summary>
