@@ -198,10 +198,17 @@ public static class RowLevelSecurity
 
 /// <summary>
 /// Sets the tenant of the context's <see cref="TenantContext"/> in the PostgreSQL session
-/// (<c>app.tenant_id</c>) each time EF opens the connection, and again before a command if the
-/// tenant was set after the connection opened. An unset tenant is set as empty, which no row has:
-/// a pooled connection never carries another tenant into a context that set none.
+/// (<c>app.tenant_id</c>) before the first command on a connection EF opened, and again before a
+/// command if the tenant changed since. An unset tenant is set as empty, which no row has: a pooled
+/// connection never carries another tenant into a context that set none (and Npgsql resets a
+/// connection's session as it leaves the pool).
 /// </summary>
+/// <remarks>
+/// A query carries the setting in its own round trip, as a <c>SET</c> in front of it (<see cref="Prefix"/>):
+/// the two run as one, so they also fail and are rolled back as one, and a failed command leaves
+/// the setting unknown, to be made again. Other commands (a save's batch, whose statements EF
+/// counts by position, or a bulk update) are preceded by a <c>set_config</c> of their own.
+/// </remarks>
 internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterceptor, IDbTransactionInterceptor
 {
     public override Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
@@ -212,7 +219,24 @@ internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterce
 
     public override void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Forget(eventData.Context);
 
-    // A rolled-back transaction takes back the setting made in it, too.
+    // A connection from the pool has been reset: nothing is set in it until a command sets it.
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Forget(eventData.Context);
+
+    // A failed command may have taken its SET with it (an implicit transaction is rolled back whole).
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken ct = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Forget(eventData.Context);
+
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
     {
         Forget(eventData.Context);
@@ -226,59 +250,74 @@ internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterce
         if (context is PaydeskDb db) db.SessionTenant = null;
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
-    {
-        if (eventData.Context is PaydeskDb db) await SetAsync(db, connection, null, ct);
-    }
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        if (eventData.Context is PaydeskDb db) SetAsync(db, connection, null, CancellationToken.None).GetAwaiter().GetResult();
-    }
-
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken ct = default)
     {
-        await EnsureAsync(eventData.Context, command, ct);
+        await EnsureAsync(eventData, command, ct);
         return result;
     }
 
     public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
     {
-        await EnsureAsync(eventData.Context, command, ct);
+        await EnsureAsync(eventData, command, ct);
         return result;
     }
 
     public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken ct = default)
     {
-        await EnsureAsync(eventData.Context, command, ct);
+        await EnsureAsync(eventData, command, ct);
         return result;
     }
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        EnsureAsync(eventData.Context, command, CancellationToken.None).GetAwaiter().GetResult();
+        EnsureAsync(eventData, command, CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        EnsureAsync(eventData.Context, command, CancellationToken.None).GetAwaiter().GetResult();
+        EnsureAsync(eventData, command, CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
     public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        EnsureAsync(eventData.Context, command, CancellationToken.None).GetAwaiter().GetResult();
+        EnsureAsync(eventData, command, CancellationToken.None).GetAwaiter().GetResult();
         return result;
     }
 
-    private static Task EnsureAsync(DbContext? context, DbCommand command, CancellationToken ct) =>
-        context is PaydeskDb db && db.SessionTenant != (db.Tenant.TenantId ?? "") && command.Connection is { } connection
-            ? SetAsync(db, connection, command.Transaction, ct)
-            : Task.CompletedTask;
+    private static Task EnsureAsync(CommandEventData eventData, DbCommand command, CancellationToken ct)
+    {
+        if (eventData.Context is not PaydeskDb db || command.Connection is not { } connection) return Task.CompletedTask;
+        if (eventData.CommandSource is CommandSource.LinqQuery or CommandSource.FromSqlQuery)
+        {
+            Prefix(db, command);
+            return Task.CompletedTask;
+        }
+        return db.SessionTenant == (db.Tenant.TenantId ?? "") ? Task.CompletedTask : SetAsync(db, connection, command.Transaction, ct);
+    }
+
+    /// <summary>
+    /// Puts the context's tenant in front of a query's own text when the session may not have it,
+    /// so both go in one round trip. The query must be one whose answers are read by result set
+    /// (a <c>SET</c> gives none), not a save's batch, whose statements EF counts by position.
+    /// </summary>
+    public static void Prefix(PaydeskDb db, DbCommand command)
+    {
+        var tenant = db.Tenant.TenantId ?? "";
+        if (db.SessionTenant == tenant) return;
+        command.CommandText = $"SET {RowLevelSecurity.Setting} = {Literal(tenant)};\n{command.CommandText}";
+        db.SessionTenant = tenant;
+    }
+
+    // Ids are made here and of letters, digits and underscores; anything else is refused rather than quoted.
+    private static string Literal(string tenant) =>
+        tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? $"'{tenant}'"
+            : throw new InvalidOperationException("A tenant id holds a character no tenant id has; it is not set in the session.");
 
     private static async Task SetAsync(PaydeskDb db, DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {

@@ -51,6 +51,7 @@ internal static class Sql
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            if (db.Database.IsNpgsql()) TenantSession.Prefix(db, command);
             foreach (var (name, value) in parameters)
             {
                 var parameter = command.CreateParameter();
@@ -58,7 +59,16 @@ internal static class Sql
                 parameter.Value = value ?? DBNull.Value;
                 command.Parameters.Add(parameter);
             }
-            return await run(command);
+            try
+            {
+                return await run(command);
+            }
+            catch
+            {
+                // It may have taken its SET with it.
+                db.SessionTenant = null;
+                throw;
+            }
         }
         finally
         {
