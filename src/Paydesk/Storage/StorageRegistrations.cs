@@ -73,11 +73,15 @@ public static class StorageRegistrations
         var storage = services.GetRequiredService<StorageInfo>();
         if (storage.Engine == StorageEngine.Postgres)
         {
-            // As the owner: the schema, then the policies and the functions of the second wall.
+            // As the owner: the schema, the policies and the functions of the second wall, and the
+            // trigger that numbers invoices as their transaction commits.
             await using var owner = new PostgresPaydeskDb(
                 new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql(storage.OwnerConnectionString).UseSnakeCaseNamingConvention().Options);
             await MigrateIfPendingAsync(owner, ct);
             await RowLevelSecurity.ApplyAsync(owner, storage.AppRole, ct);
+#pragma warning disable EF1002 // a constant
+            await owner.Database.ExecuteSqlRawAsync(Invoices.DocumentNumbers.NumberAtCommit, ct);
+#pragma warning restore EF1002
         }
         else
         {
@@ -96,7 +100,8 @@ public static class StorageRegistrations
     /// Turns on Npgsql's automatic preparation unless the connection string says otherwise: the
     /// statements of the request path run thousands of times a second, and parsing and planning each
     /// one anew costs the server more than running it. A prepared statement survives the connection's
-    /// return to the pool (the reset keeps it); the tenant setting does not, and is set at each open.
+    /// return to the pool (the reset keeps it); the tenant setting does not, and is set again before the
+    /// first command after each open (<see cref="TenantSession"/>).
     /// </summary>
     internal static string WithPreparedStatements(string connectionString)
     {

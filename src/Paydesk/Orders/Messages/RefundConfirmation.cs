@@ -30,7 +30,8 @@ public sealed class RefundConfirmation(Notifications.Outbox.Outbox outbox, Signe
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, ct);
         if (string.IsNullOrWhiteSpace(customer.Email)) return false;
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == order.TenantId, ct);
-        var invoice = await db.Invoices.AsNoTracking().Where(i => i.SourceKind == OrderPurpose.SourceKind && i.SourceId == order.Id)
+        // An invoice issued in this very transaction is numbered as it commits (PostgreSQL): the email names the order instead.
+        var invoice = await db.Invoices.AsNoTracking().Where(i => i.SourceKind == OrderPurpose.SourceKind && i.SourceId == order.Id && i.Sequence > 0)
             .Select(i => i.Number).FirstOrDefaultAsync(ct);
         (string, Uri)? note = creditNote is null ? null : (creditNote.Number, links.UrlFor(LinkKind.CreditNote, order.TenantId, creditNote.Id));
         var content = Compose(tenant.Name, customer, order, invoice, refund, note, revoked, duplicate);
