@@ -132,7 +132,7 @@ public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.E
 /// tenant that takes a number waits for it: the number is taken as late as it can be. A credit note
 /// takes its number when it is issued (the refund's email quotes it). An invoice takes its number
 /// as it is saved on SQLite (one writer at a time anyway), and as its transaction commits on
-/// PostgreSQL (<see cref="NumberAtCommit"/>).
+/// PostgreSQL (<see cref="NumberInvoicesAsync"/>).
 /// </remarks>
 internal static class DocumentNumbers
 {
@@ -147,8 +147,9 @@ internal static class DocumentNumbers
 
     /// <summary>
     /// Numbers the invoices about to be inserted, in the order they were issued. On PostgreSQL they
-    /// are inserted unnumbered and the database numbers them as the transaction commits (see
-    /// <see cref="NumberAtCommit"/>), so the sequence is locked only for the commit itself.
+    /// are inserted unnumbered (a negative sequence, the number holding the prefix a tenant's first
+    /// sequence starts with) and a trigger deferred to the commit numbers them (the migration
+    /// NumberInvoicesAtCommit), so the sequence is locked only inside the commit itself.
     /// </summary>
     public static async Task NumberInvoicesAsync(PaydeskDb db, List<Invoice> unnumbered, CancellationToken ct)
     {
@@ -173,37 +174,6 @@ internal static class DocumentNumbers
             invoice.Number = $"{prefix}{sequence:D6}";
         }
     }
-
-    /// <summary>
-    /// PostgreSQL: a trigger deferred to the commit gives each invoice inserted unnumbered (a
-    /// negative sequence, its number the prefix a tenant's first sequence starts with) the tenant's
-    /// next number. It runs inside the commit, so the sequence's row is locked from there to the
-    /// end of the commit alone, and a transaction that does not commit takes no number. Created by
-    /// the tables' owner, it runs as the application, under the committing session's tenant.
-    /// </summary>
-    public const string NumberAtCommit = """
-        CREATE OR REPLACE FUNCTION paydesk_number_invoice() RETURNS trigger
-        LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
-        DECLARE taken record;
-        BEGIN
-          INSERT INTO invoice_sequences AS s (tenant_id, prefix, last_sequence) VALUES (NEW.tenant_id, NEW.number, 1)
-          ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + 1
-          RETURNING s.prefix, s.last_sequence INTO taken;
-          UPDATE invoices SET sequence = taken.last_sequence,
-                 number = taken.prefix || CASE WHEN taken.last_sequence < 1000000 THEN lpad(taken.last_sequence::text, 6, '0')
-                                               ELSE taken.last_sequence::text END
-          WHERE tenant_id = NEW.tenant_id AND id = NEW.id AND sequence < 0;
-          RETURN NULL;
-        END $$;
-
-        DO $$
-        BEGIN
-          IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'number_invoice' AND tgrelid = 'invoices'::regclass) THEN
-            CREATE CONSTRAINT TRIGGER number_invoice AFTER INSERT ON invoices DEFERRABLE INITIALLY DEFERRED
-              FOR EACH ROW WHEN (NEW.sequence < 0) EXECUTE FUNCTION paydesk_number_invoice();
-          END IF;
-        END $$;
-        """;
 
     /// <returns>The prefix and the last of the <paramref name="count"/> numbers taken.</returns>
     private static async Task<(string Prefix, long Last)> TakeAsync(PaydeskDb db, string table, string defaultPrefix, int count, CancellationToken ct)

@@ -9,7 +9,7 @@ public static class JobRegistrations
         if (problems.Count > 0) throw new InvalidOperationException(string.Join(" ", problems));
 
         services.AddSingleton<JobSignal>();
-        services.AddSingleton<JobWakeUp>();
+        services.AddSingleton<Storage.AfterCommit, JobWakeUp>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());

@@ -73,15 +73,11 @@ public static class StorageRegistrations
         var storage = services.GetRequiredService<StorageInfo>();
         if (storage.Engine == StorageEngine.Postgres)
         {
-            // As the owner: the schema, the policies and the functions of the second wall, and the
-            // trigger that numbers invoices as their transaction commits.
+            // As the owner: the schema, then the policies and the functions of the second wall.
             await using var owner = new PostgresPaydeskDb(
                 new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql(storage.OwnerConnectionString).UseSnakeCaseNamingConvention().Options);
             await MigrateIfPendingAsync(owner, ct);
             await RowLevelSecurity.ApplyAsync(owner, storage.AppRole, ct);
-#pragma warning disable EF1002 // a constant
-            await owner.Database.ExecuteSqlRawAsync(Invoices.DocumentNumbers.NumberAtCommit, ct);
-#pragma warning restore EF1002
         }
         else
         {
@@ -123,7 +119,8 @@ public static class StorageRegistrations
         services.AddPooledDbContextFactory<TContext>((sp, o) =>
         {
             engine(sp, o);
-            o.UseSnakeCaseNamingConvention().AddInterceptors(sp.GetRequiredService<Jobs.JobWakeUp>(), sp.GetRequiredService<ForgetChangedKeys>());
+            // What each module does once a change commits (wake the workers, forget what a cache read).
+            o.UseSnakeCaseNamingConvention().AddInterceptors(sp.GetServices<AfterCommit>());
         }, PoolSize);
         services.AddScoped<PaydeskDb>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()
             .ServeFor(sp.GetRequiredService<TenantContext>()));

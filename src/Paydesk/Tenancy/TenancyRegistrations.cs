@@ -13,7 +13,7 @@ public static class TenancyRegistrations
             .AddPolicy(Policies.Staff, p => p.RequireRole(nameof(Role.TenantAdmin), nameof(Role.Staff)))
             .AddPolicy(Policies.Any, p => p.RequireAuthenticatedUser());
         services.AddSingleton<ApiKeyCache>();
-        services.AddSingleton<ForgetChangedKeys>();
+        services.AddSingleton<Storage.AfterCommit, ForgetChangedKeys>();
         services.AddScoped<CreateTenant>();
         services.AddScoped<IssueApiKey>();
         return services;
