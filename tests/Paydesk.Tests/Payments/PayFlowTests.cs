@@ -150,6 +150,32 @@ public sealed class PayFlowTests
         Assert.Empty(await shop.Tenant.ListAll("/api/v1/invoices"));
     }
 
+    /// <summary>
+    /// A change to the account a notification names is seen by the very next notification, however
+    /// soon: a secret removed just after a notification was accepted refuses the one that follows
+    /// (whatever the intake keeps of an account, it must not outlive a change to it).
+    /// </summary>
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_secret_removed_just_after_a_notification_was_accepted_refuses_the_next_one(Engine engine)
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await Shop.OpenAsync(host);
+        var first = await Order(shop, new { planId = shop.Package });
+        var (firstPayment, _) = await shop.Tenant.CheckoutAsync(first.Id());
+        var second = await Order(shop, new { planId = shop.Package });
+        var (secondPayment, _) = await shop.Tenant.CheckoutAsync(second.Id());
+        var accepted = await Notification.ForAsync(host, shop, firstPayment, "succeeded", 1_500_00, "RON");
+        var next = await Notification.ForAsync(host, shop, secondPayment, "succeeded", 1_500_00, "RON");
+
+        var answer = await accepted.SendAsync(host, at: clock.GetUtcNow());
+        answer.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await answer.Json()).Str("outcome").ShouldBe("applied");
+        // The clock stands still: nothing kept for a while has aged out.
+        await (await next.WithoutAccountSecretAsync(host, at: clock.GetUtcNow())).ShouldBeProblem(400);
+        (await shop.Tenant.GetOk($"/api/v1/payments/{secondPayment}")).Str("status").ShouldBe("pending");
+    }
+
     public static TheoryData<Engine, string, string> Unreadable()
     {
         var data = new TheoryData<Engine, string, string>();
@@ -419,7 +445,7 @@ internal sealed record Notification(string AccountId, string Secret, string Body
     }
 
     /// <summary>With the account's secret removed, a correctly signed notification must still be refused.</summary>
-    public async Task<HttpResponseMessage> WithoutAccountSecretAsync(PaydeskHost host)
+    public async Task<HttpResponseMessage> WithoutAccountSecretAsync(PaydeskHost host, DateTimeOffset? at = null)
     {
         await host.InTenantAsync(TenantId, async db =>
         {
@@ -427,6 +453,6 @@ internal sealed record Notification(string AccountId, string Secret, string Body
             account.WebhookSecretProtected = null;
             return await db.SaveChangesAsync();
         });
-        return await SendAsync(host);
+        return await SendAsync(host, at: at);
     }
 }
