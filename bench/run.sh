@@ -5,8 +5,9 @@
 #   bench/run.sh postgres     # one engine
 #   SECONDS_PER_RUN=20 CONNECTIONS="8 32" bench/run.sh sqlite
 #
-# Builds Release, starts Paydesk with the demo data (Development, logs at Warning) on the engine,
-# drives each path with wrk at 8, 32 and 128 connections, and prints one table: requests/s, p50,
+# Publishes Release for this platform (compiled ahead of time, as deployed), starts Paydesk with
+# the demo data (Development, logs at Warning) on the engine, drives each path with wrk at 8, 32
+# and 128 connections, and prints one table: requests/s, p50,
 # p99, answers that were not 2xx, the floor and the ratio. Floors, measured in the same run:
 # pgbench select-only for reads and pgbench running the minimal SQL of each write path
 # (PostgreSQL), /health/live for /health/ready, and an empty ASP.NET Core app for start-up time
@@ -37,12 +38,13 @@ trap cleanup EXIT INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-echo "bench: building Release" >&2
-dotnet build -c Release "$here/src/Paydesk" -v q -nologo >/dev/null
-dotnet build -c Release "$here/bench/EmptyApp" -v q -nologo >/dev/null
+echo "bench: publishing Release for this platform, compiled ahead of time as README says to deploy it" >&2
+rid=linux-$(case "$(uname -m)" in aarch64) echo arm64;; *) echo x64;; esac)
+dotnet publish -c Release -r "$rid" --self-contained false "$here/src/Paydesk" -o "$work/app" -v q -nologo >/dev/null
+dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true "$here/bench/EmptyApp" -o "$work/empty" -v q -nologo >/dev/null
 dotnet build -c Release "$here/bench/Paydesk.Bench" -v q -nologo >/dev/null
-app="$here/src/Paydesk/bin/Release/net10.0"
-empty_app="$here/bench/EmptyApp/bin/Release/net10.0"
+app="$work/app"
+empty_app="$work/empty"
 key=sk_test_demo_clinic
 
 rows=()
@@ -106,6 +108,20 @@ started_in() {
   done
   need "nothing answered $url within 24 s" "read the logs under $work"
 }
+# Waits (at most two minutes) until the work the webhook rows set going is done, so it does not
+# run beneath the next rows: no order paid and not yet fulfilled, no job running.
+settle() {
+  local base=$1 t0=$SECONDS
+  for _ in $(seq 1 600); do
+    if [ "$(api "$base/api/v1/orders?status=paid&limit=1" | count_items)" = 0 ] && [ "$(api "$base/api/v1/jobs?state=running&limit=1" | count_items)" = 0 ]; then
+      echo "bench: the fulfilments the notifications set going were done $((SECONDS - t0)) s after the row" >&2
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "bench: fulfilments still running two minutes after the row; going on" >&2
+}
+count_items() { python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))'; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 # wrk prints 812.00us, 5.37ms or 1.20s; the table says milliseconds.
 ms() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)([a-z]+)', sys.argv[1]).groups(); print(round(float(v)*{'us':0.001,'ms':1,'s':1000}[u],2))" "$1"; }
@@ -232,7 +248,12 @@ bench_engine() {
     rps=$(awk '/^Rate:/ {r=$2} /^Requests\/sec/ {w=int($2)} END {print (r!="" ? r : w)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
     p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")"); bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
     applied=$(awk '/^Applied:/ {print $2}' <<<"$out"); sent=$(awk '/requests in/ {print $1}' <<<"$out")
+    if [ "${sent:-0}" = 0 ]; then
+      echo "bench: wrk sent none of the $(wc -l < "$work/notifications-$engine-$c") notifications on $engine at $c connections:" >&2
+      tail -5 <<<"$out" >&2
+    fi
     row "$engine" "POST /webhooks/mock/{account} ($applied/$sent applied)" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "${webhook_floor:+sql $webhook_floor}" "$(ratio "$rps" "$webhook_floor")"
+    settle "$base"
   done
   kill "${pids[-1]}" 2>/dev/null || true
   wait "${pids[-1]}" 2>/dev/null || true
