@@ -14,7 +14,7 @@ public sealed class Invoice : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }
     public required string Id { get; init; }
-    /// <summary>Prefix and sequence, e.g. <c>INV-000042</c>: given when the invoice is first saved (<see cref="DocumentNumbers"/>).</summary>
+    /// <summary>Prefix and sequence, e.g. <c>INV-000042</c>, given in the transaction that issues the invoice (<see cref="DocumentNumbers.NumberInvoicesAsync"/>).</summary>
     public string Number { get; internal set; } = "";
     public long Sequence { get; internal set; }
     /// <summary>The prefix a tenant with no invoice sequence yet starts one with; not stored.</summary>
@@ -55,9 +55,9 @@ public sealed class InvoiceLine : ITenantOwned
 public sealed record InvoiceDraft(Source Source, string CustomerId, string PaymentId, Money Total, IReadOnlyList<InvoiceLine> Lines);
 
 /// <summary>
-/// A tenant's invoice sequence. The number is taken in the transaction that records the payment,
-/// as the invoice is saved (see <see cref="DocumentNumbers"/>): if that transaction does not
-/// commit, the number was never used, so there are no gaps and no repeats.
+/// A tenant's invoice sequence. The number is taken in the transaction that records the payment
+/// (see <see cref="DocumentNumbers.NumberInvoicesAsync"/>): if that transaction does not commit,
+/// the number was never used, so there are no gaps and no repeats.
 /// </summary>
 public sealed class InvoiceSequence : ITenantOwned
 {
@@ -104,8 +104,9 @@ public sealed class InvoiceOptions
 }
 
 /// <summary>
-/// Issues the invoice of a payment. Its number is the tenant's next, taken when the invoice is saved
-/// in the transaction that records the payment (<see cref="DocumentNumbers.NumberInvoicesAsync"/>).
+/// Issues the invoice of a payment. Its number is the tenant's next, taken in the transaction that
+/// records the payment: as it commits on PostgreSQL, as the invoice is saved on SQLite
+/// (<see cref="DocumentNumbers.NumberInvoicesAsync"/>).
 /// </summary>
 public sealed class IssueInvoice(IdGenerator ids, TimeProvider time, Microsoft.Extensions.Options.IOptions<InvoiceOptions> options)
 {
@@ -139,11 +140,8 @@ internal static class DocumentNumbers
     public const string Invoices = "invoice_sequences";
     public const string CreditNotes = "credit_note_sequences";
 
-    public static async Task<(string Prefix, long Sequence)> TakeAsync(PaydeskDb db, string table, string defaultPrefix, CancellationToken ct)
-    {
-        var (prefix, last) = await TakeAsync(db, table, defaultPrefix, 1, ct);
-        return (prefix, last);
-    }
+    public static Task<(string Prefix, long Last)> TakeAsync(PaydeskDb db, string table, string defaultPrefix, CancellationToken ct) =>
+        TakeAsync(db, table, defaultPrefix, 1, ct);
 
     /// <summary>
     /// Numbers the invoices about to be inserted, in the order they were issued. On PostgreSQL they

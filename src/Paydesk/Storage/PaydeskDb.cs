@@ -150,7 +150,7 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        // New invoices take their numbers now, as late in their transaction as can be (DocumentNumbers).
+        // New invoices are numbered as late in their transaction as can be: now, or at the commit (DocumentNumbers).
         if (StampTenant() is { } unnumbered) await Paydesk.Invoices.DocumentNumbers.NumberInvoicesAsync(this, unnumbered, cancellationToken);
         NormalizeInstants();
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);

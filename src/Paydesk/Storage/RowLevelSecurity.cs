@@ -245,7 +245,8 @@ internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterce
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
 
-    private static void Forget(DbContext? context)
+    /// <summary>The session's tenant is no longer known: it is set again before the next command.</summary>
+    internal static void Forget(DbContext? context)
     {
         if (context is PaydeskDb db) db.SessionTenant = null;
     }

@@ -66,7 +66,7 @@ internal static class Sql
             catch
             {
                 // It may have taken its SET with it.
-                db.SessionTenant = null;
+                TenantSession.Forget(db);
                 throw;
             }
         }
