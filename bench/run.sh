@@ -11,7 +11,8 @@
 # p99, answers that were not 2xx, the floor and the ratio. Floors, measured in the same run:
 # pgbench select-only for reads and pgbench running the minimal SQL of each write path
 # (PostgreSQL), /health/live for /health/ready, and an empty ASP.NET Core app for start-up time
-# and idle memory. Everything it starts is stopped and deleted at exit, pass or fail.
+# and idle memory. On PostgreSQL it also drives bench/StackFloor, ASP.NET Core and Npgsql running
+# the floors' SQL with nothing else, for the ceiling of any .NET service on the same machine. Everything it starts is stopped and deleted at exit, pass or fail.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +43,7 @@ echo "bench: publishing Release for this platform, compiled ahead of time as REA
 rid=linux-$(case "$(uname -m)" in aarch64) echo arm64;; *) echo x64;; esac)
 dotnet publish -c Release -r "$rid" --self-contained false "$here/src/Paydesk" -o "$work/app" -v q -nologo >/dev/null
 dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true "$here/bench/EmptyApp" -o "$work/empty" -v q -nologo >/dev/null
+dotnet publish -c Release -r "$rid" --self-contained false "$here/bench/StackFloor" -o "$work/stack" -v q -nologo >/dev/null
 dotnet build -c Release "$here/bench/Paydesk.Bench" -v q -nologo >/dev/null
 app="$work/app"
 empty_app="$work/empty"
@@ -165,6 +167,58 @@ startup_rows() {
   row "$engine" "memory after 5 s idle (MB)" "—" "$paydesk_mb" "—" "—" "—" "empty $empty_mb" "$(ratio "$paydesk_mb" "$empty_mb")"
 }
 
+# The stack's own ceiling: bench/StackFloor (ASP.NET Core, Npgsql, the floors' SQL over HTTP) on
+# the floor database at each load, its rows kept for the table (printed beside Paydesk's).
+declare -A stack_rows
+stack_floor() {
+  local pgport=$1 port c rps p50 p99 bad
+  port=$(free_port)
+  echo "bench: the stack's own ceiling (ASP.NET Core and Npgsql, nothing else)" >&2
+  started_in "http://127.0.0.1:$port/select" "$work/stack.log" env ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
+    "ConnectionStrings__Floor=Host=127.0.0.1;Port=$pgport;Database=floor;Username=postgres" dotnet "$work/stack/StackFloor.dll"
+  local stack_pid=${pids[-1]}
+  wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" "http://127.0.0.1:$port/select" >/dev/null
+  for path in /order /webhook; do wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" "http://127.0.0.1:$port$path" -s "$here/bench/post.lua" >/dev/null; done
+  for c in $connections; do
+    read -r rps p50 p99 bad < <(load "http://127.0.0.1:$port/select" "$c")
+    stack_rows[$c]+="$(printf "$format" postgres "stack: GET /select (pgbench -S's query)" "$c" "$rps" "$p50" "$p99" "$bad" "select $floor" "$(ratio "$rps" "$floor")")"$'\n'
+    read -r rps p50 p99 bad < <(load "http://127.0.0.1:$port/order" "$c" -s "$here/bench/post.lua")
+    stack_rows[$c]+="$(printf "$format" postgres "stack: POST /order (the orders' floor SQL)" "$c" "$rps" "$p50" "$p99" "$bad" "sql $order_floor" "$(ratio "$rps" "$order_floor")")"$'\n'
+    read -r rps p50 p99 bad < <(load "http://127.0.0.1:$port/webhook" "$c" -s "$here/bench/post.lua")
+    stack_rows[$c]+="$(printf "$format" postgres "stack: POST /webhook (the intake's floor SQL)" "$c" "$rps" "$p50" "$p99" "$bad" "sql $webhook_floor" "$(ratio "$rps" "$webhook_floor")")"
+  done
+  kill "$stack_pid" 2>/dev/null || true
+  wait "$stack_pid" 2>/dev/null || true
+}
+
+# Signs a "payment succeeded" for each Mock payment still pending and not notified yet, sends them
+# once each with wrk at <connections> (8 for the warm-up) for <seconds>, and adds the row (unless
+# warming up: no floor given), then waits for the fulfilments they set going.
+notify() {
+  local engine=$1 base=$2 c=$3 seconds=$4 floor=${5:-} conns=$3 file="$work/notifications-$1-$3"
+  [ "$c" = warm ] && conns=8
+  (cd "$work/$engine" && exec env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=None ASPNETCORE_CONTENTROOT="$work/$engine" \
+    DataProtection__KeyRingPath="$work/$engine/keys" "${env[@]}" dotnet "$here/bench/Paydesk.Bench/bin/Release/net10.0/Paydesk.Bench.dll" \
+    notifications clinic "$work/notified-$engine") > "$file" 2>"$work/notifications.log" \
+    || { echo "bench: signing the notifications failed:" >&2; tail -5 "$work/notifications.log" >&2; }
+  if [ ! -s "$file" ]; then
+    echo "bench: no notification to send on $engine at $c connections ($(tail -1 "$work/notifications.log"))" >&2
+    [ "$c" = warm ] || row "$engine" "POST /webhooks/mock/{account} (none signed)" "$c" "—" "—" "—" "—" "—" "—"
+    return 1
+  fi
+  local out rps p50 p99 bad sent applied
+  out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency "$base/webhooks/mock" -s "$here/bench/webhooks.lua" -- "$file")
+  rps=$(awk '/^Rate:/ {r=$2} /^Requests\/sec/ {w=int($2)} END {print (r!="" ? r : w)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+  p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")"); bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
+  applied=$(awk '/^Applied:/ {print $2}' <<<"$out"); sent=$(awk '/requests in/ {print $1}' <<<"$out")
+  if [ "${sent:-0}" = 0 ]; then
+    echo "bench: wrk sent none of the $(wc -l < "$file") notifications on $engine at $c connections:" >&2
+    tail -5 <<<"$out" >&2
+  fi
+  [ "$c" = warm ] || row "$engine" "POST /webhooks/mock/{account} ($applied/$sent applied)" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "$floor" "$(ratio "$rps" "${floor#sql }")"
+  settle "$base"
+}
+
 bench_engine() {
   local engine=$1 port floor="" order_floor="" checkout_floor="" webhook_floor="" env=()
   port=$(free_port)
@@ -183,6 +237,7 @@ bench_engine() {
     order_floor=$("${pgbench[@]}" -n -f "$here/bench/order-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
     checkout_floor=$("${pgbench[@]}" -n -f "$here/bench/checkout-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
     webhook_floor=$("${pgbench[@]}" -n -f "$here/bench/webhook-floor.pgbench" -c 8 -j 2 -T "$duration" floor 2>/dev/null | awk '/^tps/ {print int($3)}')
+    stack_floor "$pgport"
     env=(Storage__Engine=postgres
          "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench"
          "ConnectionStrings__PaydeskOwner=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=postgres")
@@ -216,11 +271,16 @@ bench_engine() {
     wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" -H "Authorization: Bearer $key" "$base$path" >/dev/null
   done
   wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" "$base/api/v1/orders" -s "$here/bench/orders.lua" -- "warm-$engine" "$customer" "$consultation" "$key" >/dev/null
+  # The checkout and the intake (with the fulfilments it sets going) too, on the orders just made.
+  unpaid_orders "$base" > "$work/orders-$engine-warm"
+  wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" "$base/api/v1/orders" -s "$here/bench/checkout.lua" -- "$work/orders-$engine-warm" "$key" >/dev/null
+  notify "$engine" "$base" warm "${WARMUP_SECONDS:-3}"
 
   local live rps p50 p99 bad
   for c in $connections; do
     read -r live p50 p99 bad < <(load "$base/health/live" "$c")
     row "$engine" "GET /health/live (floor)" "$c" "$live" "$p50" "$p99" "$bad" "—" "—"
+    [ -n "${stack_rows[$c]:-}" ] && [ "$engine" = postgres ] && while IFS= read -r line; do rows+=("$line"); done <<<"${stack_rows[$c]}"
     read -r rps p50 p99 bad < <(load "$base/health/ready" "$c")
     row "$engine" "GET /health/ready" "$c" "$rps" "$p50" "$p99" "$bad" "live $live" "$(ratio "$rps" "$live")"
     for path in "${reads[@]}"; do
@@ -234,25 +294,7 @@ bench_engine() {
     read -r rps p50 p99 bad < <(load "$base/api/v1/orders" "$c" -s "$here/bench/checkout.lua" -- "$work/orders-$engine-$c" "$key")
     row "$engine" "POST /api/v1/orders/{id}/checkout" "$c" "$rps" "$p50" "$p99" "$bad" "${checkout_floor:+sql $checkout_floor}" "$(ratio "$rps" "$checkout_floor")"
     # Webhook intake: a signed "succeeded" for each payment those checkouts left pending, signed just now.
-    (cd "$work/$engine" && exec env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=None ASPNETCORE_CONTENTROOT="$work/$engine" \
-      DataProtection__KeyRingPath="$work/$engine/keys" "${env[@]}" dotnet "$here/bench/Paydesk.Bench/bin/Release/net10.0/Paydesk.Bench.dll" \
-      notifications clinic "$work/notified-$engine") > "$work/notifications-$engine-$c" 2>"$work/notifications.log" \
-      || { echo "bench: signing the notifications failed:" >&2; tail -5 "$work/notifications.log" >&2; }
-    if [ ! -s "$work/notifications-$engine-$c" ]; then
-      echo "bench: no notification to send on $engine at $c connections ($(tail -1 "$work/notifications.log"))" >&2
-      row "$engine" "POST /webhooks/mock/{account} (none signed)" "$c" "—" "—" "—" "—" "—" "—"
-      continue
-    fi
-    local out sent applied
-    out=$(wrk -t2 -c"$c" -d"${duration}s" --latency "$base/webhooks/mock" -s "$here/bench/webhooks.lua" -- "$work/notifications-$engine-$c")
-    rps=$(awk '/^Rate:/ {r=$2} /^Requests\/sec/ {w=int($2)} END {print (r!="" ? r : w)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
-    p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")"); bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
-    applied=$(awk '/^Applied:/ {print $2}' <<<"$out"); sent=$(awk '/requests in/ {print $1}' <<<"$out")
-    if [ "${sent:-0}" = 0 ]; then
-      echo "bench: wrk sent none of the $(wc -l < "$work/notifications-$engine-$c") notifications on $engine at $c connections:" >&2
-      tail -5 <<<"$out" >&2
-    fi
-    row "$engine" "POST /webhooks/mock/{account} ($applied/$sent applied)" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "${webhook_floor:+sql $webhook_floor}" "$(ratio "$rps" "$webhook_floor")"
+    notify "$engine" "$base" "$c" "$duration" "${webhook_floor:+sql $webhook_floor}" || continue
     settle "$base"
   done
   kill "${pids[-1]}" 2>/dev/null || true
