@@ -101,8 +101,12 @@ public static class StorageRegistrations
     /// </summary>
     internal static string WithPreparedStatements(string connectionString)
     {
+        // Npgsql's own builder answers ContainsKey for every keyword it knows, set or not: whether the
+        // string itself names the setting is read with the plain builder, which holds only what was given.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+            return connectionString;
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.ContainsKey("Max Auto Prepare")) return connectionString;
         builder.MaxAutoPrepare = 100;
         builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
