@@ -207,13 +207,13 @@ notify() {
     return 1
   fi
   local out rps p50 p99 bad sent applied
-  out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency "$base/webhooks/mock" -s "$here/bench/webhooks.lua" -- "$file")
+  out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency "$base/webhooks/mock" -s "$here/bench/webhooks.lua" -- "$file" 2>&1)
   rps=$(awk '/^Rate:/ {r=$2} /^Requests\/sec/ {w=int($2)} END {print (r!="" ? r : w)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
   p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")"); bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
   applied=$(awk '/^Applied:/ {print $2}' <<<"$out"); sent=$(awk '/requests in/ {print $1}' <<<"$out")
   if [ "${sent:-0}" = 0 ]; then
     echo "bench: wrk sent none of the $(wc -l < "$file") notifications on $engine at $c connections:" >&2
-    tail -5 <<<"$out" >&2
+    echo "$out" >&2; head -3 "$file" | cut -c1-300 >&2
   fi
   [ "$c" = warm ] || row "$engine" "POST /webhooks/mock/{account} ($applied/$sent applied)" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "$floor" "$(ratio "$rps" "${floor#sql }")"
   settle "$base"
