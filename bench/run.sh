@@ -175,17 +175,18 @@ stack_floor() {
   port=$(free_port)
   echo "bench: the stack's own ceiling (ASP.NET Core and Npgsql, nothing else)" >&2
   started_in "http://127.0.0.1:$port/select" "$work/stack.log" env ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
-    "ConnectionStrings__Floor=Host=127.0.0.1;Port=$pgport;Database=floor;Username=postgres" dotnet "$work/stack/StackFloor.dll"
+    "ConnectionStrings__Floor=Host=127.0.0.1;Port=$pgport;Database=floor;Username=postgres" Floors="$here/bench" dotnet "$work/stack/StackFloor.dll"
   local stack_pid=${pids[-1]}
   wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" "http://127.0.0.1:$port/select" >/dev/null
-  for path in /order /webhook; do wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" "http://127.0.0.1:$port$path" -s "$here/bench/post.lua" >/dev/null; done
+  for name in order checkout webhook; do wrk -t2 -c8 -d"${WARMUP_SECONDS:-3}s" "http://127.0.0.1:$port/$name" -s "$here/bench/post.lua" >/dev/null; done
   for c in $connections; do
     read -r rps p50 p99 bad < <(load "http://127.0.0.1:$port/select" "$c")
-    stack_rows[$c]+="$(printf "$format" postgres "stack: GET /select (pgbench -S's query)" "$c" "$rps" "$p50" "$p99" "$bad" "select $floor" "$(ratio "$rps" "$floor")")"$'\n'
-    read -r rps p50 p99 bad < <(load "http://127.0.0.1:$port/order" "$c" -s "$here/bench/post.lua")
-    stack_rows[$c]+="$(printf "$format" postgres "stack: POST /order (the orders' floor SQL)" "$c" "$rps" "$p50" "$p99" "$bad" "sql $order_floor" "$(ratio "$rps" "$order_floor")")"$'\n'
-    read -r rps p50 p99 bad < <(load "http://127.0.0.1:$port/webhook" "$c" -s "$here/bench/post.lua")
-    stack_rows[$c]+="$(printf "$format" postgres "stack: POST /webhook (the intake's floor SQL)" "$c" "$rps" "$p50" "$p99" "$bad" "sql $webhook_floor" "$(ratio "$rps" "$webhook_floor")")"
+    stack_rows[$c]+="$(printf "$format" postgres "stack: GET /select (pgbench -S's query)" "$c" "$rps" "$p50" "$p99" "$bad" "select $floor" "$(ratio "$rps" "$floor")")"
+    for name in order checkout webhook; do
+      local floor_of="${name}_floor"
+      read -r rps p50 p99 bad < <(load "http://127.0.0.1:$port/$name" "$c" -s "$here/bench/post.lua")
+      stack_rows[$c]+=$'\n'"$(printf "$format" postgres "stack: POST /$name ($name-floor.pgbench)" "$c" "$rps" "$p50" "$p99" "$bad" "sql ${!floor_of}" "$(ratio "$rps" "${!floor_of}")")"
+    done
   done
   kill "$stack_pid" 2>/dev/null || true
   wait "$stack_pid" 2>/dev/null || true

@@ -1,15 +1,20 @@
 // ASP.NET Core and Npgsql running the floors' SQL over HTTP, with nothing of Paydesk in between: no
 // authentication, no EF, no tenant, no JSON body. bench/run.sh drives it like Paydesk's paths, so a
 // row of it says how close to pgbench any .NET service can come on the same machine in the same run.
+//
+//   GET  /select   pgbench -S's own query: one account's balance by key
+//   POST /{name}   the statements of bench/{name}-floor.pgbench, one transaction per request, each
+//                  \set variable drawn as pgbench draws it
+using System.Text.RegularExpressions;
 using Npgsql;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var connection = builder.Configuration.GetConnectionString("Floor")
     ?? throw new InvalidOperationException("Set ConnectionStrings__Floor to the floor database.");
+var floorsDir = builder.Configuration["Floors"] ?? throw new InvalidOperationException("Set Floors to the folder of the *-floor.pgbench files.");
 await using var source = new NpgsqlDataSourceBuilder(connection + ";Max Auto Prepare=20").Build();
 var app = builder.Build();
 
-// pgbench -S: one account's balance by key.
 app.MapGet("/select", async () =>
 {
     await using var command = source.CreateCommand("SELECT abalance FROM pgbench_accounts WHERE aid = $1");
@@ -17,42 +22,58 @@ app.MapGet("/select", async () =>
     return Results.Text(((int)(await command.ExecuteScalarAsync())!).ToString());
 });
 
-// bench/webhook-floor.pgbench, one transaction per request.
-app.MapPost("/webhook", async () =>
+foreach (var file in Directory.GetFiles(floorsDir, "*-floor.pgbench"))
 {
-    var n = Random.Shared.Next(1, 100_001);
-    await using var db = await source.OpenConnectionAsync();
-    await using var tx = await db.BeginTransactionAsync();
-    await Run(db, "INSERT INTO floor_webhook_events VALUES ('t', gen_random_uuid()::text, 'mock', 'acct', gen_random_uuid()::text, '{}', now(), NULL, NULL)");
-    await Run(db, "SELECT status FROM floor_payments WHERE tenant_id = 't' AND id = 'pay-' || $1 FOR UPDATE", n);
-    await Run(db, "UPDATE floor_payments SET status = 'succeeded', updated_at = now() WHERE tenant_id = 't' AND id = 'pay-' || $1", n);
-    await Run(db, "INSERT INTO floor_payment_operations VALUES ('t', gen_random_uuid()::text, 'pay-' || $1, 'notification', 'payment.succeeded', now())", n);
-    await Run(db, "UPDATE floor_orders SET status = 'paid', updated_at = now() WHERE tenant_id = 't' AND id = 'ord-' || $1", n);
-    await Run(db, "INSERT INTO floor_jobs VALUES (gen_random_uuid()::text, 't', 'fulfil-order', 'ord', 'Queued', now())");
-    await tx.CommitAsync();
-    return Results.Ok();
-});
-
-// bench/order-floor.pgbench, one transaction per request.
-app.MapPost("/order", async () =>
-{
-    var aid = Random.Shared.Next(1, 100_000);
-    await using var db = await source.OpenConnectionAsync();
-    await using var tx = await db.BeginTransactionAsync();
-    await Run(db, "SELECT abalance FROM pgbench_accounts WHERE aid = $1", aid);
-    await Run(db, "SELECT abalance FROM pgbench_accounts WHERE aid = $1", aid + 1);
-    await Run(db, "INSERT INTO floor_idempotency VALUES ('t', gen_random_uuid()::text, 'h', 201, '{}', now())");
-    await Run(db, "INSERT INTO floor_orders VALUES ('t', gen_random_uuid()::text, 'c', 'awaiting_payment', 15000, 'RON', now(), now())");
-    await Run(db, "INSERT INTO floor_order_lines VALUES ('t', gen_random_uuid()::text, 'o', 'p', 1, 15000)");
-    await tx.CommitAsync();
-    return Results.Created();
-});
+    var floor = Floor.Read(file);
+    app.MapPost("/" + Path.GetFileName(file)[..^"-floor.pgbench".Length], async () =>
+    {
+        var values = floor.Variables.ToDictionary(v => v.Name, v => Random.Shared.NextInt64(v.Min, v.Max + 1));
+        await using var db = await source.OpenConnectionAsync();
+        await using var tx = await db.BeginTransactionAsync();
+        foreach (var statement in floor.Statements)
+        {
+            await using var command = new NpgsqlCommand(statement.Sql, db, tx);
+            foreach (var name in statement.Parameters) command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = values[name] });
+            await command.ExecuteNonQueryAsync();
+        }
+        await tx.CommitAsync();
+        return Results.Ok();
+    });
+}
 
 app.Run();
 
-static async Task Run(NpgsqlConnection db, string sql, int? value = null)
+/// <summary>A pgbench script: its <c>\set x random(a, b)</c> variables and its statements between BEGIN and COMMIT, <c>:x</c> made <c>$n</c>.</summary>
+internal sealed partial record Floor(List<(string Name, long Min, long Max)> Variables, List<(string Sql, List<string> Parameters)> Statements)
 {
-    await using var command = new NpgsqlCommand(sql, db);
-    if (value is { } v) command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = v });
-    await command.ExecuteNonQueryAsync();
+    public static Floor Read(string file)
+    {
+        var floor = new Floor([], []);
+        foreach (var line in File.ReadLines(file).Select(l => l.Trim()))
+        {
+            if (line.Length == 0 || line.StartsWith("--", StringComparison.Ordinal) || line is "BEGIN;" or "COMMIT;") continue;
+            if (SetLine().Match(line) is { Success: true } set)
+            {
+                floor.Variables.Add((set.Groups[1].Value, long.Parse(set.Groups[2].Value), long.Parse(set.Groups[3].Value)));
+                continue;
+            }
+            var parameters = new List<string>();
+            // As pgbench does, only a variable the script sets is replaced ('order:o' stays as it is).
+            var sql = Variable().Replace(line.TrimEnd(';'), m =>
+            {
+                var name = m.Groups[1].Value;
+                if (!floor.Variables.Any(v => v.Name == name)) return m.Value;
+                if (!parameters.Contains(name)) parameters.Add(name);
+                return "$" + (parameters.IndexOf(name) + 1);
+            });
+            floor.Statements.Add((sql, parameters));
+        }
+        return floor;
+    }
+
+    [GeneratedRegex(@"^\\set (\w+) random\((\d+), *(\d+)\)$")]
+    private static partial Regex SetLine();
+
+    [GeneratedRegex(@"(?<!:):(\w+)")]
+    private static partial Regex Variable();
 }
