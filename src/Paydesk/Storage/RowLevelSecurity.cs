@@ -314,7 +314,7 @@ internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterce
         db.SessionTenant = tenant;
     }
 
-    // Ids are made here and of letters, digits and underscores; anything else is refused rather than quoted.
+    // Ids are made here, of letters, digits, underscores and hyphens; anything else is refused rather than quoted.
     private static string Literal(string tenant) =>
         tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
             ? $"'{tenant}'"
