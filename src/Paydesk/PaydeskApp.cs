@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paydesk.Api;
+using Paydesk.Api.Pages;
+using Paydesk.Orders.Pages;
 using Paydesk.Catalog;
 using Paydesk.Customers;
 using Paydesk.Demo;
@@ -76,6 +78,7 @@ public static class PaydeskApp
             o.SerializerOptions.Converters.Add(new RequestText.Converter());
         });
         services.AddPaydeskOpenApi();
+        services.AddRazorComponents();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -106,6 +109,9 @@ public static class PaydeskApp
         app.MapDevMail();
         app.MapInvoicePages();
         app.MapPayAgainPage();
+        app.MapPaymentReturnPages();
+        app.MapPageAssets();
+        app.MapLanguageSwitch();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any).AnswersCommonProblems();
         api.MapCatalog();

@@ -30,13 +30,40 @@ public static class HtmlPages
         </html>
         """;
 
+    /// <summary>
+    /// Pages drawn with <see cref="Pages.Shell"/>: the stylesheet and script of <see cref="Pages.PageAssets"/>,
+    /// htmx asking this site only, forms posted here only.
+    /// </summary>
+    public const string PagePolicy =
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// <see cref="PagePolicy"/> for a page whose form ends at a payment provider's page: a redirect
+    /// after a form is held to form-action.
+    /// </summary>
+    public const string CheckoutPolicy =
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self' https:; frame-ancestors 'none'";
+
+    /// <summary>The component <typeparamref name="TPage"/> rendered on the server with <paramref name="parameters"/>, as a whole page.</summary>
+    public static IResult Page<TPage>(HttpContext http, object? parameters = null, string policy = PagePolicy, int status = StatusCodes.Status200OK)
+        where TPage : Microsoft.AspNetCore.Components.IComponent
+    {
+        Protect(http, policy);
+        return new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<TPage>(parameters ?? new { }) { StatusCode = status };
+    }
+
     public static IResult Respond(HttpContext http, string html, string policy = StrictPolicy)
+    {
+        Protect(http, policy);
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
+
+    private static void Protect(HttpContext http, string policy)
     {
         http.Response.Headers.ContentSecurityPolicy = policy;
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         http.Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(html, "text/html; charset=utf-8");
     }
 }

@@ -102,7 +102,6 @@ public static class PaymentRegistrations
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .AnswersCommonProblems();
         app.MapMockPay();
-        app.MapPaymentReturnPages();
     }
 
     /// <summary>The payment with its refunds and (not for a customer's key) its operations log, or null.</summary>
