@@ -7,7 +7,8 @@ namespace Paydesk.Tests.Infrastructure;
 
 /// <summary>
 /// A real SMTP server for the test run: maildev 3.0.0 from npm, installed once into a cache folder
-/// outside the repository, started on free loopback ports, stopped when the test process exits.
+/// outside the repository (<see cref="NpmPackage"/>), started on free loopback ports, stopped when
+/// the test process exits.
 /// It keeps every message it receives and shows them over its REST API (<c>/api/email</c>); tests
 /// keep apart by sending to a recipient of their own (<see cref="NewRecipient"/>), never by
 /// deleting mail. It refuses messages over <see cref="MaxMessageBytes"/> with a 552, so a test can
@@ -36,19 +37,7 @@ public sealed class MailDevServer
     public static Task<MailDevServer> Shared => Instance.Value;
 
     /// <summary>Where maildev is installed: <c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>, then <c>paydesk-test-tools/maildev-3.0.0</c>.</summary>
-    public static string InstallDirectory
-    {
-        get
-        {
-            var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            if (string.IsNullOrEmpty(cache))
-            {
-                var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                cache = string.IsNullOrEmpty(home) ? Path.GetTempPath() : Path.Combine(home, ".cache");
-            }
-            return Path.Combine(cache, "paydesk-test-tools", $"maildev-{Version}");
-        }
-    }
+    public static string InstallDirectory => NpmPackage.DirectoryOf("maildev", Version);
 
     /// <summary>An address no other test sends to.</summary>
     public static string NewRecipient(string hint = "to") => $"{hint}-{Guid.NewGuid():N}@paydesk.test";
@@ -90,15 +79,10 @@ public sealed class MailDevServer
 
     private static async Task<MailDevServer> StartAsync()
     {
-        var node = FindOnPath("node");
-        var npm = FindOnPath("npm");
-        if (node is null || npm is null)
-            throw new InvalidOperationException(
-                $"The email tests run maildev {Version} (an SMTP server from npm), which needs Node.js 20 or later and npm, " +
-                $"but {(node is null ? "node" : "npm")} is not on the PATH. Fix: apt-get install -y nodejs npm");
+        var node = NpmPackage.Require("node", $"The email tests run maildev {Version} (an SMTP server from npm)");
 
         var installClock = Stopwatch.StartNew();
-        var script = Install(npm);
+        var script = NpmPackage.Install("maildev", Version, "dist/bin/maildev.js");
         var installTime = installClock.Elapsed;
 
         var mailDir = Path.Combine(Path.GetTempPath(), $"paydesk-maildev-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
@@ -157,35 +141,6 @@ public sealed class MailDevServer
         return new MailDevServer(smtpPort, web, installTime, startClock.Elapsed);
     }
 
-    /// <summary>Installs maildev unless it is there already; answers the path of its command script.</summary>
-    private static string Install(string npm)
-    {
-        var dir = InstallDirectory;
-        var script = ScriptIn(dir);
-        if (File.Exists(script)) return script;
-
-        // npm writes into a private folder that is moved into place when it is complete, so a run
-        // stopped halfway, or two runs at once, never leave a half-installed maildev behind.
-        var partial = $"{dir}.partial-{Environment.ProcessId}";
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        Directory.CreateDirectory(partial);
-        var (exitCode, log) = Run(npm, ["install", "--no-audit", "--no-fund", "--no-save", "--prefix", partial, $"maildev@{Version}"], partial);
-        if (exitCode != 0 || !File.Exists(ScriptIn(partial)))
-            throw new InvalidOperationException(
-                $"npm install maildev@{Version} into {partial} failed ({exitCode}); the npm registry must be reachable:\n{log}");
-        try
-        {
-            Directory.Move(partial, dir);
-        }
-        catch (IOException) when (File.Exists(script))
-        {
-            Directory.Delete(partial, recursive: true); // another run finished first
-        }
-        return script;
-    }
-
-    private static string ScriptIn(string dir) => Path.Combine(dir, "node_modules", "maildev", "dist", "bin", "maildev.js");
-
     private static string WatchStdinScript()
     {
         var path = Path.Combine(Path.GetTempPath(), "paydesk-maildev-exit-with-parent.cjs");
@@ -205,10 +160,6 @@ public sealed class MailDevServer
         try { Directory.Delete(mailDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-
     // Both held open together, so the two are never the same port.
     private static (int, int) FreePorts()
     {
@@ -217,16 +168,5 @@ public sealed class MailDevServer
         a.Start();
         b.Start();
         return (((IPEndPoint)a.LocalEndpoint).Port, ((IPEndPoint)b.LocalEndpoint).Port);
-    }
-
-    private static (int ExitCode, string Output) Run(string file, string[] args, string workingDirectory)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }
