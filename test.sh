@@ -70,6 +70,10 @@ echo $$ > "$run_tmp/owner.pid"
 log="$run_tmp/test.log"
 trap 'remove_run "$run_tmp"' EXIT
 
+# The browser tests leave screenshots of every page they check; only this run's are kept.
+screenshots=artifacts/screenshots
+rm -rf "$screenshots"
+
 dotnet build Paydesk.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
 TMPDIR="$run_tmp" dotnet test Paydesk.slnx --no-build -nologo --logger "console;verbosity=normal" \
@@ -98,5 +102,6 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 # Coverage below the bar fails the run as one more failure.
 if [ "$coverage_failed" -ne 0 ]; then failed=$((failed + 1)); status=1; fi
 echo
+[ -d "$screenshots" ] && echo "Screenshots of the pages the browser tests checked: $PWD/$screenshots"
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
