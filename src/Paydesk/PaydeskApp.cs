@@ -21,6 +21,7 @@ using Paydesk.Jobs;
 using Paydesk.Entitlements;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
+using Paydesk.Web;
 using Scalar.AspNetCore;
 
 namespace Paydesk;
@@ -78,7 +79,7 @@ public static class PaydeskApp
             o.SerializerOptions.Converters.Add(new RequestText.Converter());
         });
         services.AddPaydeskOpenApi();
-        services.AddRazorComponents();
+        services.AddWebPages();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -112,6 +113,7 @@ public static class PaydeskApp
         app.MapPaymentReturnPages();
         app.MapPageAssets();
         app.MapLanguageSwitch();
+        app.MapWebPages();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Any).AnswersCommonProblems();
         api.MapCatalog();
@@ -153,6 +155,10 @@ public static class PaydeskApp
             Console.WriteLine("  Demo API keys (Development only):");
             foreach (var (tenant, key) in DemoData.Keys)
                 Console.WriteLine($"    {tenant,-9} {key}");
+            Console.WriteLine($"  Sign in:   {url}/sign-in as {DemoData.Accounts["clinic"]} / {Passwords.Demo} (the clinic's admin, also the platform's customer)");
+            Console.WriteLine("  Customers sign in by a link sent to them; in Development it lands in " + url + "/dev/mail:");
+            foreach (var (tenant, email) in DemoData.Customers)
+                Console.WriteLine($"    {url}/t/{tenant}/sign-in  {email}");
             Console.WriteLine($"  Try: curl -H 'Authorization: Bearer {DemoData.Keys["clinic"]}' {url}/api/v1/plans");
         }
         Console.WriteLine();

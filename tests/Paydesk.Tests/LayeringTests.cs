@@ -24,6 +24,7 @@ public sealed class LayeringTests
         ["Invoices"],
         ["Entitlements"],
         ["Orders"],
+        ["Web"],
         ["Demo", "Health"],
         ["Host"],
     ];

@@ -13,6 +13,8 @@ public enum RateLimit
     CheckoutPerKey,
     /// <summary>Customer sessions created with one API key.</summary>
     CustomerSessionsPerKey,
+    /// <summary>Failed password sign-ins on the pages, per email address and per client address (each counted apart).</summary>
+    FailedSignIn,
 }
 
 /// <summary>At most <see cref="PermitLimit"/> requests in each fixed window of <see cref="WindowSeconds"/>.</summary>
@@ -44,12 +46,16 @@ public sealed class RateLimitsOptions
     /// <summary>A session is made when a customer signs in to the shop's app; one a second per key covers a busy one.</summary>
     public WindowLimit CustomerSessionsPerKey { get; set; } = new() { PermitLimit = 60 };
 
+    /// <summary>A person who forgot their password gives up or resets it long before 10 tries in 15 minutes; a guesser does not.</summary>
+    public WindowLimit FailedSignIn { get; set; } = new() { PermitLimit = 10, WindowSeconds = 900 };
+
     public WindowLimit For(RateLimit limit) => limit switch
     {
         RateLimit.FailedAuthentication => FailedAuthentication,
         RateLimit.CheckoutPerOrder => CheckoutPerOrder,
         RateLimit.CheckoutPerKey => CheckoutPerKey,
         RateLimit.CustomerSessionsPerKey => CustomerSessionsPerKey,
+        RateLimit.FailedSignIn => FailedSignIn,
         _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, null),
     };
 }

@@ -21,6 +21,25 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
         ["bot"] = "sk_test_demo_bot",
     };
 
+    /// <summary>
+    /// The demo tenants' people who sign in on the pages. The clinic's admin (password
+    /// <see cref="Passwords.Demo"/>, Development only) is also the platform's customer; the
+    /// customers sign in by a link sent to their email, which in Development lands in /dev/mail.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Accounts = new Dictionary<string, string>
+    {
+        ["clinic"] = "admin@clinic.example",
+    };
+
+    /// <summary>Each demo tenant's customer, who signs in by an emailed link.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Customers = new Dictionary<string, string>
+    {
+        ["platform"] = "admin@clinic.example",
+        ["clinic"] = "maria.popescu@example.com",
+        ["coach"] = "alex.morgan@example.com",
+        ["bot"] = "ivan.petrov@example.com",
+    };
+
     public async Task<bool> SeedIfEmptyAsync(CancellationToken ct)
     {
         await using (var scope = scopes.CreateAsyncScope())
@@ -134,7 +153,8 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
         var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
         var ids = scope.ServiceProvider.GetRequiredService<IdGenerator>();
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
-        var user = new User { Id = ids.New("usr"), Email = "admin@clinic.example", Name = "Clinic Admin", CreatedAt = now };
+        var user = new User { Id = ids.New("usr"), Email = Accounts["clinic"], Name = "Clinic Admin", CreatedAt = now };
+        Passwords.Set(user, Passwords.Demo);
         db.Users.Add(user);
         // Memberships are tenant rows: each is written under its own tenant.
         db.Tenant.Set(clinicTenantId, Role.TenantAdmin);

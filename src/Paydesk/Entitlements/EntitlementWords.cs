@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Paydesk.Api.Pages;
 using Paydesk.Core;
@@ -80,4 +81,18 @@ public sealed class EntitlementWords
             _ => e.EndsAt is { } end ? w.ActiveUntil(name ?? e.FeatureKey ?? "", Date(end)) + from : $"{name ?? e.FeatureKey} — {w.Active}{from}",
         };
     }
+
+    /// <summary>The names the entitlements go by: their features' and services', by key and id.</summary>
+    public static async Task<Dictionary<string, string>> NamesAsync(Storage.PaydeskDb db, IReadOnlyCollection<Entitlement> entitlements, CancellationToken ct)
+    {
+        var keys = entitlements.Select(e => e.FeatureKey).OfType<string>().Distinct().ToList();
+        var serviceIds = entitlements.Select(e => e.ServiceId).OfType<string>().Distinct().ToList();
+        var names = await db.Features.AsNoTracking().Where(f => keys.Contains(f.Key)).ToDictionaryAsync(f => f.Key, f => f.Name, ct);
+        foreach (var s in await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
+            names[s.Id] = s.Name;
+        return names;
+    }
+
+    /// <summary>The name <see cref="Describe"/> is given for <paramref name="e"/>, out of <see cref="NamesAsync"/>.</summary>
+    public static string? NameOf(Entitlement e, IReadOnlyDictionary<string, string> names) => names.GetValueOrDefault(e.FeatureKey ?? e.ServiceId ?? "");
 }

@@ -7,9 +7,12 @@ namespace Paydesk.Storage;
 public sealed record KeyByHash(
     string TenantId, string Id, Role Role, string? CustomerId, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, bool CustomerArchived);
 
+/// <summary>A user's role in one tenant, as sign-in reads it.</summary>
+public sealed record MembershipOfUser(string TenantId, string Id, Role Role, string? CustomerId);
+
 /// <summary>
 /// The explicit, narrow path for the little work that crosses tenants: finding the tenant of an
-/// API key, a provider account or a payment before any tenant is known, and the workers' claims on
+/// API key, a provider account or a payment, or a signed-in user's memberships, before any tenant is known, and the workers' claims on
 /// the job queue and the installation's pruning. Everything else runs under one tenant.
 /// </summary>
 /// <remarks>
@@ -41,6 +44,16 @@ public static class Installation
         db.Database.IsNpgsql()
             ? TenantAsync(db, "SELECT paydesk_tenant_of_provider_account(@id, @provider)", [("id", accountId), ("provider", provider)], ct)
             : db.ProviderAccounts.IgnoreQueryFilters().Where(a => a.Id == accountId && a.Provider == provider).Select(a => a.TenantId).FirstOrDefaultAsync(ct);
+
+    /// <summary>What a signed-in user is in each tenant: their memberships, before any tenant is chosen.</summary>
+    public static async Task<List<MembershipOfUser>> MembershipsOfUserAsync(PaydeskDb db, string userId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+            return await Sql.QueryAsync(db, "SELECT * FROM paydesk_memberships_of_user(@user)", [("user", userId)], r => new MembershipOfUser(
+                r.GetString(0), r.GetString(1), Enum.Parse<Role>(r.GetString(2)), r.IsDBNull(3) ? null : r.GetString(3)), ct);
+        return await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.UserId == userId)
+            .Select(m => new MembershipOfUser(m.TenantId, m.Id, m.Role, m.CustomerId)).ToListAsync(ct);
+    }
 
     /// <summary>The tenant of a payment, for the page a provider sends the customer back to.</summary>
     public static Task<string?> TenantOfPaymentAsync(PaydeskDb db, string paymentId, CancellationToken ct) =>

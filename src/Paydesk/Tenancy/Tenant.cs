@@ -23,6 +23,13 @@ public sealed class User
     public required string Email { get; set; }
     public required string Name { get; set; }
     public bool IsPlatformAdmin { get; set; }
+    /// <summary>
+    /// The password, hashed (PBKDF2 with a salt of its own, <see cref="Passwords"/>); null for a user
+    /// who has never set one and signs in only by a link sent to <see cref="Email"/>.
+    /// </summary>
+    public string? PasswordHash { get; set; }
+    /// <summary>Changes whenever the password does: a reset link made before is then void.</summary>
+    public string SecurityStamp { get; set; } = "";
     public DateTimeOffset CreatedAt { get; init; }
 }
 
@@ -56,6 +63,8 @@ internal sealed class TenancyConfiguration :
         b.HasIndex(u => u.Email).IsUnique();
         b.Property(u => u.Email).HasMaxLength(320);
         b.Property(u => u.Name).HasMaxLength(200);
+        b.Property(u => u.PasswordHash).HasMaxLength(200);
+        b.Property(u => u.SecurityStamp).HasMaxLength(64);
     }
 
     public void Configure(EntityTypeBuilder<Membership> b)

@@ -271,14 +271,14 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public void The_defaults_are_a_minute_wide_and_hold_without_any_setting()
+    public void The_defaults_hold_without_any_setting_a_minute_wide_and_failed_sign_ins_a_quarter_hour()
     {
         var services = Services([]);
 
         services.GetRequiredService<IStartupValidator>().Validate();
         var limits = services.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
-        Assert.Equal(new[] { 30, 10, 60, 60 }, Enum.GetValues<RateLimit>().Select(l => limits.For(l).PermitLimit));
-        Assert.All(Enum.GetValues<RateLimit>(), l => limits.For(l).WindowSeconds.ShouldBe(60));
+        Assert.Equal(new[] { 30, 10, 60, 60, 10 }, Enum.GetValues<RateLimit>().Select(l => limits.For(l).PermitLimit));
+        Assert.Equal(new[] { 60, 60, 60, 60, 900 }, Enum.GetValues<RateLimit>().Select(l => limits.For(l).WindowSeconds));
     }
 
     /// <summary>A host with small limits; the window is long enough that it never turns during a test unless asked.</summary>

@@ -73,10 +73,10 @@ internal static class PaymentReturn
             var granted = await db.Entitlements.AsNoTracking()
                 .Where(e => e.SourceKind == source.Kind && e.SourceId == source.Id && e.Status == EntitlementStatus.Active)
                 .ToListAsync(ct);
-            var names = await Names(db, granted, ct);
+            var names = await EntitlementWords.NamesAsync(db, granted, ct);
             var position = order.Lines.ToDictionary(l => l.Id, l => l.Position);
             active = granted.OrderBy(e => position.GetValueOrDefault(e.SourceLineId))
-                .Select(e => EntitlementWords.Describe(e, names.GetValueOrDefault(e.FeatureKey ?? e.ServiceId ?? ""), zone, culture, order.FulfilledAt))
+                .Select(e => EntitlementWords.Describe(e, EntitlementWords.NameOf(e, names), zone, culture, order.FulfilledAt))
                 .ToList();
             var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.SourceKind == source.Kind && i.SourceId == source.Id, ct);
             if (invoice is not null) invoiceUrl = links.UrlFor(LinkKind.Invoice, tenantId, invoice.Id);
@@ -102,15 +102,5 @@ internal static class PaymentReturn
             payment.Id, outcome, culture, w, tenant.Name, heading, text, waiting, lines, Money(payment.AmountMinor),
             active, invoiceUrl, retry ? links.UrlFor(LinkKind.OrderPayment, tenantId, order!.Id) : null,
             PageLanguage.IsLocal(back) ? back : null);
-    }
-
-    private static async Task<Dictionary<string, string>> Names(PaydeskDb db, List<Entitlement> granted, CancellationToken ct)
-    {
-        var keys = granted.Select(e => e.FeatureKey).OfType<string>().Distinct().ToList();
-        var serviceIds = granted.Select(e => e.ServiceId).OfType<string>().Distinct().ToList();
-        var names = await db.Features.AsNoTracking().Where(f => keys.Contains(f.Key)).ToDictionaryAsync(f => f.Key, f => f.Name, ct);
-        foreach (var (id, name) in await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).Select(s => new { s.Id, s.Name }).ToDictionaryAsync(s => s.Id, s => s.Name, ct))
-            names[id] = name;
-        return names;
     }
 }

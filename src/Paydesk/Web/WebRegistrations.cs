@@ -1,0 +1,22 @@
+using Paydesk.Web.SignIn;
+
+namespace Paydesk.Web;
+
+/// <summary>The pages people click: sign-in, and (coming with them) pricing, billing, account and admin.</summary>
+public static class WebRegistrations
+{
+    public static IServiceCollection AddWebPages(this IServiceCollection services)
+    {
+        services.AddRazorComponents();
+        services.AddPageSignIn();
+        services.AddSingleton<SignInTokens>();
+        services.AddSingleton<SignInThrottle>();
+        return services;
+    }
+
+    public static void MapWebPages(this WebApplication app)
+    {
+        app.MapSignIn();
+        Account.AccountEndpoints.MapAccount(app);
+    }
+}
