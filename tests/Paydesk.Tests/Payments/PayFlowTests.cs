@@ -306,11 +306,17 @@ public sealed class PayFlowTests
         var (declined, _) = await shop.Tenant.CheckoutAsync(order.Id());
         var back = await shop.Tenant.PressOnMockPageAsync(declined, "decline");
         Assert.EndsWith($"/pay/{declined}/canceled", back.AbsolutePath);
-        Assert.Contains("Payment not completed", await host.Client().GetStringAsync(back));
-        var (canceled, _) = await shop.Tenant.CheckoutAsync(order.Id());
-        await shop.Tenant.PressOnMockPageAsync(canceled, "cancel");
         await WaitForPayment(shop, declined, "failed");
+        // Once the provider has said so, the page the buyer came back to tells a decline from a cancel.
+        var page = await host.Client().GetStringAsync(back);
+        Assert.Contains("Payment declined", page);
+        Assert.Contains("Try again", page);
+        var (canceled, _) = await shop.Tenant.CheckoutAsync(order.Id());
+        var canceledBack = await shop.Tenant.PressOnMockPageAsync(canceled, "cancel");
         await WaitForPayment(shop, canceled, "canceled");
+        page = await host.Client().GetStringAsync(canceledBack);
+        Assert.Contains("Payment not completed", page);
+        Assert.Contains("You canceled the payment.", page);
         (await shop.Tenant.GetOk($"/api/v1/orders/{order.Id()}")).Str("status").ShouldBe("awaiting_payment");
 
         var (third, _) = await shop.Tenant.CheckoutAsync(order.Id());
