@@ -29,6 +29,7 @@ internal sealed class PaydeskRateLimiter : PartitionedRateLimiter<HttpContext>
             RateLimit.CheckoutPerOrder when key is not null && IsLimitedBy(http, limit) =>
                 $"{http.User.FindFirst(ApiKeyAuthentication.TenantClaim)?.Value}/{http.GetRouteValue("id")}",
             RateLimit.CheckoutPerKey or RateLimit.CustomerSessionsPerKey when key is not null && IsLimitedBy(http, limit) => key,
+            RateLimit.PageCheckoutPerAddress when IsLimitedBy(http, limit) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             _ => null,
         };
     }

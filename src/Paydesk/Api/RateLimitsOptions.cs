@@ -15,6 +15,8 @@ public enum RateLimit
     CustomerSessionsPerKey,
     /// <summary>Failed password sign-ins on the pages, per email address and per client address (each counted apart).</summary>
     FailedSignIn,
+    /// <summary>Orders placed and paid for from the tenants' checkout pages, per client address.</summary>
+    PageCheckoutPerAddress,
 }
 
 /// <summary>At most <see cref="PermitLimit"/> requests in each fixed window of <see cref="WindowSeconds"/>.</summary>
@@ -49,6 +51,9 @@ public sealed class RateLimitsOptions
     /// <summary>A person who forgot their password gives up or resets it long before 10 tries in 15 minutes; a guesser does not.</summary>
     public WindowLimit FailedSignIn { get; set; } = new() { PermitLimit = 10, WindowSeconds = 900 };
 
+    /// <summary>A buyer who changes their mind a few times needs a handful; a script filling a shop with orders needs more than 20 a minute.</summary>
+    public WindowLimit PageCheckoutPerAddress { get; set; } = new() { PermitLimit = 20 };
+
     public WindowLimit For(RateLimit limit) => limit switch
     {
         RateLimit.FailedAuthentication => FailedAuthentication,
@@ -56,6 +61,7 @@ public sealed class RateLimitsOptions
         RateLimit.CheckoutPerKey => CheckoutPerKey,
         RateLimit.CustomerSessionsPerKey => CustomerSessionsPerKey,
         RateLimit.FailedSignIn => FailedSignIn,
+        RateLimit.PageCheckoutPerAddress => PageCheckoutPerAddress,
         _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, null),
     };
 }

@@ -23,6 +23,9 @@ public sealed class PaymentOptions
 /// <summary>The payment providers this process knows, by name.</summary>
 public sealed class ProviderRegistry(IEnumerable<IPaymentProvider> providers, IOptions<PaymentOptions> options, IHostEnvironment environment)
 {
+    /// <summary>The providers a buyer may pay with here, the Mock one first when it is on.</summary>
+    public IEnumerable<IPaymentProvider> Enabled => providers.Where(p => Find(p.Name) is not null);
+
     public IPaymentProvider? Find(string name)
     {
         if (name == Mock.MockProvider.ProviderName && !MockEnabled) return null;

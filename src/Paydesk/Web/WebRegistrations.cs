@@ -18,5 +18,6 @@ public static class WebRegistrations
     {
         app.MapSignIn();
         Account.AccountEndpoints.MapAccount(app);
+        Shop.ShopEndpoints.MapShop(app);
     }
 }

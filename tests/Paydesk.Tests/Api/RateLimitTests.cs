@@ -277,8 +277,8 @@ public sealed class RateLimitTests
 
         services.GetRequiredService<IStartupValidator>().Validate();
         var limits = services.GetRequiredService<IOptions<RateLimitsOptions>>().Value;
-        Assert.Equal(new[] { 30, 10, 60, 60, 10 }, Enum.GetValues<RateLimit>().Select(l => limits.For(l).PermitLimit));
-        Assert.Equal(new[] { 60, 60, 60, 60, 900 }, Enum.GetValues<RateLimit>().Select(l => limits.For(l).WindowSeconds));
+        Assert.Equal(new[] { 30, 10, 60, 60, 10, 20 }, Enum.GetValues<RateLimit>().Select(l => limits.For(l).PermitLimit));
+        Assert.Equal(new[] { 60, 60, 60, 60, 900, 60 }, Enum.GetValues<RateLimit>().Select(l => limits.For(l).WindowSeconds));
     }
 
     /// <summary>A host with small limits; the window is long enough that it never turns during a test unless asked.</summary>

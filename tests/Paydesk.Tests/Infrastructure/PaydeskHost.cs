@@ -131,6 +131,10 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
         return new TenantClient(this, result.Value!.Tenant.Id, result.Value.AdminKeySecret);
     }
 
+    /// <summary>The tenant's slug: what its pages' addresses start with (<c>/t/{slug}/…</c>).</summary>
+    public Task<string> SlugOfAsync(string tenantId) =>
+        InTenantAsync(tenantId, db => db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Slug).FirstAsync());
+
     /// <summary>Runs work against the database as the given tenant, the way a request would.</summary>
     public async Task<T> InTenantAsync<T>(string tenantId, Func<PaydeskDb, Task<T>> work)
     {
