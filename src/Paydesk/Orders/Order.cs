@@ -43,6 +43,10 @@ public sealed class Order : IHasId, ICustomerOwned
     /// <summary>What is bought, in words, as a checkout or an email names it: the plans and products, not what comes bundled.</summary>
     public string Summary() =>
         string.Join(", ", Lines.Where(l => l.Kind is OrderLineKind.Plan or OrderLineKind.Product).OrderBy(l => l.Position).Select(l => l.Description));
+
+    /// <summary><see cref="Summary"/> in the reader's language (<see cref="OrderLine.DescriptionIn"/>).</summary>
+    public string SummaryIn(System.Globalization.CultureInfo culture) =>
+        string.Join(", ", Lines.Where(l => l.Kind is OrderLineKind.Plan or OrderLineKind.Product).OrderBy(l => l.Position).Select(l => l.DescriptionIn(culture)));
 }
 
 public enum OrderLineKind
@@ -90,6 +94,24 @@ public sealed class OrderLine : IHasId
     /// product's and the plan it comes with) can pass the column, so they are cut, between characters.
     /// </summary>
     public static string Describe(string text) => Api.Text.Cut(text, MaxDescriptionLength)!;
+
+    /// <summary>The term a plan line's description names, as <see cref="PriceOrder"/> writes it.</summary>
+    public static string TermText(int months) => $"{months} month{(months == 1 ? "" : "s")}";
+
+    /// <summary>
+    /// The description in the reader's language: the term it names (" — 3 months", written in
+    /// English when the order was priced) put in <paramref name="culture"/>'s words. Names from the
+    /// catalog stay as the merchant wrote them.
+    /// </summary>
+    public string DescriptionIn(System.Globalization.CultureInfo culture)
+    {
+        if (TermMonths is not { } months) return Description;
+        var term = $" — {TermText(months)}";
+        var at = Description.IndexOf(term, StringComparison.Ordinal);
+        if (at < 0) return Description;
+        var period = Api.Pages.CommonWords.All.For(culture).Period(Core.IntervalUnit.Month, months, culture);
+        return $"{Description[..at]} — {period}{Description[(at + term.Length)..]}";
+    }
 }
 
 internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>, IEntityTypeConfiguration<OrderLine>

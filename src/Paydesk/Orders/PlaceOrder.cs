@@ -133,7 +133,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
             var surcharged = calendar is { PriceMinor: { } own } && own != services[calendar.ServiceId].PriceMinor ? services[calendar.ServiceId] : null;
             if (surcharged is not null)
                 listPrices.Add(new ListPriceUse(surcharged.Id, IsProduct: false, surcharged.PriceVersion, surcharged.PriceMinor, surcharged.Name));
-            var name = price.TermMonths is { } months ? $"{plan.Name} — {months} month{(months == 1 ? "" : "s")}" : plan.Name;
+            var name = price.TermMonths is { } months ? $"{plan.Name} — {OrderLine.TermText(months)}" : plan.Name;
             var planLine = new OrderLine
             {
                 TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = lines.Count, Kind = OrderLineKind.Plan,

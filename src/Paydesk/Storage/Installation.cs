@@ -12,7 +12,7 @@ public sealed record MembershipOfUser(string TenantId, string Id, Role Role, str
 
 /// <summary>
 /// The explicit, narrow path for the little work that crosses tenants: finding the tenant of an
-/// API key, a provider account or a payment, or a signed-in user's memberships, before any tenant is known, and the workers' claims on
+/// API key, a provider account or a payment, a signed-in user's memberships or a listed clinic's platform, before any tenant is known, and the workers' claims on
 /// the job queue and the installation's pruning. Everything else runs under one tenant.
 /// </summary>
 /// <remarks>
@@ -54,6 +54,15 @@ public static class Installation
         return await db.Memberships.IgnoreQueryFilters().AsNoTracking().Where(m => m.UserId == userId)
             .Select(m => new MembershipOfUser(m.TenantId, m.Id, m.Role, m.CustomerId)).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// The platform tenant a clinic is listed on, for the clinic's public page: the customer must
+    /// be a tenant itself (<c>linked_tenant_id</c>), so no person's id opens a page.
+    /// </summary>
+    public static Task<string?> TenantOfClinicAsync(PaydeskDb db, string customerId, CancellationToken ct) =>
+        db.Database.IsNpgsql()
+            ? TenantAsync(db, "SELECT paydesk_tenant_of_clinic(@id)", [("id", customerId)], ct)
+            : db.Customers.IgnoreQueryFilters().Where(c => c.Id == customerId && c.LinkedTenantId != null).Select(c => c.TenantId).FirstOrDefaultAsync(ct);
 
     /// <summary>The tenant of a payment, for the page a provider sends the customer back to.</summary>
     public static Task<string?> TenantOfPaymentAsync(PaydeskDb db, string paymentId, CancellationToken ct) =>

@@ -65,6 +65,11 @@ public static class RowLevelSecurity
           SELECT m.tenant_id::text, m.id::text, m.role::text, m.customer_id::text FROM memberships m WHERE m.user_id = p_user
         $$;
 
+        CREATE OR REPLACE FUNCTION paydesk_tenant_of_clinic(p_id text) RETURNS text
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+          SELECT c.tenant_id::text FROM customers c WHERE c.id = p_id AND c.linked_tenant_id IS NOT NULL
+        $$;
+
         CREATE OR REPLACE FUNCTION paydesk_tenant_of_payment(p_id text) RETURNS text
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
           SELECT p.tenant_id::text FROM payments p WHERE p.id = p_id
@@ -126,7 +131,7 @@ public static class RowLevelSecurity
 
     private static readonly string[] FunctionSignatures =
     [
-        "paydesk_api_key(text)", "paydesk_tenant_of_provider_account(text, text)", "paydesk_tenant_of_payment(text)", "paydesk_memberships_of_user(text)",
+        "paydesk_api_key(text)", "paydesk_tenant_of_provider_account(text, text)", "paydesk_tenant_of_payment(text)", "paydesk_memberships_of_user(text)", "paydesk_tenant_of_clinic(text)",
         "paydesk_tenants_with_clear_webhook_secrets()", "paydesk_claim_due_jobs(text, timestamptz, timestamptz, int)",
         "paydesk_finish_job(text, text, text, timestamptz, int, text, timestamptz, timestamptz)",
         "paydesk_ensure_recurring_job(text, text, text, timestamptz)", "paydesk_prune_idempotency_keys(timestamptz)",

@@ -24,6 +24,11 @@ public sealed record Visitor(User? User, IReadOnlyList<MembershipOfUser> Members
     public Role? StaffRoleIn(string tenantId) =>
         Memberships.FirstOrDefault(m => m.TenantId == tenantId && m.Role is Role.TenantAdmin or Role.Staff)?.Role;
 
+    /// <summary>The tenant where they are the customer <paramref name="customerId"/>, if they are.</summary>
+    public string? TenantWhereCustomer(string customerId) =>
+        Memberships.FirstOrDefault(m => m.Role == Role.Customer && m.CustomerId == customerId)?.TenantId
+        ?? LinkCustomers.FirstOrDefault(c => c.CustomerId == customerId).TenantId;
+
     /// <summary>Which of the tenant's customers they are, by membership or by an emailed link.</summary>
     public string? CustomerIn(string tenantId) =>
         Memberships.FirstOrDefault(m => m.TenantId == tenantId && m.Role == Role.Customer)?.CustomerId

@@ -19,5 +19,6 @@ public static class WebRegistrations
         app.MapSignIn();
         Account.AccountEndpoints.MapAccount(app);
         Shop.ShopEndpoints.MapShop(app);
+        Clinics.ClinicPages.MapClinicPages(app);
     }
 }

@@ -60,7 +60,7 @@ internal static class PaymentReturn
         }
 
         var lines = order?.Lines.OrderBy(l => l.Position)
-            .Select(l => (l.Quantity == 1 ? l.Description : $"{l.Quantity.ToString("N0", culture)} × {l.Description}",
+            .Select(l => (l.Quantity == 1 ? l.DescriptionIn(culture) : $"{l.Quantity.ToString("N0", culture)} × {l.DescriptionIn(culture)}",
                 l.Kind == OrderLineKind.BundledProduct && l.AmountMinor == 0 ? w.Included : Money(l.AmountMinor)))
             .ToList() ?? [];
 

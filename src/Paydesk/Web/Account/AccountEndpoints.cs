@@ -33,7 +33,11 @@ internal static class AccountEndpoints
                 .OrderBy(e => e.CreatedAt).ToListAsync(ct);
             var names = await EntitlementWords.NamesAsync(db, entitlements, ct);
             var lines = entitlements.Select(e => EntitlementWords.Describe(e, EntitlementWords.NameOf(e, names), zone, culture)).ToList();
-            return HtmlPages.Page<AccountView>(http, new { Culture = culture, Merchant = tenant.Name, CustomerName = customer.Name, Entitlements = lines });
+            return HtmlPages.Page<AccountView>(http, new
+            {
+                Culture = culture, Merchant = tenant.Name, CustomerName = customer.Name, Entitlements = lines,
+                ClinicProfile = customer.LinkedTenantId is null ? null : $"/profile/clinics/{Uri.EscapeDataString(customer.Id)}",
+            });
         }).ExcludeFromDescription();
     }
 }

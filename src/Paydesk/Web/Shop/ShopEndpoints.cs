@@ -114,7 +114,7 @@ internal static class ShopEndpoints
         var w = ShopWords.All.For(culture);
         var priced = quote.Value!;
         var lines = priced.Lines.OrderBy(l => l.Position)
-            .Select(l => (l.Quantity == 1 ? l.Description : $"{l.Quantity.ToString("N0", culture)} × {l.Description}",
+            .Select(l => (l.Quantity == 1 ? l.DescriptionIn(culture) : $"{l.Quantity.ToString("N0", culture)} × {l.DescriptionIn(culture)}",
                 l.Kind == OrderLineKind.BundledProduct && l.AmountMinor == 0 ? w.Included0 : Display.Amount(l.AmountMinor, priced.Currency.Code, culture)))
             .ToList();
         var back = $"/t/{Escape(tenant.Slug)}/checkout?plan={Escape(planId)}{(term is null ? "" : $"&term={term}")}{(calendar is null ? "" : $"&calendar={Escape(calendar)}")}";
