@@ -80,6 +80,8 @@ public static class PaydeskApp
         });
         services.AddPaydeskOpenApi();
         services.AddWebPages();
+        // Pages are UTF-8: letters of every language are written as they are, not as character references.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 
         var app = builder.Build();
         app.UseExceptionHandler();

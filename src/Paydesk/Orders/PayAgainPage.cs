@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Core;
@@ -7,7 +5,7 @@ using Paydesk.Invoices;
 using Paydesk.Payments;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
-using static Paydesk.Notifications.Email.EmailHtml;
+using Paydesk.Api.Pages;
 
 namespace Paydesk.Orders;
 
@@ -19,15 +17,12 @@ namespace Paydesk.Orders;
 /// </summary>
 public static class PayAgainPage
 {
-    // The form posts here, then the provider's page takes over: a redirect after a form is held to form-action.
-    private const string Policy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self' https:; frame-ancestors 'none'";
-
     public static void MapPayAgainPage(this WebApplication app)
     {
         app.MapGet("/orders/{id}/pay", async (string id, string? t, SignedLinks links, PaydeskDb db, TimeProvider time, HttpContext http, CancellationToken ct) =>
         {
             if (await LoadAsync(id, t, links, db, ct) is not { } page) return Results.NotFound();
-            return HtmlPages.Respond(http, Render(page, t!, Payable(page.Order, time), message: null), Policy);
+            return Render(http, page, t!, Payable(page.Order, time), message: null);
         }).ExcludeFromDescription();
 
         app.MapPost("/orders/{id}/pay", async (string id, HttpContext http, SignedLinks links, PaydeskDb db, StartCheckout checkout, TimeProvider time, CancellationToken ct) =>
@@ -37,14 +32,14 @@ public static class PayAgainPage
             var t = form["t"].ToString();
             if (await LoadAsync(id, t, links, db, ct) is not { } page) return Results.NotFound();
             var order = page.Order;
-            if (Payable(order, time) is { } notPayable) return HtmlPages.Respond(http, Render(page, t, notPayable, message: null), Policy);
+            if (Payable(order, time) is { } notPayable) return Render(http, page, t, notPayable, message: null);
 
             var provider = await db.Payments.AsNoTracking().Where(p => p.Purpose == OrderPurpose.For(order.Id))
                 .OrderByDescending(p => p.CreatedAt).Select(p => p.Provider).FirstOrDefaultAsync(ct);
             var started = await checkout.Run(OrderPurpose.For(order.Id), order.CustomerId, order.Total, order.Summary(), new CheckoutInput(provider, null, null), ct);
             if (started.Problem is { } problem)
-                return HtmlPages.Respond(http, Render(page, t, null, problem.Detail ?? problem.Title), Policy);
-            return started.Value!.RedirectUrl is { } url ? Results.Redirect(url) : HtmlPages.Respond(http, Render(page, t, null, "The provider gave no page to pay on; try again in a minute."), Policy);
+                return Render(http, page, t, null, problem.Detail ?? problem.Title);
+            return started.Value!.RedirectUrl is { } url ? Results.Redirect(url) : Render(http, page, t, null, NoPage);
         }).ExcludeFromDescription();
     }
 
@@ -62,45 +57,26 @@ public static class PayAgainPage
         return new Page(tenant, order, customer);
     }
 
-    /// <summary>Why the order cannot be paid now, in words; null when it can.</summary>
+    /// <summary>Why the order cannot be paid now (<c>expired</c>, <c>canceled</c>, <c>paid</c>); null when it can.</summary>
     private static string? Payable(Order order, TimeProvider time) => order.Status switch
     {
         OrderStatus.AwaitingPayment when order.ExpiresAt > time.GetUtcNow() => null,
-        OrderStatus.AwaitingPayment or OrderStatus.Expired => "This order has expired; nothing was charged. Place it again to buy.",
-        OrderStatus.Canceled => "This order was canceled; nothing was charged.",
-        _ => "This order is paid already; there is nothing more to pay.",
+        OrderStatus.AwaitingPayment or OrderStatus.Expired => "expired",
+        OrderStatus.Canceled => "canceled",
+        _ => "paid",
     };
 
-    private static string Render(Page page, string token, string? closed, string? message)
+    private static IResult Render(HttpContext http, Page page, string token, string? closed, string? message)
     {
-        var (tenant, order, customer) = page;
-        var culture = Display.Culture(customer.Locale);
-        string Money(long minor) => Display.Amount(minor, order.Currency, culture);
-        var body = new StringBuilder();
-        body.Append(CultureInfo.InvariantCulture,
-            $"<header><div><p class=\"seller\">{E(tenant.Name)}</p><h1>Pay your order</h1></div><dl><dt>Order</dt><dd><code>{E(order.Id)}</code></dd></dl></header>");
-        body.Append("<table><thead><tr><th>Description</th><th class=\"num\">Quantity</th><th class=\"num\">Amount</th></tr></thead><tbody>");
-        foreach (var line in order.Lines.OrderBy(l => l.Position))
+        var culture = Languages.Culture(page.Customer.Locale);
+        var words = Pages.PayAgainWords.All.For(culture);
+        return HtmlPages.Page<Pages.PayAgainView>(http, new
         {
-            var included = line.Kind == OrderLineKind.BundledProduct && line.AmountMinor == 0;
-            body.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{E(line.Description)}</td><td class=\"num\">{E(line.Quantity.ToString("N0", culture))}</td><td class=\"num\">{(included ? "included" : E(Money(line.AmountMinor)))}</td></tr>");
-        }
-        body.Append(CultureInfo.InvariantCulture,
-            $"</tbody><tfoot><tr><th colspan=\"2\">Total</th><td class=\"num total\">{E(Money(order.TotalMinor))}</td></tr></tfoot></table>");
-        if (message is not null) body.Append(CultureInfo.InvariantCulture, $"<p class=\"problem\" role=\"alert\">{E(message)}</p>");
-        if (closed is not null)
-            body.Append(CultureInfo.InvariantCulture, $"<p class=\"closed\" role=\"status\">{E(closed)}</p>");
-        else
-            body.Append(CultureInfo.InvariantCulture,
-                $"<form method=\"post\"><input type=\"hidden\" name=\"t\" value=\"{E(token)}\"><button type=\"submit\">Pay {E(Money(order.TotalMinor))}</button></form>");
-        return HtmlPages.Document($"Pay your order · {tenant.Name}", InvoicePages.InvoiceStyle + PageStyle, body.ToString(), culture.Name);
+            page.Tenant, page.Order, Culture = culture, Token = token,
+            Closed = closed switch { "expired" => words.Expired, "canceled" => words.Canceled, "paid" => words.Paid, _ => null },
+            Message = message == NoPage ? words.NoPage : message,
+        }, HtmlPages.CheckoutPolicy);
     }
 
-    private const string PageStyle = """
-        form { margin-top: 1.5rem; }
-        button { font: inherit; font-weight: 600; color: #fff; background: #2f6fdb; border: 0; border-radius: 6px; padding: .7rem 1.4rem; cursor: pointer; }
-        button:focus-visible { outline: 3px solid #1f2933; outline-offset: 2px; }
-        .problem { color: #9b1c1c; margin-top: 1.5rem; } .closed { margin-top: 1.5rem; font-weight: 600; }
-        """;
+    private const string NoPage = "no-page";
 }

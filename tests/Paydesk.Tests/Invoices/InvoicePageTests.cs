@@ -44,7 +44,11 @@ public sealed class InvoicePageTests
         Assert.Contains("540.00 RON", page);
         Assert.Contains("2,040.00 RON", page);
         Assert.Contains(invoice.Str("paymentId"), page);
-        Assert.Contains("@media print", page);
+        // Printable: the page's one stylesheet hides the page's frame on paper.
+        var stylesheet = System.Text.RegularExpressions.Regex.Match(page, "<link rel=\"stylesheet\" href=\"([^\"]+)\"").Groups[1].Value;
+        var css = await browser.GetStringAsync(new Uri(host.BaseAddress, System.Net.WebUtility.HtmlDecode(stylesheet)));
+        Assert.Contains("@media print", css);
+        Assert.Contains("@page", css);
 
         // Without the right token the invoice is not there, exactly as an unknown one is not.
         var otherToken = new Uri(other.Str("htmlUrl")).Query;

@@ -37,6 +37,12 @@ public sealed class MockCheckoutPageTests
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "View and print your invoice" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#payment-status")).Not.ToHaveAttributeAsync("hx-trigger", new System.Text.RegularExpressions.Regex("."));
         await PageCheck.VisitAsync(page, "paid");
+
+        // The invoice it links to: printable, and readable on a phone.
+        await page.GetByRole(AriaRole.Link, new() { Name = "View and print your invoice" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Invoice INV-"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Verified clinic — 3 months" })).ToContainTextAsync("282.00 RON");
+        await PageCheck.VisitAsync(page, "invoice");
     }
 
     [Fact]
