@@ -67,7 +67,8 @@ public sealed class EntitlementWords
     /// of it is left, dated in <paramref name="zone"/>. <paramref name="startedBy"/> is when the
     /// purchase took effect: a term starting later (bought again while still active) says from when.
     /// </summary>
-    public static string Describe(Entitlement e, string? name, DateTimeZone zone, CultureInfo culture, DateTimeOffset? startedBy = null)
+    /// <param name="countLeft">Sessions as "9 left of 10" even when none is used (the customer's account), not "10 sessions" (a receipt).</param>
+    public static string Describe(Entitlement e, string? name, DateTimeZone zone, CultureInfo culture, DateTimeOffset? startedBy = null, bool countLeft = false)
     {
         var w = All.For(culture);
         string Date(DateTimeOffset at) => Display.Date(at, zone, culture);
@@ -75,7 +76,7 @@ public sealed class EntitlementWords
         return e.Kind switch
         {
             EntitlementKind.Sessions =>
-                $"{(name is null ? "" : name + ": ")}{(e.SessionsUsed == 0 ? w.Sessions(e.SessionsTotal ?? 0, culture) : w.SessionsLeft((e.SessionsTotal ?? 0) - e.SessionsUsed, e.SessionsTotal ?? 0, culture))}" +
+                $"{(name is null ? "" : name + ": ")}{(e.SessionsUsed == 0 && !countLeft ? w.Sessions(e.SessionsTotal ?? 0, culture) : w.SessionsLeft((e.SessionsTotal ?? 0) - e.SessionsUsed, e.SessionsTotal ?? 0, culture))}" +
                 (e.EndsAt is { } useBy ? $", {w.UseBy(Date(useBy))}" : "") + from,
             EntitlementKind.Tokens => w.Tokens(e.Tokens ?? 0, culture),
             _ => e.EndsAt is { } end ? w.ActiveUntil(name ?? e.FeatureKey ?? "", Date(end)) + from : $"{name ?? e.FeatureKey} — {w.Active}{from}",

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
 using Paydesk.Api.Pages;
@@ -9,6 +10,15 @@ using Paydesk.Tenancy;
 
 namespace Paydesk.Web.Account;
 
+public sealed record ShipmentRow(string Product, string Status, string Tracking, string? TrackingUrl);
+
+public sealed record DocumentRow(string Title, string Date, string Amount, string Url);
+
+/// <summary>What <see cref="AccountView"/> shows.</summary>
+public sealed record AccountPage(
+    CultureInfo Culture, string Merchant, string Slug, string CustomerName, string? ClinicProfile,
+    IReadOnlyList<string> Entitlements, IReadOnlyList<ShipmentRow> Shipments, IReadOnlyList<DocumentRow> Documents);
+
 /// <summary>
 /// <c>/t/{tenant}/account</c>: the signed-in customer's page at that merchant, read as that
 /// customer — the tenant and customer filters of <see cref="PaydeskDb"/> show them nothing else.
@@ -17,7 +27,7 @@ internal static class AccountEndpoints
 {
     public static void MapAccount(this WebApplication app)
     {
-        app.MapGet("/t/{slug}/account", async (string slug, HttpContext http, PaydeskDb db, CancellationToken ct) =>
+        app.MapGet("/t/{slug}/account", async (string slug, HttpContext http, PaydeskDb db, SignedLinks links, TimeProvider time, CancellationToken ct) =>
         {
             var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
             if (tenant is null) return Results.NotFound();
@@ -29,14 +39,36 @@ internal static class AccountEndpoints
             var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == customerId, ct);
             var culture = Languages.Culture(customer.Locale);
             var zone = Display.Zone(customer.TimeZone, tenant.TimeZone);
-            var entitlements = await db.Entitlements.AsNoTracking().Where(e => e.Status == EntitlementStatus.Active)
-                .OrderBy(e => e.CreatedAt).ToListAsync(ct);
+            var w = AccountWords.All.For(culture);
+            string Date(DateTimeOffset at) => Display.Date(at, zone, culture);
+
+            var now = time.GetUtcNow();
+            var entitlements = (await db.Entitlements.AsNoTracking().Where(e => e.Status == EntitlementStatus.Active).OrderBy(e => e.CreatedAt).ToListAsync(ct))
+                .Where(e => e.EndsAt is null || e.EndsAt > now).ToList();
             var names = await EntitlementWords.NamesAsync(db, entitlements, ct);
-            var lines = entitlements.Select(e => EntitlementWords.Describe(e, EntitlementWords.NameOf(e, names), zone, culture)).ToList();
+
+            var shipments = await db.Shipments.AsNoTracking().OrderByDescending(s => s.CreatedAt).Take(50).ToListAsync(ct);
+            var productIds = shipments.Select(s => s.ProductId).Distinct().ToList();
+            var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+
+            var invoices = await db.Invoices.AsNoTracking().OrderByDescending(i => i.IssuedAt).Take(50).ToListAsync(ct);
+            var notes = await db.CreditNotes.AsNoTracking().OrderByDescending(n => n.IssuedAt).Take(50).ToListAsync(ct);
+            var documents = invoices.Select(i => (i.IssuedAt, Row: new DocumentRow(w.Invoice(i.Number), Date(i.IssuedAt), Display.Amount(i.TotalMinor, i.Currency, culture),
+                    links.UrlFor(LinkKind.Invoice, tenant.Id, i.Id).AbsoluteUri)))
+                .Concat(notes.Select(n => (n.IssuedAt, Row: new DocumentRow(w.CreditNote(n.Number), Date(n.IssuedAt), "−" + Display.Amount(n.AmountMinor, n.Currency, culture),
+                    links.UrlFor(LinkKind.CreditNote, tenant.Id, n.Id).AbsoluteUri))))
+                .OrderByDescending(d => d.IssuedAt).Select(d => d.Row).ToList();
+
             return HtmlPages.Page<AccountView>(http, new
             {
-                Culture = culture, Merchant = tenant.Name, CustomerName = customer.Name, Entitlements = lines,
-                ClinicProfile = customer.LinkedTenantId is null ? null : $"/profile/clinics/{Uri.EscapeDataString(customer.Id)}",
+                Page = new AccountPage(culture, tenant.Name, Uri.EscapeDataString(tenant.Slug), customer.Name,
+                    customer.LinkedTenantId is null ? null : $"/profile/clinics/{Uri.EscapeDataString(customer.Id)}",
+                    entitlements.Select(e => EntitlementWords.Describe(e, EntitlementWords.NameOf(e, names), zone, culture, countLeft: true)).ToList(),
+                    shipments.Select(s => new ShipmentRow(
+                        (s.Quantity > 1 ? $"{s.Quantity.ToString("N0", culture)} × " : "") + products.GetValueOrDefault(s.ProductId, s.ProductId),
+                        w.ShipmentStatuses[s.Status], string.Join(" ", new[] { s.Carrier, s.TrackingNumber }.OfType<string>()),
+                        s.TrackingUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" ? url : null)).ToList(),
+                    documents),
             });
         }).ExcludeFromDescription();
     }

@@ -1,4 +1,5 @@
 using Paydesk.Api.Pages;
+using Paydesk.Entitlements;
 
 namespace Paydesk.Web.Account;
 
@@ -9,9 +10,52 @@ public sealed class AccountWords
     public required string Entitlements { get; init; }
     public required string NoEntitlements { get; init; }
     public required string ClinicProfile { get; init; }
+    public required string Shipments { get; init; }
+    public required string Product { get; init; }
+    public required string Status { get; init; }
+    public required string Tracking { get; init; }
+    public required IReadOnlyDictionary<ShipmentStatus, string> ShipmentStatuses { get; init; }
+    public required string Documents { get; init; }
+    public required string NoDocuments { get; init; }
+    public required Func<string, string> Invoice { get; init; }
+    public required Func<string, string> CreditNote { get; init; }
+    public required string Buy { get; init; }
 
     public static readonly Localized<AccountWords> All = new(
-        en: new() { Title = "Your account", Entitlements = "What you have", NoEntitlements = "Nothing is active yet.", ClinicProfile = "Your clinic's profile and paid services" },
-        ru: new() { Title = "Личный кабинет", Entitlements = "Что у вас есть", NoEntitlements = "Пока ничего не активно.", ClinicProfile = "Профиль клиники и платные услуги" },
-        ro: new() { Title = "Contul dvs.", Entitlements = "Ce aveți", NoEntitlements = "Nu este nimic activ încă.", ClinicProfile = "Profilul clinicii și serviciile plătite" });
+        en: new()
+        {
+            Title = "Your account", Entitlements = "What you have", NoEntitlements = "Nothing is active yet.",
+            ClinicProfile = "Your clinic's profile and paid services", Shipments = "Shipments", Product = "Product", Status = "Status",
+            Tracking = "Tracking",
+            ShipmentStatuses = new Dictionary<ShipmentStatus, string>
+            {
+                [ShipmentStatus.Placed] = "being prepared", [ShipmentStatus.Shipped] = "shipped", [ShipmentStatus.Delivered] = "delivered",
+            },
+            Documents = "Invoices and credit notes", NoDocuments = "No invoices yet.",
+            Invoice = number => $"Invoice {number}", CreditNote = number => $"Credit note {number}", Buy = "See the prices",
+        },
+        ru: new()
+        {
+            Title = "Личный кабинет", Entitlements = "Что у вас есть", NoEntitlements = "Пока ничего не активно.",
+            ClinicProfile = "Профиль клиники и платные услуги", Shipments = "Доставки", Product = "Товар", Status = "Статус",
+            Tracking = "Отслеживание",
+            ShipmentStatuses = new Dictionary<ShipmentStatus, string>
+            {
+                [ShipmentStatus.Placed] = "готовится", [ShipmentStatus.Shipped] = "отправлено", [ShipmentStatus.Delivered] = "доставлено",
+            },
+            Documents = "Счета и кредит-ноты", NoDocuments = "Счетов пока нет.",
+            Invoice = number => $"Счёт {number}", CreditNote = number => $"Кредит-нота {number}", Buy = "Посмотреть цены",
+        },
+        ro: new()
+        {
+            Title = "Contul dvs.", Entitlements = "Ce aveți", NoEntitlements = "Nu este nimic activ încă.",
+            ClinicProfile = "Profilul clinicii și serviciile plătite", Shipments = "Livrări", Product = "Produs", Status = "Stare",
+            Tracking = "Urmărire",
+            ShipmentStatuses = new Dictionary<ShipmentStatus, string>
+            {
+                [ShipmentStatus.Placed] = "în pregătire", [ShipmentStatus.Shipped] = "expediat", [ShipmentStatus.Delivered] = "livrat",
+            },
+            Documents = "Facturi și facturi de stornare", NoDocuments = "Nicio factură încă.",
+            Invoice = number => $"Factura {number}", CreditNote = number => $"Factura de stornare {number}", Buy = "Vedeți prețurile",
+        });
 }
