@@ -157,7 +157,10 @@ public static class PaydeskApp
             Console.WriteLine("  Demo API keys (Development only):");
             foreach (var (tenant, key) in DemoData.Keys)
                 Console.WriteLine($"    {tenant,-9} {key}");
-            Console.WriteLine($"  Sign in:   {url}/sign-in as {DemoData.Accounts["clinic"]} / {Passwords.Demo} (the clinic's admin, also the platform's customer)");
+            Console.WriteLine($"  Sign in at {url}/sign-in with password {Passwords.Demo} (Development only) as:");
+            Console.WriteLine($"    {DemoData.Accounts["clinic"],-24} the clinic's admin, also the platform's customer (the clinic's profile and paid services)");
+            Console.WriteLine($"    {DemoData.Accounts["platform"],-24} the platform's admin");
+            Console.WriteLine($"    {DemoData.Accounts["coach"],-24} the coach");
             Console.WriteLine("  Customers sign in by a link sent to them; in Development it lands in " + url + "/dev/mail:");
             foreach (var (tenant, email) in DemoData.Customers)
                 Console.WriteLine($"    {url}/t/{tenant}/sign-in  {email}");

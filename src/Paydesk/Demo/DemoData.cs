@@ -29,6 +29,8 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
     public static readonly IReadOnlyDictionary<string, string> Accounts = new Dictionary<string, string>
     {
         ["clinic"] = "admin@clinic.example",
+        ["platform"] = "admin@platform.example",
+        ["coach"] = "sam@coach.example",
     };
 
     /// <summary>Each demo tenant's customer, who signs in by an emailed link.</summary>
@@ -51,9 +53,9 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
         var clinic = await InTenant(new NewTenant("clinic", "Demo Physio Clinic", "RON", "Europe/Bucharest"), SeedClinic, ct);
         var platform = await InTenant(new NewTenant("platform", "Clinic Directory Platform", "RUB", "Europe/Moscow"),
             (s, ct2) => SeedPlatform(s, clinic, ct2), ct);
-        await InTenant(new NewTenant("coach", "Sam Rivera Coaching", "USD", "America/New_York"), SeedCoach, ct);
+        var coach = await InTenant(new NewTenant("coach", "Sam Rivera Coaching", "USD", "America/New_York"), SeedCoach, ct);
         await InTenant(new NewTenant("bot", "Assistant Bot", "RUB", "Europe/Moscow"), SeedBot, ct);
-        await SeedClinicAdmin(clinic, platform, ct);
+        await SeedAccounts(clinic, platform, coach, ct);
         log.LogInformation("Demo data written: tenants platform, clinic, coach, bot");
         return true;
     }
@@ -146,8 +148,11 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
         Must(await s.GetRequiredService<SaveCustomer>().Create(new("Ivan Petrov", "ivan.petrov@example.com", null, 100200300, "ru-RU", "Europe/Moscow"), ct));
     }
 
-    /// <summary>The clinic's admin works in both tenants: as admin of the clinic, as a customer of the platform.</summary>
-    private async Task SeedClinicAdmin(string clinicTenantId, string platformTenantId, CancellationToken ct)
+    /// <summary>
+    /// The people who sign in: the clinic's admin works in both tenants (admin of the clinic, a
+    /// customer of the platform); the platform's and the coach's admins in their own.
+    /// </summary>
+    private async Task SeedAccounts(string clinicTenantId, string platformTenantId, string coachTenantId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
@@ -170,6 +175,19 @@ public sealed class DemoData(IServiceScopeFactory scopes, ILogger<DemoData> log)
             TenantId = platformTenantId, Id = ids.New("mem"), UserId = user.Id, Role = Role.Customer, CustomerId = clinicAsCustomer.Id, CreatedAt = now,
         });
         await platformDb.SaveChangesAsync(ct);
+
+        // The platform's and the coach's own admins, who work in their back offices only.
+        foreach (var (tenantId, key, name) in new[] { (platformTenantId, "platform", "Platform Admin"), (coachTenantId, "coach", "Sam Rivera") })
+        {
+            await using var own = scopes.CreateAsyncScope();
+            var ownDb = own.ServiceProvider.GetRequiredService<PaydeskDb>();
+            var admin = new User { Id = ids.New("usr"), Email = Accounts[key], Name = name, CreatedAt = now };
+            Passwords.Set(admin, Passwords.Demo);
+            ownDb.Users.Add(admin);
+            ownDb.Tenant.Set(tenantId, Role.TenantAdmin);
+            ownDb.Memberships.Add(new Membership { TenantId = tenantId, Id = ids.New("mem"), UserId = admin.Id, Role = Role.TenantAdmin, CreatedAt = now });
+            await ownDb.SaveChangesAsync(ct);
+        }
     }
 
     private static MoneyInput Ron(long minor) => new(minor, "RON");

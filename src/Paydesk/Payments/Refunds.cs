@@ -50,6 +50,9 @@ public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes, Idempo
         return await db.InTransactionAsync<Result<Refund>>(async () =>
         {
             var payment = (await db.LockedAsync<Payment>(paymentId, ct))!;
+            // The same request twice at once (a form sent twice): the lock makes them take turns, and the second finds the first's refund.
+            if (request.Key is { } sameKey && await db.Refunds.AsNoTracking().FirstOrDefaultAsync(r => r.PaymentId == paymentId && r.RequestKey == sameKey, ct) is { } first)
+                return first;
             // Another request got here first with the lock and took some or all of what was left.
             if (payment.AmountMinor - payment.RefundReservedMinor < amount)
                 return Problem.Conflict($"Another refund of this payment was requested meanwhile. {NothingLeft(payment)} Read the payment again.");

@@ -58,6 +58,7 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
     public DbSet<Entitlements.Shipment> Shipments => Set<Entitlements.Shipment>();
     public DbSet<Entitlements.SessionUse> SessionUses => Set<Entitlements.SessionUse>();
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
+    public DbSet<Web.Admin.AuditEntry> AuditEntries => Set<Web.Admin.AuditEntry>();
 
     public TenantContext Tenant => tenant;
 

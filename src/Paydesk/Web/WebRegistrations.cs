@@ -11,6 +11,7 @@ public static class WebRegistrations
         services.AddPageSignIn();
         services.AddSingleton<SignInTokens>();
         services.AddSingleton<SignInThrottle>();
+        services.AddScoped<Admin.Audit>();
         return services;
     }
 
@@ -20,5 +21,6 @@ public static class WebRegistrations
         Account.AccountEndpoints.MapAccount(app);
         Shop.ShopEndpoints.MapShop(app);
         Clinics.ClinicPages.MapClinicPages(app);
+        Admin.AdminPages.MapAdminPages(app);
     }
 }

@@ -131,6 +131,24 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
         return new TenantClient(this, result.Value!.Tenant.Id, result.Value.AdminKeySecret);
     }
 
+    /// <summary>
+    /// A person who signs in on the pages, with <paramref name="role"/> in the tenant and, when
+    /// given, a password (without one they are as an invited user is, before they set it).
+    /// </summary>
+    public async Task<string> NewUserAsync(string tenantId, string email, Role role = Role.TenantAdmin, string? password = null, string name = "Ana Admin")
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        var ids = scope.ServiceProvider.GetRequiredService<IdGenerator>();
+        var user = new User { Id = ids.New("usr"), Email = email, Name = name, SecurityStamp = Passwords.NewStamp() };
+        if (password is not null) Passwords.Set(user, password);
+        db.Users.Add(user);
+        db.Tenant.Set(tenantId, role);
+        db.Memberships.Add(new Membership { TenantId = tenantId, Id = ids.New("mem"), UserId = user.Id, Role = role });
+        await db.SaveChangesAsync();
+        return user.Id;
+    }
+
     /// <summary>The tenant's slug: what its pages' addresses start with (<c>/t/{slug}/…</c>).</summary>
     public Task<string> SlugOfAsync(string tenantId) =>
         InTenantAsync(tenantId, db => db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Slug).FirstAsync());

@@ -29,18 +29,7 @@ public sealed partial class SignInPageTests
     }
 
     /// <summary>A user of the tenant's back office, with no password yet (as one invited is).</summary>
-    private static async Task<string> NewAdminAsync(PaydeskHost host, string tenantId, string email)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-        var ids = scope.ServiceProvider.GetRequiredService<IdGenerator>();
-        var user = new User { Id = ids.New("usr"), Email = email, Name = "Ana Admin", SecurityStamp = Passwords.NewStamp() };
-        db.Users.Add(user);
-        db.Tenant.Set(tenantId, Role.TenantAdmin);
-        db.Memberships.Add(new Membership { TenantId = tenantId, Id = ids.New("mem"), UserId = user.Id, Role = Role.TenantAdmin });
-        await db.SaveChangesAsync();
-        return user.Id;
-    }
+    private static Task<string> NewAdminAsync(PaydeskHost host, string tenantId, string email) => host.NewUserAsync(tenantId, email);
 
     private static async Task<string> MailedLinkAsync(string to, string subject)
     {
@@ -172,14 +161,7 @@ public sealed partial class SignInPageTests
         });
         var (t, _, _) = await NewTenantAsync(host);
         var email = MailDevServer.NewRecipient("guessed");
-        var userId = await NewAdminAsync(host, t.TenantId, email);
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-            var user = await db.Users.FirstAsync(u => u.Id == userId);
-            Passwords.Set(user, "the right password");
-            await db.SaveChangesAsync();
-        }
+        await host.NewUserAsync(t.TenantId, email, password: "the right password");
         var page = await Browser.NewPageAsync();
         async Task<IResponse?> Try(string password)
         {
