@@ -98,19 +98,34 @@ public sealed class OrderLine : IHasId
     /// <summary>The term a plan line's description names, as <see cref="PriceOrder"/> writes it.</summary>
     public static string TermText(int months) => $"{months} month{(months == 1 ? "" : "s")}";
 
+    /// <summary>A bundled product's description, before <see cref="Describe"/> cuts it: "Resistance band (included with Recovery)".</summary>
+    public static string BundledText(string product, string plan) => OrderLineWords.English.IncludedWith(product, plan);
+
+    /// <summary>What <see cref="BundledText"/> puts between the product and the plan, which <see cref="DescriptionIn"/> finds.</summary>
+    private const string IncludedWith = " (included with ";
+
     /// <summary>
     /// The description in the reader's language: the term it names (" — 3 months", written in
-    /// English when the order was priced) put in <paramref name="culture"/>'s words. Names from the
-    /// catalog stay as the merchant wrote them.
+    /// English when the order was priced), or the plan a product came with ("(included with …)"),
+    /// put in <paramref name="culture"/>'s words. Names from the catalog stay as the merchant wrote them.
     /// </summary>
     public string DescriptionIn(System.Globalization.CultureInfo culture)
     {
+        if (Kind == OrderLineKind.BundledProduct) return BundledIn(culture);
         if (TermMonths is not { } months) return Description;
         var term = $" — {TermText(months)}";
         var at = Description.IndexOf(term, StringComparison.Ordinal);
         if (at < 0) return Description;
         var period = Api.Pages.CommonWords.All.For(culture).Period(Core.IntervalUnit.Month, months, culture);
         return $"{Description[..at]} — {period}{Description[(at + term.Length)..]}";
+    }
+
+    /// <summary>"Resistance band (included with Recovery)" in the reader's language; one cut short of its end stays as stored.</summary>
+    private string BundledIn(System.Globalization.CultureInfo culture)
+    {
+        var at = Description.IndexOf(IncludedWith, StringComparison.Ordinal);
+        if (at < 0 || !Description.EndsWith(')')) return Description;
+        return OrderLineWords.All.For(culture).IncludedWith(Description[..at], Description[(at + IncludedWith.Length)..^1]);
     }
 }
 

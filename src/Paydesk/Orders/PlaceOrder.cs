@@ -151,7 +151,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                 lines.Add(new OrderLine
                 {
                     TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = lines.Count, Kind = OrderLineKind.BundledProduct,
-                    Description = OrderLine.Describe($"{product.Name} (included with {plan.Name})"), Quantity = (grant.Quantity ?? 1) * quantity,
+                    Description = OrderLine.Describe(OrderLine.BundledText(product.Name, plan.Name)), Quantity = (grant.Quantity ?? 1) * quantity,
                     UnitAmountMinor = 0, AmountMinor = 0, ProductId = product.Id, BundledByLineId = planLine.Id,
                 });
             }
