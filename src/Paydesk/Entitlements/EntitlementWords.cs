@@ -12,6 +12,10 @@ public sealed class EntitlementWords
 {
     public required Func<string, string, string> ActiveUntil { get; init; }
     public required Func<string, string> ActiveFrom { get; init; }
+    /// <summary>"until 3 June 2027": the end of a term, after the name it belongs to.</summary>
+    public required Func<string, string> Until { get; init; }
+    /// <summary>A badge by its name: "Verified clinic (badge)".</summary>
+    public required Func<string, string> Badge { get; init; }
     public required string Active { get; init; }
     public required Func<long, CultureInfo, string> Sessions { get; init; }
     public required Func<long, long, CultureInfo, string> SessionsLeft { get; init; }
@@ -26,6 +30,8 @@ public sealed class EntitlementWords
         {
             ActiveUntil = (what, date) => $"{what} — active until {date}",
             ActiveFrom = date => $"from {date}",
+            Until = date => $"until {date}",
+            Badge = name => $"{name} (badge)",
             Active = "active",
             Sessions = (n, c) => Plural.Count(n, c, "session", "sessions", "sessions"),
             SessionsLeft = (left, total, c) => $"{Plural.Count(left, c, "session", "sessions", "sessions")} left of {total.ToString("N0", c)}",
@@ -39,6 +45,8 @@ public sealed class EntitlementWords
         {
             ActiveUntil = (what, date) => $"{what} — активно до {date}",
             ActiveFrom = date => $"с {date}",
+            Until = date => $"до {date}",
+            Badge = name => $"{name} (значок)",
             Active = "активно",
             Sessions = (n, c) => Plural.Count(n, c, "сеанс", "сеанса", "сеансов"),
             SessionsLeft = (left, total, c) => $"осталось {Plural.Count(left, c, "сеанс", "сеанса", "сеансов")} из {total.ToString("N0", c)}",
@@ -52,6 +60,8 @@ public sealed class EntitlementWords
         {
             ActiveUntil = (what, date) => $"{what} — activ până la {date}",
             ActiveFrom = date => $"din {date}",
+            Until = date => $"până la {date}",
+            Badge = name => $"{name} (insignă)",
             Active = "activ",
             Sessions = (n, c) => Plural.Count(n, c, "ședință", "ședințe", "de ședințe"),
             SessionsLeft = (left, total, c) => $"{Plural.Count(left, c, "ședință rămasă", "ședințe rămase", "de ședințe rămase")} din {total.ToString("N0", c)}",

@@ -107,7 +107,7 @@ internal sealed class OrderPurpose(
                 revoked = await grants.RevokeAsync(db, SourceOf(order), now, ct);
             }
         }
-        await refunded.EnqueueAsync(db, order, refund, creditNote, await Describe(db, revoked, ct), duplicate: false, ct);
+        await refunded.EnqueueAsync(db, order, refund, creditNote, revoked, duplicate: false, ct);
     }
 
     /// <summary>
@@ -123,24 +123,6 @@ internal sealed class OrderPurpose(
             && (p.Status == PaymentStatus.Succeeded || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown), ct);
         if (others) return;
         await failed.EnqueueAsync(db, order, payment, ct);
-    }
-
-    /// <summary>What each entitlement was, in words: "Telerehab", "Physiotherapy session: 10 sessions".</summary>
-    private static async Task<List<string>> Describe(PaydeskDb db, List<Entitlement> entitlements, CancellationToken ct)
-    {
-        if (entitlements.Count == 0) return [];
-        var keys = entitlements.Select(e => e.FeatureKey).OfType<string>().ToList();
-        var features = await db.Features.AsNoTracking().Where(f => keys.Contains(f.Key)).ToDictionaryAsync(f => f.Key, f => f.Name, ct);
-        var serviceIds = entitlements.Select(e => e.ServiceId).OfType<string>().ToList();
-        var services = await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
-        return entitlements.Select(e => e.Kind switch
-        {
-            EntitlementKind.Access => features.GetValueOrDefault(e.FeatureKey ?? "", e.FeatureKey ?? "access"),
-            EntitlementKind.Badge => $"{features.GetValueOrDefault(e.FeatureKey ?? "", e.FeatureKey ?? "badge")} (badge)",
-            EntitlementKind.Sessions => $"{services.GetValueOrDefault(e.ServiceId ?? "", "Sessions")}: {e.SessionsTotal - e.SessionsUsed} of {e.SessionsTotal} sessions",
-            EntitlementKind.Tokens => $"{e.Tokens} tokens",
-            _ => e.Kind.ToString(),
-        }).ToList();
     }
 
     private static string OrderIdOf(Payment payment) => payment.Purpose[Prefix.Length..];

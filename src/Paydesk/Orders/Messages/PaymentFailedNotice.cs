@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Paydesk.Api.Pages;
 using Paydesk.Core;
 using Paydesk.Invoices;
 using Paydesk.Orders;
@@ -28,7 +29,7 @@ public sealed class PaymentFailedNotice(Notifications.Outbox.Outbox outbox, Sign
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == order.TenantId, ct);
         await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
         var content = Compose(
-            tenant.Name, customer.Name, Display.Culture(customer.Locale), Display.Zone(customer.TimeZone, tenant.TimeZone),
+            tenant.Name, customer.Name, Languages.Culture(customer.Locale), Display.Zone(customer.TimeZone, tenant.TimeZone),
             order, payment, links.UrlFor(LinkKind.OrderPayment, order.TenantId, order.Id));
         return await outbox.EnqueueAsync(db, EventKey(payment.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
     }
@@ -36,23 +37,22 @@ public sealed class PaymentFailedNotice(Notifications.Outbox.Outbox outbox, Sign
     internal static MessageContent Compose(
         string tenantName, string customerName, CultureInfo culture, NodaTime.DateTimeZone zone, Order order, Payment payment, Uri payAgain)
     {
+        var w = PaymentFailedNoticeWords.All.For(culture);
+        var hello = MessageWords.All.For(culture).Hello(customerName);
         var amount = Display.Amount(payment.AmountMinor, payment.Currency, culture);
-        var what = order.Summary();
-        var subject = payment.Status == PaymentStatus.Expired
-            ? $"Payment not completed — {what}"
-            : $"Payment declined — {what}";
-        var happened = payment.Status == PaymentStatus.Expired
-            ? $"Your payment of {amount} to {tenantName} for {what} was not completed in time."
-            : $"Your payment of {amount} to {tenantName} for {what} was declined.";
-        const string charged = "Nothing was charged.";
-        var open = $"Your order stays open until {Display.Date(order.ExpiresAt, zone, culture)}; you can pay it again here:";
+        var what = order.SummaryIn(culture);
+        var expired = payment.Status == PaymentStatus.Expired;
+        var subject = expired ? w.ExpiredSubject(what) : w.DeclinedSubject(what);
+        var happened = (expired ? w.Expired : w.Declined)(amount, tenantName, what);
+        var charged = w.NothingCharged;
+        var open = w.StaysOpen(Display.Date(order.ExpiresAt, zone, culture));
 
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Hello {customerName},\n\n{happened}\n{charged}\n\n{open}\n{payAgain.AbsoluteUri}\n\n{tenantName}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{hello}\n\n{happened}\n{charged}\n\n{open}\n{payAgain.AbsoluteUri}\n\n{tenantName}\n");
 
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<p>Hello {E(customerName)},</p><p>{E(happened)} {E(charged)}</p><p>{E(open)}</p>");
-        html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(payAgain.AbsoluteUri)}\">Pay {E(amount)} again</a></p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(hello)}</p><p>{E(happened)} {E(charged)}</p><p>{E(open)}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(payAgain.AbsoluteUri)}\">{E(w.PayAgain(amount))}</a></p>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
         return Message(culture, subject, text.ToString(), html.ToString());
     }

@@ -3,7 +3,8 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Notifications.Email;
 using static Paydesk.Notifications.Email.EmailHtml;
-using Paydesk.Customers;
+using Paydesk.Api.Pages;
+using Paydesk.Entitlements;
 using Paydesk.Invoices;
 using Paydesk.Orders;
 using Paydesk.Payments;
@@ -25,7 +26,7 @@ public sealed class RefundConfirmation(Notifications.Outbox.Outbox outbox, Signe
     /// <param name="revoked">What the refund ended (a full refund of the payment that paid the order); empty otherwise.</param>
     /// <param name="duplicate">The refunded payment was a second one for an order another payment had paid.</param>
     public async Task<bool> EnqueueAsync(
-        PaydeskDb db, Order order, Refund refund, CreditNote? creditNote, IReadOnlyList<string> revoked, bool duplicate, CancellationToken ct)
+        PaydeskDb db, Order order, Refund refund, CreditNote? creditNote, IReadOnlyList<Entitlement> revoked, bool duplicate, CancellationToken ct)
     {
         var customer = await db.Customers.AsNoTracking().FirstAsync(c => c.Id == order.CustomerId, ct);
         if (string.IsNullOrWhiteSpace(customer.Email)) return false;
@@ -34,35 +35,52 @@ public sealed class RefundConfirmation(Notifications.Outbox.Outbox outbox, Signe
         var invoice = await db.Invoices.AsNoTracking().Where(i => i.SourceKind == OrderPurpose.SourceKind && i.SourceId == order.Id && i.Sequence > 0)
             .Select(i => i.Number).FirstOrDefaultAsync(ct);
         (string, Uri)? note = creditNote is null ? null : (creditNote.Number, links.UrlFor(LinkKind.CreditNote, order.TenantId, creditNote.Id));
-        var content = Compose(tenant.Name, customer, order, invoice, refund, note, revoked, duplicate);
+        var culture = Languages.Culture(customer.Locale);
+        var names = await EntitlementWords.NamesAsync(db, revoked, ct);
+        var ended = revoked.Select(e => Ended(e, EntitlementWords.NameOf(e, names), culture)).ToList();
+        var content = Compose(tenant.Name, customer.Name, culture, order, invoice, refund, note, ended, duplicate);
         return await outbox.EnqueueAsync(db, EventKey(refund.Id), customer.Email, customer.Name, content.Subject, content.Text, content.Html, ct);
     }
 
+    /// <summary>What an entitlement the refund ended was, in words: "Telerehab", "Physiotherapy session: 10 of 10 sessions".</summary>
+    private static string Ended(Entitlement e, string? name, CultureInfo culture)
+    {
+        var words = EntitlementWords.All.For(culture);
+        return e.Kind switch
+        {
+            EntitlementKind.Access => name ?? e.FeatureKey ?? "",
+            EntitlementKind.Badge => words.Badge(name ?? e.FeatureKey ?? ""),
+            EntitlementKind.Sessions => (name is null ? "" : name + ": ") +
+                RefundConfirmationWords.All.For(culture).SessionsOf((e.SessionsTotal ?? 0) - e.SessionsUsed, e.SessionsTotal ?? 0, culture),
+            EntitlementKind.Tokens => words.Tokens(e.Tokens ?? 0, culture),
+            _ => e.Kind.ToString(),
+        };
+    }
+
     internal static MessageContent Compose(
-        string tenantName, Customer customer, Order order, string? invoice, Refund refund, (string Number, Uri Url)? creditNote,
+        string tenantName, string customerName, CultureInfo culture, Order order, string? invoice, Refund refund, (string Number, Uri Url)? creditNote,
         IReadOnlyList<string> revoked, bool duplicate)
     {
-        var culture = Display.Culture(customer.Locale);
+        var w = RefundConfirmationWords.All.For(culture);
+        var hello = MessageWords.All.For(culture).Hello(customerName);
         var amount = Display.Amount(refund.AmountMinor, refund.Currency, culture);
-        var reference = invoice ?? $"order {order.Id}";
-        var subject = $"Refund of {amount} — {reference}";
-        var what = duplicate
-            ? $"{tenantName} received a second payment for {reference}, which was paid already, and has given it back: {amount}."
-            : $"{tenantName} has refunded {amount} of your payment for {reference}.";
-        const string how = "The money goes back the way you paid; your bank may take a few days to show it.";
+        var reference = invoice ?? MessageWords.All.For(culture).Order(order.Id);
+        var subject = w.Subject(amount, reference);
+        var what = duplicate ? w.Duplicate(tenantName, reference, amount) : w.Refunded(tenantName, amount, reference);
+        var how = w.HowBack;
         var after = duplicate ? null
-            : revoked.Count > 0 ? "No longer active:"
-            : "What you bought stays active.";
+            : revoked.Count > 0 ? w.NoLongerActive
+            : w.StaysActive;
 
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Hello {customer.Name},\n\n{what}\n{how}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{hello}\n\n{what}\n{how}\n");
         if (after is not null) text.Append(CultureInfo.InvariantCulture, $"\n{after}\n");
         foreach (var item in revoked) text.Append(CultureInfo.InvariantCulture, $"  - {item}\n");
-        if (creditNote is { } cn) text.Append(CultureInfo.InvariantCulture, $"\nCredit note {cn.Number}, ready to print:\n{cn.Url.AbsoluteUri}\n");
+        if (creditNote is { } cn) text.Append(CultureInfo.InvariantCulture, $"\n{w.CreditNoteReady(cn.Number)}\n{cn.Url.AbsoluteUri}\n");
         text.Append(CultureInfo.InvariantCulture, $"\n{tenantName}\n");
 
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"<p>Hello {E(customer.Name)},</p><p>{E(what)}</p><p>{E(how)}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p>{E(hello)}</p><p>{E(what)}</p><p>{E(how)}</p>");
         if (after is not null) html.Append(CultureInfo.InvariantCulture, $"<p>{E(after)}</p>");
         if (revoked.Count > 0)
         {
@@ -71,7 +89,7 @@ public sealed class RefundConfirmation(Notifications.Outbox.Outbox outbox, Signe
             html.Append("</ul>");
         }
         if (creditNote is { } link)
-            html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link.Url.AbsoluteUri)}\">View and print credit note {E(link.Number)}</a></p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"{E(link.Url.AbsoluteUri)}\">{E(w.ViewCreditNote(link.Number))}</a></p>");
         html.Append(CultureInfo.InvariantCulture, $"<p>{E(tenantName)}</p>");
         return Message(culture, subject, text.ToString(), html.ToString());
     }
