@@ -12,7 +12,8 @@ public sealed class ClinicBillingPageTests
 {
     private static async Task<(PaydeskHost Host, TenantClient Platform, string ClinicId)> DemoAsync()
     {
-        var host = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development" });
+        // Mail goes to a real SMTP server, as in production: the confirmation is read from it.
+        var host = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development", SmtpPort = (await MailDevServer.Shared).SmtpPort });
         var platform = new TenantClient(host, "", DemoData.Keys["platform"]);
         var clinic = Assert.Single(await platform.ListAll("/api/v1/customers"), c => c.Str("email") == DemoData.Customers["platform"]);
         return (host, platform, clinic.Id());
@@ -60,6 +61,8 @@ public sealed class ClinicBillingPageTests
         // 6 × 2,490.00 + 6 × 790.00
         await Assertions.Expect(total).ToHaveTextAsync("Total: 19.680,00 RUB");
         await PageCheck.VisitAsync(page, "billing-picked");
+        var maildev = await MailDevServer.Shared;
+        var earlier = (await maildev.MessagesTo(DemoData.Customers["platform"])).Select(m => m.Str("id")).ToHashSet();
         await page.GetByRole(AriaRole.Button, new() { Name = "Plătiți opțiunile alese" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("19680.00 RUB");
@@ -82,6 +85,19 @@ public sealed class ClinicBillingPageTests
         await PageCheck.VisitAsync(page, "history");
         var order = Assert.Single(await platform.ListAll($"/api/v1/orders?customerId={clinicId}"));
         order.Str("status").ShouldBe("fulfilled");
+
+        // The confirmation, in Romanian: its words, not only its dates and amounts.
+        var invoice = Assert.Single(await platform.ListAll($"/api/v1/invoices?orderId={order.Id()}")).Str("number");
+        var mails = await Eventually.ReadsAsync(() => maildev.MessagesTo(DemoData.Customers["platform"]),
+            ms => ms.Any(m => !earlier.Contains(m.Str("id"))), "the confirmation email");
+        var mail = Assert.Single(mails, m => !earlier.Contains(m.Str("id")));
+        mail.Str("subject").ShouldBe($"Plata a fost primită — {invoice}");
+        var text = mail.Str("text");
+        Assert.Contains("19.680,00 RUB", text);
+        Assert.Contains("Featured clinic — 6 luni", text);
+        Assert.Contains("Activ acum", text);
+        foreach (var english in new[] { "Thank you", "What you bought", "Active now", "until", "Hello", "Invoice" })
+            Assert.DoesNotContain(english, text);
     }
 
     [Fact]
