@@ -104,3 +104,33 @@ public sealed class ShopPageTests
         (await http.GetAsync(At(host, "/t/no-such-tenant/pricing"))).StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
     }
 }
+
+/// <summary>The demo coach's first paid session, bought as a new client would from a fresh installation.</summary>
+public sealed class CoachConsultationPageTests
+{
+    [Fact]
+    public async Task A_coach_s_new_client_buys_the_30_dollar_first_consultation()
+    {
+        await using var host = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development" });
+        var page = await Browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(host.BaseAddress, "/t/coach/pricing").ToString());
+        var card = page.GetByRole(AriaRole.Article, new() { Name = "First consultation" });
+        await Assertions.Expect(card.GetByText("30.00 USD", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(card.GetByText("1 session of First consultation, to use within 30 days")).ToBeVisibleAsync();
+        await Assertions.Expect(card.GetByLabel("When").Locator("option")).ToHaveTextAsync(["Weekdays — 30.00 USD a session"]);
+        await PageCheck.VisitAsync(page, "coach-pricing");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Buy: First consultation" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("30.00 USD");
+        await page.GetByLabel("Your name").FillAsync("Jordan Lee");
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync("jordan.lee@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay 30.00 USD" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payment received" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Sam Rivera Coaching")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByText(new Regex("^First consultation: 1 session, use by "))).ToBeVisibleAsync();
+        await PageCheck.VisitAsync(page, "coach-paid");
+    }
+}
