@@ -166,4 +166,39 @@ public sealed class AdminPageTests
         await anonymous.GotoAsync(At(host, $"/admin/{mySlug}/orders"));
         await Assertions.Expect(anonymous).ToHaveURLAsync(new Regex("/sign-in\\?back=%2Fadmin%2F"));
     }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_refund_form_sent_eight_times_at_once_refunds_once_and_different_forms_never_pay_back_more_than_was_paid(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var slug = await host.SlugOfAsync(shop.Tenant.TenantId);
+        var admin = MailDevServer.NewRecipient("admin");
+        await host.NewUserAsync(shop.Tenant.TenantId, admin, password: Password);
+        var (orderId, paymentId) = await shop.Tenant.BuyAsync(shop.Customer, new { planId = shop.Package });
+        var page = await SignedInAsync(host, admin);
+        await page.GotoAsync(At(host, $"/admin/{slug}/orders/{orderId}"));
+        var token = await page.Locator("form[action$='/refund'] input[name=__form]").InputValueAsync();
+
+        Task<IAPIResponse> Send(string nonce, string amount) => page.APIRequest.PostAsync(At(host, $"/admin/{slug}/orders/{orderId}/refund"), new()
+        {
+            Form = page.APIRequest.CreateFormData().Append("__form", token).Append("payment", paymentId).Append("amount", amount)
+                .Append("nonce", nonce).Append("reason", "double click"),
+            MaxRedirects = 0,
+        });
+
+        // One form, sent eight times at once (a double click, a retried post): one refund.
+        var same = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Send("one-form", "100.00")));
+        Assert.All(same, r => r.Status.ShouldBe(302));
+        var refunds = (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).GetProperty("refunds");
+        refunds.GetArrayLength().ShouldBe(1);
+
+        // Eight different forms at once for 400.00 each, with 1,400.00 left: three fit, the rest are refused.
+        var different = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Send($"form-{i}", "400.00")));
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        payment.GetProperty("refunds").GetArrayLength().ShouldBe(4);
+        var refunded = payment.GetProperty("refunds").EnumerateArray().Sum(r => r.GetProperty("amount").GetProperty("amount").GetInt64());
+        refunded.ShouldBe(100_00 + 3 * 400_00);
+        Assert.Equal(5, different.Count(r => r.Headers["location"].Contains("error=", StringComparison.Ordinal)));
+    }
 }

@@ -114,6 +114,11 @@ public sealed class CoachConsultationPageTests
         await using var host = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Environment = "Development" });
         var page = await Browser.NewPageAsync();
 
+        // The demo clinic's prices too, as the README shows them.
+        await page.GotoAsync(new Uri(host.BaseAddress, "/t/clinic/pricing").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Article, new() { Name = "10-session physiotherapy package" })).ToBeVisibleAsync();
+        await PageCheck.VisitAsync(page, "clinic-pricing");
+
         await page.GotoAsync(new Uri(host.BaseAddress, "/t/coach/pricing").ToString());
         var card = page.GetByRole(AriaRole.Article, new() { Name = "First consultation" });
         await Assertions.Expect(card.GetByText("30.00 USD", new() { Exact = true })).ToBeVisibleAsync();

@@ -10,7 +10,7 @@ namespace Paydesk.Tests.Tenancy;
 /// </summary>
 public sealed class RowLevelSecurityTests
 {
-    /// <summary>Two demo tenants that have bought, paid, used a session, repriced, refunded, shipped and emailed: rows in every tenant table.</summary>
+    /// <summary>Two demo tenants that have bought, paid, used a session (by the API and in the back office), repriced, refunded, shipped and emailed: rows in every tenant table.</summary>
     private static async Task<PaydeskHost> BusyInstallationAsync()
     {
         var host = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions { Environment = "Development", MockEnabled = null });
@@ -38,6 +38,11 @@ public sealed class RowLevelSecurityTests
             var sessions = (await api.ListAll($"/api/v1/entitlements?orderId={order}")).Single(e => e.Str("type") == "sessions").Id();
             await api.PostOk($"/api/v1/entitlements/{sessions}/uses", new { note = "first visit" });
             await api.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 100, currency } });
+            // A session used from the back office, which writes the audit log.
+            using var pages = new PageClient(host.BaseAddress);
+            await pages.SignInAsync(Paydesk.Demo.DemoData.Accounts[tenant], Paydesk.Tenancy.Passwords.Demo);
+            var used = await pages.PostAsync("/home", $"/admin/{tenant}/customers/{customer}/entitlements/{sessions}/use", []);
+            used.StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
         }
         await host.RunDueJobsAsync();
         return host;
