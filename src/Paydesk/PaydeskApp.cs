@@ -149,6 +149,7 @@ public static class PaydeskApp
         Console.WriteLine();
         Console.WriteLine($"  Paydesk is running on {url} ({app.Services.GetRequiredService<StorageInfo>().Engine}, {app.Environment.EnvironmentName})");
         Console.WriteLine($"  API docs:  {url}/docs");
+        Console.WriteLine($"  Pages:     {url}/t/{{tenant}}/pricing (a tenant's prices), {url}/sign-in (staff)");
         Console.WriteLine($"  Health:    {url}/health/ready");
         var ring = app.Services.GetRequiredService<KeyRingInfo>();
         Console.WriteLine($"  Key ring:  {ring.Path} (protected at rest: {ring.ProtectedAtRest}; back it up with the database)");
