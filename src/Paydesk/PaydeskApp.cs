@@ -22,6 +22,7 @@ using Paydesk.Entitlements;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 using Paydesk.Web;
+using Paydesk.Web.Members;
 using Scalar.AspNetCore;
 
 namespace Paydesk;
@@ -129,6 +130,7 @@ public static class PaydeskApp
         api.MapAccessCheck();
         api.MapApiKeys();
         api.MapJobs();
+        api.MapMembers();
         return app;
     }
 

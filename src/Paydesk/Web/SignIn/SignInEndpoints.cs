@@ -199,7 +199,7 @@ internal static class SignInEndpoints
     /// Sent at once, not through the outbox: a lost sign-in mail is asked for again, and nothing
     /// else waits on it. A failure is logged by domain only, and the page answers as if sent.
     /// </summary>
-    private static async Task SendAsync(IEmailSender mail, EmailOptions options, string to, string name, string subject, string text, string ignore,
+    internal static async Task SendAsync(IEmailSender mail, EmailOptions options, string to, string name, string subject, string text, string ignore,
         System.Globalization.CultureInfo culture, ILogger log, CancellationToken ct, string? senderName = null)
     {
         var body = $"{text}\n\n{ignore}\n";

@@ -37,6 +37,9 @@ public sealed class SignInWords
     public required Func<string, string> LinkSubject { get; init; }
     public required Func<string, string> LinkMail { get; init; }
     public required string MailIgnore { get; init; }
+    public required Func<string, string> InviteSubject { get; init; }
+    public required Func<string, string, string> InviteMail { get; init; }
+    public required Func<string, string, string> AddedMail { get; init; }
 
     public static readonly Localized<SignInWords> All = new(
         en: new()
@@ -73,6 +76,9 @@ public sealed class SignInWords
             LinkSubject = merchant => $"Your sign-in link for {merchant}",
             LinkMail = url => $"To sign in, open this link within 30 minutes:\n{url}",
             MailIgnore = "If it was not you, ignore this email; nothing changes.",
+            InviteSubject = tenant => $"You are invited to {tenant} on Paydesk",
+            InviteMail = (tenant, url) => $"You now work in {tenant}'s back office. Set your password with this link within 30 minutes (ask for a new one on the sign-in page if it expires):\n{url}",
+            AddedMail = (tenant, url) => $"You now work in {tenant}'s back office too. Sign in as usual:\n{url}",
         },
         ru: new()
         {
@@ -108,6 +114,9 @@ public sealed class SignInWords
             LinkSubject = merchant => $"Ссылка для входа в {merchant}",
             LinkMail = url => $"Чтобы войти, откройте ссылку в течение 30 минут:\n{url}",
             MailIgnore = "Если это были не вы, просто проигнорируйте письмо; ничего не изменится.",
+            InviteSubject = tenant => $"Приглашение в {tenant} в Paydesk",
+            InviteMail = (tenant, url) => $"Теперь у вас есть доступ к управлению {tenant}. Задайте пароль по этой ссылке в течение 30 минут (если срок истечёт, запросите новую на странице входа):\n{url}",
+            AddedMail = (tenant, url) => $"Теперь у вас есть доступ и к управлению {tenant}. Входите как обычно:\n{url}",
         },
         ro: new()
         {
@@ -143,5 +152,8 @@ public sealed class SignInWords
             LinkSubject = merchant => $"Linkul de autentificare la {merchant}",
             LinkMail = url => $"Pentru a vă autentifica, deschideți linkul în 30 de minute:\n{url}",
             MailIgnore = "Dacă nu ați fost dvs., ignorați acest e-mail; nu se schimbă nimic.",
+            InviteSubject = tenant => $"Invitație la {tenant} în Paydesk",
+            InviteMail = (tenant, url) => $"Acum lucrați în administrarea {tenant}. Setați-vă parola cu acest link în 30 de minute (dacă expiră, cereți altul pe pagina de autentificare):\n{url}",
+            AddedMail = (tenant, url) => $"Acum lucrați și în administrarea {tenant}. Autentificați-vă ca de obicei:\n{url}",
         });
 }
