@@ -125,11 +125,8 @@ internal static class CatalogEndpoints
     {
         group.MapPost("/{id}/archive", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
-            var item = await source(db).FirstOrDefaultAsync(x => x.Id == id, ct);
-            if (item is null) return Problem.NotFound(what, id).ToHttp();
-            item.ArchivedAt ??= time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(view(item));
+            var item = await Archiving.ArchiveAsync(db, source(db), id, time, ct);
+            return item is null ? Problem.NotFound(what, id).ToHttp() : TypedResults.Ok(view(item));
         }).RequireAuthorization(Policies.Admin).Reads<TView>()
             .WithName($"archive{Singular(what)}").WithSummary($"Archive a {what}: it stays readable, and is no longer sold");
     }

@@ -217,6 +217,8 @@ internal static class AdminPages
             return Results.LocalRedirect($"{staff.Frame.Root}/customers/{Uri.EscapeDataString(id)}?done=undo");
         });
 
+        admin.MapCatalogPages();
+
         admin.MapGet("/audit", async (string slug, HttpContext http, PaydeskDb db, CancellationToken ct) =>
         {
             var opening = await OpenAsync(http, db, slug, ct);
@@ -233,12 +235,12 @@ internal static class AdminPages
         });
     }
 
-    private sealed record Staff(Tenant Tenant, AdminFrame Frame, Role Role)
+    internal sealed record Staff(Tenant Tenant, AdminFrame Frame, Role Role)
     {
         public User User { get; init; } = null!;
     }
 
-    private sealed record Opening(Staff? Staff, bool SignedIn)
+    internal sealed record Opening(Staff? Staff, bool SignedIn)
     {
         /// <summary>Signed in as someone who is not the tenant's staff: a 404, as for no such tenant. Not signed in: to sign-in, and back.</summary>
         public IResult Refusal(HttpContext http) => SignedIn
@@ -246,7 +248,7 @@ internal static class AdminPages
             : Results.LocalRedirect($"/sign-in?back={Uri.EscapeDataString(http.Request.Path + http.Request.QueryString)}");
     }
 
-    private static async Task<Opening> OpenAsync(HttpContext http, PaydeskDb db, string slug, CancellationToken ct)
+    internal static async Task<Opening> OpenAsync(HttpContext http, PaydeskDb db, string slug, CancellationToken ct)
     {
         var visitor = await Visitors.OfAsync(http, db, ct);
         var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
