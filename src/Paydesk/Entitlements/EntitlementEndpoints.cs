@@ -48,7 +48,7 @@ internal static class EntitlementEndpoints
     private static IQueryable<Entitlement> Visible(PaydeskDb db) => db.Entitlements;
 
     public static IServiceCollection AddEntitlements(this IServiceCollection services) => services
-        .AddScoped<UseSession>().AddScoped<GrantEntitlements>().AddScoped<Messages.ShipmentNotice>();
+        .AddScoped<UseSession>().AddScoped<MoveShipment>().AddScoped<GrantEntitlements>().AddScoped<Messages.ShipmentNotice>();
 
     public static void MapEntitlements(this RouteGroupBuilder api)
     {
@@ -105,52 +105,12 @@ internal static class EntitlementEndpoints
         }).Reads<ShipmentView>().WithName("getShipment").WithSummary("Read a shipment");
 
         // Handed to the carrier: the customer is told, with the tracking link, once.
-        shipments.MapPost("/{id}/ship", async (string id, ShipInput? body, PaydeskDb db, TimeProvider time, ShipmentNotice notice, CancellationToken ct) =>
-            (await MoveAsync(db, id, ShipmentStatus.Shipped, time.GetUtcNow(), ct, async shipment =>
-            {
-                var input = body ?? new ShipInput(null, null, null, null);
-                var errors = new FieldErrors();
-                var address = PostalAddress.Read(errors, "address", input.Address) ?? shipment.Address;
-                if (address is null && !errors.Any)
-                    errors.Add("address", "is required: neither the order nor the customer has a shipping address.");
-                var carrier = errors.OptionalText("carrier", input.Carrier, 100);
-                var tracking = errors.OptionalText("trackingNumber", input.TrackingNumber, 100);
-                var trackingUrl = errors.HttpUrl("trackingUrl", input.TrackingUrl);
-                if (errors.Any) return errors.ToProblem();
-                (shipment.Address, shipment.Carrier, shipment.TrackingNumber) = (address, carrier, tracking);
-                shipment.TrackingUrl = trackingUrl.Length == 0 ? null : trackingUrl;
-                shipment.ShippedAt = shipment.UpdatedAt;
-                await notice.EnqueueAsync(db, shipment, ct);
-                return null;
-            })).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>()
+        shipments.MapPost("/{id}/ship", async (string id, ShipInput? body, MoveShipment move, CancellationToken ct) =>
+            (await move.ShipAsync(id, body, ct)).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>()
             .WithName("shipShipment").WithSummary("Mark a shipment handed to the carrier; the customer is told, once");
 
-        shipments.MapPost("/{id}/deliver", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
-            (await MoveAsync(db, id, ShipmentStatus.Delivered, time.GetUtcNow(), ct, shipment =>
-            {
-                shipment.DeliveredAt = shipment.UpdatedAt;
-                return Task.FromResult<Problem?>(null);
-            })).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>()
+        shipments.MapPost("/{id}/deliver", async (string id, MoveShipment move, CancellationToken ct) =>
+            (await move.DeliverAsync(id, ct)).Ok()).RequireAuthorization(Policies.Staff).Revises<ShipmentView>()
             .WithName("deliverShipment").WithSummary("Mark a shipment delivered");
     }
-
-    /// <summary>
-    /// Moves a shipment one step (placed → shipped → delivered) with its row locked, so two presses
-    /// at once move it, and tell the customer, once; pressing again when it is there already answers it as it is.
-    /// </summary>
-    private static async Task<Result<ShipmentView>> MoveAsync(
-        PaydeskDb db, string id, ShipmentStatus to, DateTimeOffset now, CancellationToken ct, Func<Shipment, Task<Problem?>> step) =>
-        await db.InTransactionAsync<Result<ShipmentView>>(async () =>
-        {
-            var shipment = await db.LockedAsync<Shipment>(id, ct);
-            if (shipment is null) return Problem.NotFound("shipment", id);
-            if (shipment.Status == to) return ShipmentView.From(shipment);
-            if (shipment.Status != to - 1)
-                return Problem.Conflict($"The shipment is {shipment.Status.ToString().ToLowerInvariant()}; it moves placed → shipped → delivered.");
-            shipment.UpdatedAt = now;
-            if (await step(shipment) is { } problem) return problem;
-            shipment.Status = to;
-            await db.SaveChangesAsync(ct);
-            return ShipmentView.From(shipment);
-        }, ct);
 }
