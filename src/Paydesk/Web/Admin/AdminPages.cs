@@ -28,11 +28,13 @@ public sealed record PaymentRow(string Id, string Amount, string Currency, strin
 /// the same command the API uses, and is written to the audit log (<see cref="Audit"/>) with the
 /// record before and after; then the browser is sent back to the page (post, redirect, get).
 /// </summary>
-internal static class AdminPages
+internal static partial class AdminPages
 {
     public static void MapAdminPages(this WebApplication app)
     {
         var admin = app.MapGroup("/admin/{slug}").ExcludeFromDescription();
+        admin.MapPaymentPages();
+        admin.MapShipmentPages();
 
         admin.MapGet("/", async (string slug, HttpContext http, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
