@@ -10,9 +10,9 @@ public sealed class AdminPageTests
 {
     private const string Password = "a long admin password";
 
-    private static string At(PaydeskHost host, string path) => new Uri(host.BaseAddress, path).ToString();
+    internal static string At(PaydeskHost host, string path) => new Uri(host.BaseAddress, path).ToString();
 
-    private static async Task<IPage> SignedInAsync(PaydeskHost host, string email, string password = Password)
+    internal static async Task<IPage> SignedInAsync(PaydeskHost host, string email, string password = Password)
     {
         var page = await Browser.NewPageAsync();
         await page.GotoAsync(At(host, "/sign-in"));
