@@ -40,18 +40,11 @@ internal static class JobEndpoints
             ApiResults.OkOrNotFound(await db.Jobs.Where(j => j.Id == id).Select(j => JobView.From(j)).FirstOrDefaultAsync(ct), "job", id))
             .Reads<JobView>().WithName("getJob").WithSummary("Read a background job");
 
-        // A dead job runs again now, with its attempts counted afresh. It is idempotent, so running
-        // it again never does twice what it did once.
-        jobs.MapPost("/{id}/retry", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        // A dead job runs again now, with its attempts counted afresh (JobQueue.RetryAsync).
+        jobs.MapPost("/{id}/retry", async (string id, PaydeskDb db, JobQueue queue, CancellationToken ct) =>
         {
-            var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, ct);
-            if (job is null) return Problem.NotFound("job", id).ToHttp();
-            if (job.State != JobState.Dead)
-                return Problem.Conflict($"The job is {job.State.ToString().ToLowerInvariant()}; only a dead job can be retried.").ToHttp();
-            var now = time.GetUtcNow();
-            (job.State, job.DueAt, job.Attempts, job.FinishedAt, job.UpdatedAt) = (JobState.Queued, now, 0, null, now);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(JobView.From(job));
+            var retried = await queue.RetryAsync(db, id, ct);
+            return retried.Problem is { } problem ? problem.ToHttp() : TypedResults.Ok(JobView.From(retried.Value!));
         }).Revises<JobView>().WithName("retryJob").WithSummary("Run a dead job again");
     }
 }

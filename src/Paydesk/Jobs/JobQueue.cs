@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Paydesk.Api;
 using Paydesk.Storage;
 
 namespace Paydesk.Jobs;
@@ -48,6 +49,22 @@ public sealed class JobQueue(IdGenerator ids, TimeProvider time)
                 (job.State, job.DueAt, job.Attempts, job.FinishedAt, job.UpdatedAt) = (JobState.Queued, due, 0, null, now);
                 break;
         }
+        return job;
+    }
+
+    /// <summary>
+    /// Runs the current tenant's dead job <paramref name="id"/> again now, with its attempts counted
+    /// afresh, and saves. Jobs are idempotent, so running one again never does twice what it did once.
+    /// </summary>
+    public async Task<Result<Job>> RetryAsync(PaydeskDb db, string id, CancellationToken ct)
+    {
+        var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, ct);
+        if (job is null) return Problem.NotFound("job", id);
+        if (job.State != JobState.Dead)
+            return Problem.Conflict($"The job is {job.State.ToString().ToLowerInvariant()}; only a dead job can be retried.");
+        var now = time.GetUtcNow();
+        (job.State, job.DueAt, job.Attempts, job.FinishedAt, job.UpdatedAt) = (JobState.Queued, now, 0, null, now);
+        await db.SaveChangesAsync(ct);
         return job;
     }
 }

@@ -36,32 +36,19 @@ internal static class ApiKeyEndpoints
             (await page.Run(db.ApiKeys.Where(k => k.Role != Role.Customer), ApiKeyView.From, ct)).Ok()).Lists<ApiKeyView>()
             .WithName("listApiKeys").WithSummary("List the tenant's API keys, never with their secrets");
 
-        keys.MapPost("/", async (NewApiKey body, IssueApiKey issue, PaydeskDb db, CancellationToken ct) =>
+        keys.MapPost("/", async (NewApiKey body, IssueApiKey issue, CancellationToken ct) =>
         {
-            var errors = new FieldErrors();
-            var name = errors.Text("name", body.Name);
-            var role = body.Role switch
-            {
-                "admin" => Role.TenantAdmin,
-                "staff" or null => Role.Staff,
-                _ => (Role?)null,
-            };
-            if (role is null) errors.Add("role", "must be 'admin' or 'staff'.");
-            if (errors.Any) return errors.ToProblem().ToHttp();
-
-            var issued = issue.Add(name, role!.Value, customerId: null, expiresAt: null);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Created($"/api/v1/api-keys/{issued.Key.Id}", new CreatedApiKey(ApiKeyView.From(issued.Key), issued.Secret));
+            var created = await issue.CreateAsync(body, ct);
+            if (created.Problem is { } problem) return problem.ToHttp();
+            var (key, secret) = created.Value!;
+            return TypedResults.Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKey(ApiKeyView.From(key), secret));
         }).WithMetadata(new ReturnsSecretOnce()).Creates<CreatedApiKey>()
             .WithName("createApiKey").WithSummary("Create an API key; its secret is shown once");
 
-        keys.MapPost("/{id}/revoke", async (string id, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        keys.MapPost("/{id}/revoke", async (string id, IssueApiKey issue, CancellationToken ct) =>
         {
-            var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
-            if (key is null) return Problem.NotFound("API key", id).ToHttp();
-            key.RevokedAt ??= time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(ApiKeyView.From(key));
+            var revoked = await issue.RevokeAsync(id, ct);
+            return revoked.Problem is { } problem ? problem.ToHttp() : TypedResults.Ok(ApiKeyView.From(revoked.Value!));
         }).Reads<ApiKeyView>().WithName("revokeApiKey").WithSummary("Revoke an API key");
     }
 }

@@ -43,7 +43,10 @@ public sealed class CreateTenant(PaydeskDb db, IdGenerator ids, TimeProvider tim
 
 public sealed record IssuedKey(ApiKey Key, string Secret);
 
-/// <summary>Makes an API key and hands back its secret: the only time anyone sees it.</summary>
+/// <summary>
+/// Makes an API key and hands back its secret: the only time anyone sees it; and revokes one. The
+/// API and the back office's pages both come here.
+/// </summary>
 public sealed class IssueApiKey(PaydeskDb db, IdGenerator ids, TimeProvider time, IHostEnvironment environment)
 {
     public IssuedKey Add(string name, Role role, string? customerId, DateTimeOffset? expiresAt, string? fixedSecret = null)
@@ -61,5 +64,33 @@ public sealed class IssueApiKey(PaydeskDb db, IdGenerator ids, TimeProvider time
         };
         db.ApiKeys.Add(key);
         return new IssuedKey(key, secret);
+    }
+
+    /// <summary>A key for the tenant's staff or admins, asked for by name and role ("admin", or "staff" when none), saved.</summary>
+    public async Task<Result<IssuedKey>> CreateAsync(NewApiKey request, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var name = errors.Text("name", request.Name);
+        var role = request.Role switch
+        {
+            "admin" => Role.TenantAdmin,
+            "staff" or null => Role.Staff,
+            _ => (Role?)null,
+        };
+        if (role is null) errors.Add("role", "must be 'admin' or 'staff'.");
+        if (errors.Any) return errors.ToProblem();
+        var issued = Add(name, role!.Value, customerId: null, expiresAt: null);
+        await db.SaveChangesAsync(ct);
+        return issued;
+    }
+
+    /// <summary>Revokes the current tenant's key <paramref name="id"/>; a key revoked already keeps when it was.</summary>
+    public async Task<Result<ApiKey>> RevokeAsync(string id, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null) return Problem.NotFound("API key", id);
+        key.RevokedAt ??= time.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return key;
     }
 }
