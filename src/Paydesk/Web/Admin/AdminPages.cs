@@ -35,6 +35,8 @@ internal static partial class AdminPages
         var admin = app.MapGroup("/admin/{slug}").ExcludeFromDescription();
         admin.MapPaymentPages();
         admin.MapShipmentPages();
+        admin.MapKeyPages();
+        admin.MapJobPages();
 
         admin.MapGet("/", async (string slug, HttpContext http, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
         {
