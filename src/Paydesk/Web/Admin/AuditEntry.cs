@@ -64,7 +64,7 @@ public sealed class Audit(IdGenerator ids, TimeProvider time)
     {
         static Dictionary<string, string> Fields(string? json)
         {
-            if (json is null) return [];
+            if (string.IsNullOrEmpty(json)) return [];
             using var doc = JsonDocument.Parse(json);
             return doc.RootElement.ValueKind == JsonValueKind.Object
                 ? doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString())
