@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Paydesk.Jobs;
@@ -13,20 +12,11 @@ namespace Paydesk.Tests.Pages;
 /// </summary>
 public sealed class AdminKeyPageTests
 {
-    private const string Password = "a long admin password";
+    private const string Password = AdminPageTests.Password;
 
-    private static string At(PaydeskHost host, string path) => new Uri(host.BaseAddress, path).ToString();
+    private static string At(PaydeskHost host, string path) => AdminPageTests.At(host, path);
 
-    private static async Task<IPage> SignedInAsync(PaydeskHost host, string email)
-    {
-        var page = await Browser.NewPageAsync();
-        await page.GotoAsync(At(host, "/sign-in"));
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/home$"));
-        return page;
-    }
+    private static Task<IPage> SignedInAsync(PaydeskHost host, string email) => AdminPageTests.SignedInAsync(host, email);
 
     private static HttpClient Bearer(PaydeskHost host, string secret)
     {

@@ -8,7 +8,7 @@ namespace Paydesk.Tests.Pages;
 /// <summary>A tenant's back office, in a real browser: the dashboard, sessions, refunds, activations by hand, the audit log.</summary>
 public sealed class AdminPageTests
 {
-    private const string Password = "a long admin password";
+    internal const string Password = "a long admin password";
 
     internal static string At(PaydeskHost host, string path) => new Uri(host.BaseAddress, path).ToString();
 
