@@ -49,10 +49,16 @@ public sealed partial class PatientJourneyTests
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Invoice INV-") })).ToBeVisibleAsync();
         await PageCheck.VisitAsync(page, "account");
 
-        // The clinic marks one used; the patient's page counts it.
-        var customer = Assert.Single(await shop.Tenant.ListAll("/api/v1/customers"), c => c.Str("email") == email);
-        var entitlement = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?customerId={customer.Id()}"));
-        await shop.Tenant.PostOk($"/api/v1/entitlements/{entitlement.Id()}/uses", new { });
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "10 sessions" })).ToContainTextAsync("active");
+
+        // The clinic's staff mark one used in the back office; the patient's page counts it.
+        var staffEmail = MailDevServer.NewRecipient("reception");
+        await host.NewUserAsync(shop.Tenant.TenantId, staffEmail, Paydesk.Tenancy.Role.Staff, "a long staff password");
+        var staff = await AdminPageTests.SignedInAsync(host, staffEmail, "a long staff password");
+        await staff.GotoAsync(new Uri(host.BaseAddress, $"/admin/{slug}/customers").ToString());
+        await staff.GetByRole(AriaRole.Link, new() { Name = "Mihai Stan" }).ClickAsync();
+        await staff.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Use a session") }).ClickAsync();
+        await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToHaveTextAsync("Done.");
         await page.ReloadAsync();
         await Assertions.Expect(sessions).ToHaveTextAsync(new Regex("^Physiotherapy session: 9 sessions left of 10, use by "));
     }

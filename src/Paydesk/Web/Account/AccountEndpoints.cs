@@ -5,6 +5,7 @@ using Paydesk.Api.Pages;
 using Paydesk.Core;
 using Paydesk.Entitlements;
 using Paydesk.Invoices;
+using Paydesk.Orders;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -14,10 +15,12 @@ public sealed record ShipmentRow(string Product, string Status, string Tracking,
 
 public sealed record DocumentRow(string Title, string Date, string Amount, string Url);
 
+public sealed record PurchaseRow(string What, string When, string Amount, string Status, string Tone);
+
 /// <summary>What <see cref="AccountView"/> shows.</summary>
 public sealed record AccountPage(
     CultureInfo Culture, string Merchant, string Slug, string CustomerName, string? ClinicProfile,
-    IReadOnlyList<string> Entitlements, IReadOnlyList<ShipmentRow> Shipments, IReadOnlyList<DocumentRow> Documents);
+    IReadOnlyList<string> Entitlements, IReadOnlyList<PurchaseRow> Purchases, IReadOnlyList<ShipmentRow> Shipments, IReadOnlyList<DocumentRow> Documents);
 
 /// <summary>
 /// <c>/t/{tenant}/account</c>: the signed-in customer's page at that merchant, read as that
@@ -51,6 +54,13 @@ internal static class AccountEndpoints
             var productIds = shipments.Select(s => s.ProductId).Distinct().ToList();
             var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
 
+            // Placed and not given up on: what they paid for, and what still waits for its payment.
+            var orders = await db.Orders.AsNoTracking().Include(o => o.Lines)
+                .Where(o => o.Status != OrderStatus.Canceled && o.Status != OrderStatus.Expired).OrderByDescending(o => o.CreatedAt).Take(50).ToListAsync(ct);
+            var statuses = Clinics.ClinicWords.All.For(culture).Statuses;
+            var purchases = orders.Select(o => new PurchaseRow(o.SummaryIn(culture), Date(o.CreatedAt), Display.Amount(o.TotalMinor, o.Currency, culture), statuses[o.Status],
+                o.Status switch { OrderStatus.Fulfilled => "good", OrderStatus.Refunded => "bad", _ => "warn" })).ToList();
+
             var invoices = await db.Invoices.AsNoTracking().OrderByDescending(i => i.IssuedAt).Take(50).ToListAsync(ct);
             var notes = await db.CreditNotes.AsNoTracking().OrderByDescending(n => n.IssuedAt).Take(50).ToListAsync(ct);
             var documents = invoices.Select(i => (i.IssuedAt, Row: new DocumentRow(w.Invoice(i.Number), Date(i.IssuedAt), Display.Amount(i.TotalMinor, i.Currency, culture),
@@ -64,6 +74,7 @@ internal static class AccountEndpoints
                 Page = new AccountPage(culture, tenant.Name, Uri.EscapeDataString(tenant.Slug), customer.Name,
                     customer.LinkedTenantId is null ? null : $"/profile/clinics/{Uri.EscapeDataString(customer.Id)}",
                     entitlements.Select(e => EntitlementWords.Describe(e, EntitlementWords.NameOf(e, names), zone, culture, countLeft: true)).ToList(),
+                    purchases,
                     shipments.Select(s => new ShipmentRow(
                         (s.Quantity > 1 ? $"{s.Quantity.ToString("N0", culture)} × " : "") + products.GetValueOrDefault(s.ProductId, s.ProductId),
                         w.ShipmentStatuses[s.Status], string.Join(" ", new[] { s.Carrier, s.TrackingNumber }.OfType<string>()),

@@ -20,6 +20,10 @@ public sealed class AccountWords
     public required Func<string, string> Invoice { get; init; }
     public required Func<string, string> CreditNote { get; init; }
     public required string Buy { get; init; }
+    public required string Purchases { get; init; }
+    public required string What { get; init; }
+    public required string When { get; init; }
+    public required string Amount { get; init; }
 
     public static readonly Localized<AccountWords> All = new(
         en: new()
@@ -33,6 +37,7 @@ public sealed class AccountWords
             },
             Documents = "Invoices and credit notes", NoDocuments = "No invoices yet.",
             Invoice = number => $"Invoice {number}", CreditNote = number => $"Credit note {number}", Buy = "See the prices",
+            Purchases = "Purchases", What = "What", When = "When", Amount = "Amount",
         },
         ru: new()
         {
@@ -45,6 +50,7 @@ public sealed class AccountWords
             },
             Documents = "Счета и кредит-ноты", NoDocuments = "Счетов пока нет.",
             Invoice = number => $"Счёт {number}", CreditNote = number => $"Кредит-нота {number}", Buy = "Посмотреть цены",
+            Purchases = "Покупки", What = "Что", When = "Когда", Amount = "Сумма",
         },
         ro: new()
         {
@@ -57,5 +63,6 @@ public sealed class AccountWords
             },
             Documents = "Facturi și facturi de stornare", NoDocuments = "Nicio factură încă.",
             Invoice = number => $"Factura {number}", CreditNote = number => $"Factura de stornare {number}", Buy = "Vedeți prețurile",
+            Purchases = "Cumpărături", What = "Ce", When = "Când", Amount = "Sumă",
         });
 }
