@@ -189,9 +189,32 @@ public sealed class PaydeskProcess : IPaydeskServer, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The service's own build (<c>src/Paydesk/bin/{configuration}/{framework}/Paydesk.dll</c>), as an
+    /// operator runs it; the copy beside the tests is rewritten by the coverage collector, and
+    /// processes started from it, killed at any moment, would write into the test run's coverage.
+    /// The copy beside the tests when the service's build is not there.
+    /// </summary>
+    private static string ServiceAssembly
+    {
+        get
+        {
+            var beside = typeof(PaydeskApp).Assembly.Location;
+            var framework = new DirectoryInfo(Path.GetDirectoryName(beside)!);
+            var configuration = framework.Parent!;
+            for (var dir = configuration.Parent; dir is not null; dir = dir.Parent)
+            {
+                if (!File.Exists(Path.Combine(dir.FullName, "Paydesk.slnx"))) continue;
+                var own = Path.Combine(dir.FullName, "src", "Paydesk", "bin", configuration.Name, framework.Name, "Paydesk.dll");
+                return File.Exists(own) ? own : beside;
+            }
+            return beside;
+        }
+    }
+
     private static Process Launch(ProcessOptions options, string[] command, string urls, string mailFolder, ConcurrentQueue<string> output)
     {
-        var paydesk = typeof(PaydeskApp).Assembly.Location;
+        var paydesk = ServiceAssembly;
         // Its folder is the content root, so the process reads the appsettings.json built with it.
         var start = new ProcessStartInfo("dotnet")
         {
