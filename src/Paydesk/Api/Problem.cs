@@ -11,6 +11,9 @@ public sealed record Problem(int Status, string Title, string? Detail = null, IR
 
     public static Problem Conflict(string detail) => new(StatusCodes.Status409Conflict, "Conflict", detail);
 
+    /// <summary>The sentence a page shows for it: the first field's message, else the detail, else the title.</summary>
+    public string Message => Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? Detail ?? Title;
+
     public static Problem Invalid(string field, string message) =>
         new(StatusCodes.Status400BadRequest, "Invalid request", $"{field}: {message}",
             new Dictionary<string, string[]> { [field] = [message] });

@@ -10,22 +10,6 @@ namespace Paydesk.Invoices;
 /// </summary>
 internal static class Display
 {
-    /// <summary>The culture of a BCP 47 tag (<c>ro-RO</c>, <c>en</c>); English when it is empty or unknown.</summary>
-    public static CultureInfo Culture(string? locale)
-    {
-        if (!string.IsNullOrWhiteSpace(locale))
-        {
-            try
-            {
-                return CultureInfo.GetCultureInfo(locale.Trim());
-            }
-            catch (CultureNotFoundException)
-            {
-            }
-        }
-        return CultureInfo.GetCultureInfo("en");
-    }
-
     /// <summary>The zone of an IANA id, else the fallback's, else UTC.</summary>
     public static DateTimeZone Zone(string? ianaId, string? fallback = null) =>
         Zones.TryGet(ianaId, out var zone) ? zone : Zones.TryGet(fallback, out var other) ? other : DateTimeZone.Utc;

@@ -62,6 +62,10 @@ public static class Visitors
         return services;
     }
 
+    /// <summary>The tenant a page's address names (<c>/t/{slug}/…</c>, <c>/admin/{slug}/…</c>); null when there is none.</summary>
+    public static Task<Tenant?> TenantAsync(PaydeskDb db, string slug, CancellationToken ct) =>
+        db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
+
     /// <summary>The visitor of this request; the cookie's user is read again, so a changed password ends every older session.</summary>
     public static async Task<Visitor> OfAsync(HttpContext http, PaydeskDb db, CancellationToken ct)
     {

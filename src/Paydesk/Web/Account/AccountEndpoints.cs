@@ -32,7 +32,7 @@ internal static class AccountEndpoints
     {
         app.MapGet("/t/{slug}/account", async (string slug, HttpContext http, PaydeskDb db, SignedLinks links, TimeProvider time, CancellationToken ct) =>
         {
-            var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
+            var tenant = await Visitors.TenantAsync(db, slug, ct);
             if (tenant is null) return Results.NotFound();
             var visitor = await Visitors.OfAsync(http, db, ct);
             if (visitor.CustomerIn(tenant.Id) is not { } customerId)
@@ -59,7 +59,7 @@ internal static class AccountEndpoints
                 .Where(o => o.Status != OrderStatus.Canceled && o.Status != OrderStatus.Expired).OrderByDescending(o => o.CreatedAt).Take(50).ToListAsync(ct);
             var statuses = Clinics.ClinicWords.All.For(culture).Statuses;
             var purchases = orders.Select(o => new PurchaseRow(o.SummaryIn(culture), Date(o.CreatedAt), Display.Amount(o.TotalMinor, o.Currency, culture), statuses[o.Status],
-                o.Status switch { OrderStatus.Fulfilled => "good", OrderStatus.Refunded => "bad", _ => "warn" })).ToList();
+                Clinics.ClinicWords.Tone(o.Status))).ToList();
 
             var invoices = await db.Invoices.AsNoTracking().OrderByDescending(i => i.IssuedAt).Take(50).ToListAsync(ct);
             var notes = await db.CreditNotes.AsNoTracking().OrderByDescending(n => n.IssuedAt).Take(50).ToListAsync(ct);

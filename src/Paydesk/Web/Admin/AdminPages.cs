@@ -116,7 +116,7 @@ internal static partial class AdminPages
             var reason = form["reason"].ToString().Trim();
             var requested = await refunds.Run(paymentId, new RefundInput(new MoneyInput(amount, payment.Currency), reason.Length == 0 ? null : reason), ct);
             if (requested.Problem is { } problem)
-                return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(problem.Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? problem.Detail ?? problem.Title)}");
+                return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(problem.Message)}");
             await jobs.RunNowAsync(db, JobQueue.KeyOf(ExecuteRefund.JobKind, requested.Value!.Id), ct);
             db.ChangeTracker.Clear();
             var after = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, ct);
@@ -255,7 +255,7 @@ internal static partial class AdminPages
     internal static async Task<Opening> OpenAsync(HttpContext http, PaydeskDb db, string slug, CancellationToken ct)
     {
         var visitor = await Visitors.OfAsync(http, db, ct);
-        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
+        var tenant = await Visitors.TenantAsync(db, slug, ct);
         if (tenant is null || visitor.User is null || visitor.StaffRoleIn(tenant.Id) is not { } role) return new Opening(null, visitor.SignedIn);
         db.Tenant.Set(tenant.Id, role);
         var frame = new AdminFrame(PageLanguage.Of(http), tenant.Name, $"/admin/{Uri.EscapeDataString(tenant.Slug)}");
@@ -276,7 +276,7 @@ internal static partial class AdminPages
         var statuses = ClinicWords.All.For(culture).Statuses;
         return orders.Select(o => new OrderRow(o.Id, names.GetValueOrDefault(o.CustomerId, o.CustomerId), o.SummaryIn(culture),
             Display.Amount(o.TotalMinor, o.Currency, culture), statuses[o.Status],
-            o.Status switch { OrderStatus.Fulfilled => "good", OrderStatus.Refunded or OrderStatus.Canceled or OrderStatus.Expired => "bad", _ => "warn" },
+            ClinicWords.Tone(o.Status),
             Display.Date(o.CreatedAt, zone, culture))).ToList();
     }
 

@@ -71,7 +71,7 @@ internal static class CatalogPages
             if (AdminPages.ParseMajor(form["price"].ToString(), Currency.Parse(before.Currency)) is not { } minor)
                 return Back(staff, AdminWords.All.For(staff.Frame.Culture).AmountInvalid);
             var saved = await save.UpdateService(id, new ServiceInput(null, null, null, new MoneyInput(minor, before.Currency), null, null, null, null), ct);
-            if (saved.Problem is { } problem) return Back(staff, Say(problem));
+            if (saved.Problem is { } problem) return Back(staff, problem.Message);
             await audit.RecordAsync(db, staff.User, "reprice", "service", id,
                 new { priceMinor = before.PriceMinor, version = before.PriceVersion }, new { priceMinor = minor, version = saved.Value!.PriceVersion }, ct);
             return Results.LocalRedirect($"{staff.Frame.Root}/catalog?done=price");
@@ -87,7 +87,7 @@ internal static class CatalogPages
             if (AdminPages.ParseMajor(form["price"].ToString(), Currency.Parse(before.Currency)) is not { } minor) return Back(staff, w.AmountInvalid);
             if (!int.TryParse(form["stock"], NumberStyles.None, CultureInfo.InvariantCulture, out var stock)) return Back(staff, w.AmountInvalid);
             var saved = await save.UpdateProduct(id, new ProductInput(null, null, null, minor == before.PriceMinor ? null : new MoneyInput(minor, before.Currency), stock), ct);
-            if (saved.Problem is { } problem) return Back(staff, Say(problem));
+            if (saved.Problem is { } problem) return Back(staff, problem.Message);
             await audit.RecordAsync(db, staff.User, "update-product", "product", id,
                 new { priceMinor = before.PriceMinor, stock = before.Stock }, new { priceMinor = minor, stock }, ct);
             return Results.LocalRedirect($"{staff.Frame.Root}/catalog?done=product");
@@ -192,8 +192,6 @@ internal static class CatalogPages
         (await AdminPages.OpenAsync(http, db, slug, ct)) is { Staff: null } opening ? opening.Refusal(http) : Results.NotFound();
 
     private static IResult Back(AdminPages.Staff staff, string error) => Results.LocalRedirect($"{staff.Frame.Root}/catalog?error={Uri.EscapeDataString(error)}");
-
-    private static string Say(Problem problem) => problem.Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? problem.Detail ?? problem.Title;
 
     private static string Major(long minor, string currency)
     {

@@ -142,7 +142,7 @@ internal static class ClinicPages
         var w = ClinicWords.All.For(open.Culture);
         if (picked.Count == 0) return w.PickOne;
         var quote = await pricing.Run(new OrderInput(null, picked.Distinct().Select(p => new OrderLineInput(p, term, 1, null)).ToList()), orderId: "", customerRequired: false, ct);
-        if (quote.Problem is { } problem) return problem.Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? problem.Detail ?? problem.Title;
+        if (quote.Problem is { } problem) return problem.Message;
         return $"{w.Total}: {Display.Amount(quote.Value!.TotalMinor, quote.Value.Currency.Code, open.Culture)}";
     }
 
@@ -159,7 +159,7 @@ internal static class ClinicPages
         return orders.Select(o => new HistoryRow(
             o.SummaryIn(open.Culture), Display.Date(o.CreatedAt, zone, open.Culture), Display.Amount(o.TotalMinor, o.Currency, open.Culture),
             w.Statuses[o.Status],
-            o.Status switch { OrderStatus.Fulfilled => "good", OrderStatus.Refunded or OrderStatus.Canceled or OrderStatus.Expired => "bad", _ => "warn" },
+            ClinicWords.Tone(o.Status),
             ends.TryGetValue(o.Id, out var end) ? Display.Date(end, zone, open.Culture) : "—")).ToList();
     }
 

@@ -124,4 +124,12 @@ public sealed class ClinicWords
                 [OrderStatus.Refunded] = "rambursat",
             },
         });
+
+    /// <summary>How an order's status is coloured wherever it is listed: active good, ended bad, the rest waiting.</summary>
+    public static string Tone(OrderStatus status) => status switch
+    {
+        OrderStatus.Fulfilled => "good",
+        OrderStatus.Refunded or OrderStatus.Canceled or OrderStatus.Expired => "bad",
+        _ => "warn",
+    };
 }

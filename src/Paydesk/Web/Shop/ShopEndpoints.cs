@@ -36,7 +36,7 @@ internal static class ShopEndpoints
 
         shop.MapGet("/pricing", async (string slug, HttpContext http, PaydeskDb db, CancellationToken ct) =>
         {
-            if (await TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
+            if (await Visitors.TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
             db.Tenant.Set(tenant.Id, Role.Staff);
             var culture = PageLanguage.Of(http);
             var plans = await PlanCards.LoadAsync(db, culture, onlyPlanId: null, ct);
@@ -46,7 +46,7 @@ internal static class ShopEndpoints
         shop.MapGet("/checkout", async (string slug, string? plan, int? term, string? calendar, string? canceled,
             HttpContext http, PaydeskDb db, PriceOrder pricing, ProviderRegistry providers, CancellationToken ct) =>
         {
-            if (await TenantAsync(db, slug, ct) is not { } tenant || plan is null) return Results.NotFound();
+            if (await Visitors.TenantAsync(db, slug, ct) is not { } tenant || plan is null) return Results.NotFound();
             var visitor = await Visitors.OfAsync(http, db, ct);
             var page = await PageAsync(http, db, pricing, providers, tenant, visitor, plan, term, calendar, ct);
             if (page is null) return Results.NotFound();
@@ -58,7 +58,7 @@ internal static class ShopEndpoints
         shop.MapPost("/checkout", async (string slug, HttpContext http, PaydeskDb db, PriceOrder pricing, PlaceOrder place, StartCheckout checkout,
             SaveCustomer customers, ProviderRegistry providers, PublicAddress address, CancellationToken ct) =>
         {
-            if (await TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
+            if (await Visitors.TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
             if (await Visitors.FormAsync(http, ct) is not { } form) return Results.BadRequest();
             var planId = form["plan"].ToString();
             int? term = int.TryParse(form["term"], NumberStyles.None, CultureInfo.InvariantCulture, out var months) ? months : null;
@@ -137,6 +137,4 @@ internal static class ShopEndpoints
 
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
-    private static Task<Tenant?> TenantAsync(PaydeskDb db, string slug, CancellationToken ct) =>
-        db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
 }

@@ -105,12 +105,12 @@ internal static class SignInEndpoints
         });
 
         pages.MapGet("/t/{slug}/sign-in", async (string slug, string? back, HttpContext http, PaydeskDb db, CancellationToken ct) =>
-            await TenantAsync(db, slug, ct) is { } tenant ? CustomerForm(http, tenant, "ask", returnTo: Local(back)) : Results.NotFound());
+            await Visitors.TenantAsync(db, slug, ct) is { } tenant ? CustomerForm(http, tenant, "ask", returnTo: Local(back)) : Results.NotFound());
 
         pages.MapPost("/t/{slug}/sign-in", async (string slug, HttpContext http, PaydeskDb db, SignInTokens tokens, PublicAddress address,
             IEmailSender mail, IOptions<EmailOptions> email, ILoggerFactory logs, CancellationToken ct) =>
         {
-            if (await TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
+            if (await Visitors.TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
             if (await Visitors.FormAsync(http, ct) is not { } form) return Results.BadRequest();
             var given = form["email"].ToString().Trim();
             var back = Local(form["back"]);
@@ -135,7 +135,7 @@ internal static class SignInEndpoints
 
         pages.MapGet("/t/{slug}/sign-in/link", async (string slug, string? token, string? back, HttpContext http, PaydeskDb db, SignInTokens tokens, CancellationToken ct) =>
         {
-            if (await TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
+            if (await Visitors.TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
             if (await LinkCustomerAsync(db, tenant, tokens, token, ct) is not { } customer)
                 return CustomerForm(http, tenant, "ask", notice: SignInWords.All.For(PageLanguage.Of(http)).LinkExpired);
             return CustomerForm(http, tenant, "confirm", email: customer.Email, token: token, returnTo: Local(back), culture: Languages.Culture(customer.Locale));
@@ -143,7 +143,7 @@ internal static class SignInEndpoints
 
         pages.MapPost("/t/{slug}/sign-in/link", async (string slug, HttpContext http, PaydeskDb db, SignInTokens tokens, CancellationToken ct) =>
         {
-            if (await TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
+            if (await Visitors.TenantAsync(db, slug, ct) is not { } tenant) return Results.NotFound();
             if (await Visitors.FormAsync(http, ct) is not { } form) return Results.BadRequest();
             if (await LinkCustomerAsync(db, tenant, tokens, form["token"], ct) is not { } customer)
                 return CustomerForm(http, tenant, "ask", notice: SignInWords.All.For(PageLanguage.Of(http)).LinkExpired);
@@ -192,8 +192,6 @@ internal static class SignInEndpoints
         return await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == customerId && c.ArchivedAt == null, ct);
     }
 
-    private static Task<Tenant?> TenantAsync(PaydeskDb db, string slug, CancellationToken ct) =>
-        db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Slug == slug, ct);
 
     /// <summary>
     /// Sent at once, not through the outbox: a lost sign-in mail is asked for again, and nothing
