@@ -23,4 +23,8 @@ internal static class Display
     /// <summary>The day <paramref name="at"/> falls on in <paramref name="zone"/>, in the culture's long form (<c>Thursday, December 10, 2026</c>).</summary>
     public static string Date(DateTimeOffset at, DateTimeZone zone, CultureInfo culture) =>
         Instant.FromDateTimeOffset(at).InZone(zone).Date.ToDateTimeUnspecified().ToString("D", culture);
+
+    /// <summary>The day and minute <paramref name="at"/> is in <paramref name="zone"/>, in the culture's short form (<c>12/4/2026 3:05 PM</c>).</summary>
+    public static string Time(DateTimeOffset at, DateTimeZone zone, CultureInfo culture) =>
+        Instant.FromDateTimeOffset(at).InZone(zone).ToDateTimeOffset().ToString("g", culture);
 }

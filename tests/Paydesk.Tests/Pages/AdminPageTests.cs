@@ -24,7 +24,7 @@ public sealed class AdminPageTests
     }
 
     [Fact]
-    public async Task Staff_use_a_session_and_undo_it_and_an_admin_activates_a_failed_order_by_hand_all_in_the_audit_log()
+    public async Task Staff_use_a_session_and_undo_it_and_an_admin_retries_a_failed_activation_then_completes_it_by_hand_all_in_the_audit_log()
     {
         // The clock stands still, so the failed activation waits for the admin, not for its retry.
         await using var host = await PaydeskHost.StartAsync(Engine.Sqlite, new HostOptions { Clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow()) });
@@ -34,7 +34,8 @@ public sealed class AdminPageTests
         await host.NewUserAsync(shop.Tenant.TenantId, admin, password: Password);
         await shop.Tenant.BuyAsync(shop.Customer, new { planId = shop.Package });
         var faults = (FaultPoints)host.Services.GetService(typeof(FaultPoints))!;
-        faults.Arm(FaultPoints.Fulfilment, times: 1);
+        // It fails for the worker, and again when the admin hands it back to the worker.
+        faults.Arm(FaultPoints.Fulfilment, times: 2);
         var failed = (await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Badge, termMonths = 1 } } })).Id();
         var (payment, _) = await shop.Tenant.CheckoutAsync(failed);
         await shop.Tenant.PressOnMockPageAsync(payment);
@@ -67,7 +68,16 @@ public sealed class AdminPageTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Failed activations" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = failed }).ClickAsync();
         await Assertions.Expect(page.GetByText(new Regex("^Activation failed: .*Injected fault"))).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#activation-tries")).ToHaveTextAsync(new Regex("^Tried once. Next automatic try: "));
         await PageCheck.VisitAsync(page, "failed-activation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Queued: the activation runs again in a moment.");
+        await Eventually.HoldsAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return (await page.Locator("#activation-tries").TextContentAsync())!.StartsWith("Tried 2 times.", StringComparison.Ordinal);
+        }, "the worker to try the activation again");
+        (await shop.Tenant.GetOk($"/api/v1/orders/{failed}")).Str("status").ShouldBe("paid");
         await page.GetByRole(AriaRole.Button, new() { Name = "Activate now, by hand" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Done.");
         await Assertions.Expect(page.GetByText(new Regex("^Verified clinic — active until"))).ToBeVisibleAsync();
@@ -75,13 +85,14 @@ public sealed class AdminPageTests
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
         var log = page.Locator("tbody tr");
-        await Assertions.Expect(log).ToHaveCountAsync(3);
+        await Assertions.Expect(log).ToHaveCountAsync(4);
         await Assertions.Expect(log.Nth(0)).ToContainTextAsync("activate");
-        await Assertions.Expect(log.Nth(1)).ToContainTextAsync("undo-session-use");
-        await Assertions.Expect(log.Nth(2)).ToContainTextAsync("use-session");
-        await Assertions.Expect(log.Nth(2)).ToContainTextAsync(admin);
-        await Assertions.Expect(log.Nth(2).Locator("ul.changes")).ToContainTextAsync("sessionsUsed: 0 → 1");
-        await Assertions.Expect(log.Nth(1).Locator("ul.changes")).ToContainTextAsync("sessionsUsed: 1 → 0");
+        await Assertions.Expect(log.Nth(1)).ToContainTextAsync("retry-activation");
+        await Assertions.Expect(log.Nth(2)).ToContainTextAsync("undo-session-use");
+        await Assertions.Expect(log.Nth(3)).ToContainTextAsync("use-session");
+        await Assertions.Expect(log.Nth(3)).ToContainTextAsync(admin);
+        await Assertions.Expect(log.Nth(3).Locator("ul.changes")).ToContainTextAsync("sessionsUsed: 0 → 1");
+        await Assertions.Expect(log.Nth(2).Locator("ul.changes")).ToContainTextAsync("sessionsUsed: 1 → 0");
         await Assertions.Expect(log.Nth(0).Locator("ul.changes")).ToContainTextAsync("status: paid → fulfilled");
         await PageCheck.VisitAsync(page, "audit");
     }

@@ -88,12 +88,19 @@ internal static partial class AdminPages
                 staff.Role == Role.TenantAdmin && p.Status is PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded && p.AmountMinor > p.RefundReservedMinor
                     ? Major(p.AmountMinor - p.RefundReservedMinor) : null)).ToList();
             var failedNow = order.FulfilledAt is null && order.FulfilmentAttempts > 0 && order.Status is OrderStatus.Paid or OrderStatus.PartiallyRefunded;
+            var job = failedNow ? await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Key == JobQueue.KeyOf(FulfilOrder.JobKind, order.Id), ct) : null;
+            var tries = $"{w.Tries(order.FulfilmentAttempts)} " + job?.State switch
+            {
+                JobState.Queued => w.NextTry(Display.Time(job.DueAt, zone, culture)),
+                JobState.Running => w.TryingNow,
+                _ => w.NoMoreTries,
+            };
             return HtmlPages.Page<OrderView>(http, new
             {
                 Frame = frame, OrderId = Uri.EscapeDataString(order.Id), Order = (await RowsAsync(db, staff, [order], ct))[0],
-                ActivationError = failedNow && staff.Role == Role.TenantAdmin ? order.FulfilmentError ?? "" : null,
+                ActivationError = failedNow && staff.Role == Role.TenantAdmin ? order.FulfilmentError ?? "" : null, ActivationTries = tries,
                 Entitlements = granted.Select(e => $"{EntitlementWords.Describe(e, EntitlementWords.NameOf(e, names), zone, culture, countLeft: true)} · {e.Status.ToApi()}").ToList(),
-                Payments = rows, Notice = error ?? (done is null ? null : w.Done), NoticeIsError = error is not null,
+                Payments = rows, Notice = error ?? done switch { null => null, "retry" => w.RetryQueued, _ => w.Done }, NoticeIsError = error is not null,
             });
         });
 
@@ -141,6 +148,27 @@ internal static partial class AdminPages
             await audit.RecordAsync(db, staff.User, "activate", "order", id,
                 new { status = before.Status.ToApi(), error = before.FulfilmentError }, new { status = after.Status.ToApi(), error = after.FulfilmentError, outcome = outcome.ToString() }, ct);
             return Results.LocalRedirect(after.FulfilledAt is null ? $"{back}?error={Uri.EscapeDataString(after.FulfilmentError ?? outcome.ToString())}" : $"{back}?done=activate");
+        });
+
+        admin.MapPost("/orders/{id}/retry", async (string slug, string id, HttpContext http, PaydeskDb db, JobQueue jobs, Audit audit, CancellationToken ct) =>
+        {
+            var opening = await OpenAsync(http, db, slug, ct);
+            if (opening.Staff is not { } staff) return opening.Refusal(http);
+            if (await Visitors.FormAsync(http, ct) is null) return Results.BadRequest();
+            var back = $"{staff.Frame.Root}/orders/{Uri.EscapeDataString(id)}";
+            if (staff.Role != Role.TenantAdmin) return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(AdminWords.All.For(staff.Frame.Culture).AdminOnly)}");
+            var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+            if (order is null) return Results.NotFound();
+            // Nothing to retry: done meanwhile, or refunded; the page says which.
+            if (!FulfilOrder.AwaitsFulfilment(order)) return Results.LocalRedirect(back);
+            var key = JobQueue.KeyOf(FulfilOrder.JobKind, id);
+            var before = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Key == key, ct);
+            var job = await jobs.EnqueueAsync(db, FulfilOrder.JobKind, id, dueAt: null, ct);
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync(db, staff.User, "retry-activation", "order", id,
+                new { job = before?.State.ToString().ToLowerInvariant(), dueAt = before?.DueAt, error = order.FulfilmentError },
+                new { job = job.State.ToString().ToLowerInvariant(), dueAt = job.DueAt }, ct);
+            return Results.LocalRedirect($"{back}?done=retry");
         });
 
         admin.MapGet("/customers", async (string slug, HttpContext http, PaydeskDb db, CancellationToken ct) =>
@@ -233,7 +261,7 @@ internal static partial class AdminPages
             {
                 Frame = staff.Frame,
                 Rows = entries.Select(a => (
-                    NodaTime.Instant.FromDateTimeOffset(a.At).InZone(zone).ToDateTimeOffset().ToString("g", staff.Frame.Culture),
+                    Display.Time(a.At, zone, staff.Frame.Culture),
                     a.ActorEmail, a.Action, $"{a.SubjectKind} {a.SubjectId}", a.Before ?? "", a.After ?? "")).ToList(),
             });
         });

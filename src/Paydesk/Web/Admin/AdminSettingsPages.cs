@@ -78,7 +78,7 @@ internal static class AdminSettingsPages
                 Frame = staff.Frame,
                 Rows = jobs.Select(j => new JobRow(Uri.EscapeDataString(j.Id), j.Kind, j.Payload, w.States[j.State],
                     j.State switch { JobState.Done => "good", JobState.Dead => "bad", _ => "warn" }, j.Attempts,
-                    When(j.FinishedAt ?? j.DueAt, zone, culture), j.LastError ?? "", j.State == JobState.Dead)).ToList(),
+                    Display.Time(j.FinishedAt ?? j.DueAt, zone, culture), j.LastError ?? "", j.State == JobState.Dead)).ToList(),
                 Notice = error ?? (done == "retry" ? w.JobRetried : null), NoticeIsError = error is not null,
             });
         });
@@ -112,11 +112,8 @@ internal static class AdminSettingsPages
         {
             Frame = staff.Frame, IsAdmin = true, NewSecret = newSecret, Notice = notice, NoticeIsError = noticeIsError,
             Rows = keys.Select(k => new ApiKeyRow(Uri.EscapeDataString(k.Id), k.Name, k.Role == Role.TenantAdmin ? w.Admin : w.Staff, k.Hint,
-                When(k.CreatedAt, zone, culture), k.ExpiresAt is { } expires ? When(expires, zone, culture) : w.Never,
-                k.RevokedAt is { } revoked ? When(revoked, zone, culture) : null)).ToList(),
+                Display.Time(k.CreatedAt, zone, culture), k.ExpiresAt is { } expires ? Display.Time(expires, zone, culture) : w.Never,
+                k.RevokedAt is { } revoked ? Display.Time(revoked, zone, culture) : null)).ToList(),
         });
     }
-
-    private static string When(DateTimeOffset at, NodaTime.DateTimeZone zone, System.Globalization.CultureInfo culture) =>
-        NodaTime.Instant.FromDateTimeOffset(at).InZone(zone).ToDateTimeOffset().ToString("g", culture);
 }

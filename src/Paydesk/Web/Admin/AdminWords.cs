@@ -40,6 +40,13 @@ public sealed class AdminWords
     public required Func<string, string> ActivationFailed { get; init; }
     public required string ActivateNow { get; init; }
     public required string ActivateHint { get; init; }
+    public required string RetryActivation { get; init; }
+    public required string RetryHint { get; init; }
+    public required string RetryQueued { get; init; }
+    public required Func<int, string> Tries { get; init; }
+    public required Func<string, string> NextTry { get; init; }
+    public required string NoMoreTries { get; init; }
+    public required string TryingNow { get; init; }
     public required string When { get; init; }
     public required string Who { get; init; }
     public required string Action { get; init; }
@@ -62,7 +69,11 @@ public sealed class AdminWords
             Payments = "Payments", Payment = "Payment", Amount = "Amount", Refunded = "Refunded", Refund = "Refund",
             RefundAmount = "Amount to refund", RefundHint = "Leave it as it is to refund all that is left.", Reason = "Reason",
             RefundButton = "Refund", ActivationFailed = error => $"Activation failed: {error}", ActivateNow = "Activate now, by hand",
-            ActivateHint = "Runs the activation again at once; it grants nothing twice.",
+            ActivateHint = "Runs the activation here and now and shows what came of it; it grants nothing twice.",
+            RetryActivation = "Retry", RetryHint = "Hands it back to the automatic activation, due now, with its schedule of retries started afresh.",
+            RetryQueued = "Queued: the activation runs again in a moment.",
+            Tries = n => n == 1 ? "Tried once." : $"Tried {n} times.", NextTry = at => $"Next automatic try: {at}.",
+            NoMoreTries = "No more automatic tries.", TryingNow = "Being tried now.",
             When = "When", Who = "Who", Action = "Action", Record = "Record", Before = "Before", After = "After", Change = "What changed", Done = "Done.",
             AmountInvalid = "Enter an amount like 250.00.", AdminOnly = "Only the tenant's admins may do this.",
             PaymentStatuses = new Dictionary<PaymentStatus, string>
@@ -81,7 +92,12 @@ public sealed class AdminWords
             Payments = "Платежи", Payment = "Платёж", Amount = "Сумма", Refunded = "Возвращено", Refund = "Возврат",
             RefundAmount = "Сумма возврата", RefundHint = "Оставьте как есть, чтобы вернуть всё, что осталось.", Reason = "Причина",
             RefundButton = "Вернуть", ActivationFailed = error => $"Сбой активации: {error}", ActivateNow = "Активировать вручную сейчас",
-            ActivateHint = "Запускает активацию заново; ничего не выдаётся дважды.",
+            ActivateHint = "Запускает активацию здесь и сейчас и показывает результат; ничего не выдаётся дважды.",
+            RetryActivation = "Повторить", RetryHint = "Возвращает заказ автоматической активации: она запустится сейчас, а график повторов начнётся заново.",
+            RetryQueued = "В очереди: активация сейчас повторится.",
+            Tries = n => $"Попыток: {n}.",
+            NextTry = at => $"Следующая автоматическая попытка: {at}.",
+            NoMoreTries = "Автоматических попыток больше не будет.", TryingNow = "Выполняется сейчас.",
             When = "Когда", Who = "Кто", Action = "Действие", Record = "Запись", Before = "До", After = "После", Change = "Что изменилось", Done = "Готово.",
             AmountInvalid = "Укажите сумму вида 250.00.", AdminOnly = "Это могут только администраторы.",
             PaymentStatuses = new Dictionary<PaymentStatus, string>
@@ -100,7 +116,11 @@ public sealed class AdminWords
             Payments = "Plăți", Payment = "Plată", Amount = "Sumă", Refunded = "Rambursat", Refund = "Rambursare",
             RefundAmount = "Suma de rambursat", RefundHint = "Lăsați-o așa pentru a rambursa tot ce a rămas.", Reason = "Motiv",
             RefundButton = "Rambursați", ActivationFailed = error => $"Activarea a eșuat: {error}", ActivateNow = "Activați acum, manual",
-            ActivateHint = "Reia activarea imediat; nu acordă nimic de două ori.",
+            ActivateHint = "Rulează activarea aici și acum și arată rezultatul; nu acordă nimic de două ori.",
+            RetryActivation = "Reîncercați", RetryHint = "O predă din nou activării automate, acum, cu programul de reîncercări luat de la capăt.",
+            RetryQueued = "În coadă: activarea rulează din nou imediat.",
+            Tries = n => n == 1 ? "Încercată o dată." : $"Încercată de {n} ori.", NextTry = at => $"Următoarea încercare automată: {at}.",
+            NoMoreTries = "Nu mai urmează încercări automate.", TryingNow = "Se încearcă acum.",
             When = "Când", Who = "Cine", Action = "Acțiune", Record = "Înregistrare", Before = "Înainte", After = "După", Change = "Ce s-a schimbat", Done = "Gata.",
             AmountInvalid = "Introduceți o sumă de forma 250.00.", AdminOnly = "Doar administratorii pot face asta.",
             PaymentStatuses = new Dictionary<PaymentStatus, string>
