@@ -107,12 +107,10 @@ internal static partial class AdminPages
         admin.MapPost("/orders/{id}/refund", async (string slug, string id, HttpContext http, PaydeskDb db, RequestRefund refunds, IdempotencyContext request,
             JobRunner jobs, Audit audit, CancellationToken ct) =>
         {
-            var opening = await OpenAsync(http, db, slug, ct);
-            if (opening.Staff is not { } staff) return opening.Refusal(http);
-            if (await Visitors.FormAsync(http, ct) is not { } form) return Results.BadRequest();
-            var back = $"{staff.Frame.Root}/orders/{Uri.EscapeDataString(id)}";
+            var (act, refusal) = await ActAsync(http, db, slug, $"orders/{Uri.EscapeDataString(id)}", ct);
+            if (act is null) return refusal;
+            var (staff, form, back) = act;
             var w = AdminWords.All.For(staff.Frame.Culture);
-            if (staff.Role != Role.TenantAdmin) return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(w.AdminOnly)}");
             var paymentId = form["payment"].ToString();
             var payment = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == paymentId && p.Purpose == OrderPurpose.For(id), ct);
             if (payment is null) return Results.NotFound();
@@ -135,11 +133,9 @@ internal static partial class AdminPages
 
         admin.MapPost("/orders/{id}/activate", async (string slug, string id, HttpContext http, PaydeskDb db, FulfilOrder fulfil, Audit audit, CancellationToken ct) =>
         {
-            var opening = await OpenAsync(http, db, slug, ct);
-            if (opening.Staff is not { } staff) return opening.Refusal(http);
-            if (await Visitors.FormAsync(http, ct) is null) return Results.BadRequest();
-            var back = $"{staff.Frame.Root}/orders/{Uri.EscapeDataString(id)}";
-            if (staff.Role != Role.TenantAdmin) return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(AdminWords.All.For(staff.Frame.Culture).AdminOnly)}");
+            var (act, refusal) = await ActAsync(http, db, slug, $"orders/{Uri.EscapeDataString(id)}", ct);
+            if (act is null) return refusal;
+            var (staff, _, back) = act;
             var before = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
             if (before is null) return Results.NotFound();
             var outcome = await fulfil.RunAsync(id, retryAt: null, ct);
@@ -152,11 +148,9 @@ internal static partial class AdminPages
 
         admin.MapPost("/orders/{id}/retry", async (string slug, string id, HttpContext http, PaydeskDb db, JobQueue jobs, Audit audit, CancellationToken ct) =>
         {
-            var opening = await OpenAsync(http, db, slug, ct);
-            if (opening.Staff is not { } staff) return opening.Refusal(http);
-            if (await Visitors.FormAsync(http, ct) is null) return Results.BadRequest();
-            var back = $"{staff.Frame.Root}/orders/{Uri.EscapeDataString(id)}";
-            if (staff.Role != Role.TenantAdmin) return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(AdminWords.All.For(staff.Frame.Culture).AdminOnly)}");
+            var (act, refusal) = await ActAsync(http, db, slug, $"orders/{Uri.EscapeDataString(id)}", ct);
+            if (act is null) return refusal;
+            var (staff, _, back) = act;
             var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
             if (order is null) return Results.NotFound();
             // Nothing to retry: done meanwhile, or refunded; the page says which.
@@ -288,6 +282,25 @@ internal static partial class AdminPages
         db.Tenant.Set(tenant.Id, role);
         var frame = new AdminFrame(PageLanguage.Of(http), tenant.Name, $"/admin/{Uri.EscapeDataString(tenant.Slug)}");
         return new Opening(new Staff(tenant, frame, role) { User = visitor.User }, true);
+    }
+
+    /// <summary>An admin's action posted from a page: who acts, what they sent, and the page to go back to.</summary>
+    internal sealed record AdminAction(Staff Staff, IFormCollection Form, string Back);
+
+    /// <summary>
+    /// The start of every admin action posted from a page: the tenant's staff signed in (else the
+    /// refusal), a form with its anti-forgery token (else a 400), and an admin (else back to
+    /// <paramref name="page"/>, under the tenant's root, saying so). The action, or the answer instead.
+    /// </summary>
+    internal static async Task<(AdminAction? Action, IResult Refusal)> ActAsync(HttpContext http, PaydeskDb db, string slug, string page, CancellationToken ct)
+    {
+        var opening = await OpenAsync(http, db, slug, ct);
+        if (opening.Staff is not { } staff) return (null, opening.Refusal(http));
+        if (await Visitors.FormAsync(http, ct) is not { } form) return (null, Results.BadRequest());
+        var back = $"{staff.Frame.Root}/{page}";
+        if (staff.Role != Role.TenantAdmin)
+            return (null, Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(AdminWords.All.For(staff.Frame.Culture).AdminOnly)}"));
+        return (new AdminAction(staff, form, back), Results.Empty);
     }
 
     /// <summary>The failed activations: paid (perhaps refunded in part), not fulfilled, at least one failed try.</summary>

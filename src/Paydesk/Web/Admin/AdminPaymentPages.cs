@@ -79,11 +79,9 @@ internal static partial class AdminPages
 
         admin.MapPost("/payments/{id}/reconcile", async (string slug, string id, HttpContext http, PaydeskDb db, ReconcilePayment reconcile, Audit audit, CancellationToken ct) =>
         {
-            var opening = await OpenAsync(http, db, slug, ct);
-            if (opening.Staff is not { } staff) return opening.Refusal(http);
-            if (await Visitors.FormAsync(http, ct) is null) return Results.BadRequest();
-            var back = $"{staff.Frame.Root}/payments/{Uri.EscapeDataString(id)}";
-            if (staff.Role != Role.TenantAdmin) return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(AdminWords.All.For(staff.Frame.Culture).AdminOnly)}");
+            var (act, refusal) = await AdminPages.ActAsync(http, db, slug, $"payments/{Uri.EscapeDataString(id)}", ct);
+            if (act is null) return refusal;
+            var (staff, _, back) = act;
             var before = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
             if (before is null || await reconcile.RunAsync(id, ct) is not { } reconciled) return Results.NotFound();
             var after = reconciled.Payment;

@@ -33,11 +33,9 @@ internal static class AdminSettingsPages
         // The answer is the page itself, with the secret, not a redirect: nothing to go back to shows it again.
         admin.MapPost("/api-keys", async (string slug, HttpContext http, PaydeskDb db, IssueApiKey issue, Audit audit, CancellationToken ct) =>
         {
-            var opening = await AdminPages.OpenAsync(http, db, slug, ct);
-            if (opening.Staff is not { } staff) return opening.Refusal(http);
-            if (await Visitors.FormAsync(http, ct) is not { } form) return Results.BadRequest();
-            var back = $"{staff.Frame.Root}/api-keys";
-            if (staff.Role != Role.TenantAdmin) return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(AdminWords.All.For(staff.Frame.Culture).AdminOnly)}");
+            var (act, refusal) = await AdminPages.ActAsync(http, db, slug, $"api-keys", ct);
+            if (act is null) return refusal;
+            var (staff, form, back) = act;
             var created = await issue.CreateAsync(new NewApiKey(form["name"].ToString(), form["role"].ToString()), ct);
             if (created.Problem is { } problem) return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(problem.Detail ?? problem.Title)}");
             var (key, secret) = created.Value!;
@@ -47,11 +45,9 @@ internal static class AdminSettingsPages
 
         admin.MapPost("/api-keys/{id}/revoke", async (string slug, string id, HttpContext http, PaydeskDb db, IssueApiKey issue, Audit audit, CancellationToken ct) =>
         {
-            var opening = await AdminPages.OpenAsync(http, db, slug, ct);
-            if (opening.Staff is not { } staff) return opening.Refusal(http);
-            if (await Visitors.FormAsync(http, ct) is null) return Results.BadRequest();
-            var back = $"{staff.Frame.Root}/api-keys";
-            if (staff.Role != Role.TenantAdmin) return Results.LocalRedirect($"{back}?error={Uri.EscapeDataString(AdminWords.All.For(staff.Frame.Culture).AdminOnly)}");
+            var (act, refusal) = await AdminPages.ActAsync(http, db, slug, $"api-keys", ct);
+            if (act is null) return refusal;
+            var (staff, _, back) = act;
             // Only the keys the page lists: the customers' sessions are revoked where they are.
             var before = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id && k.Role != Role.Customer, ct);
             if (before is null) return Results.NotFound();
