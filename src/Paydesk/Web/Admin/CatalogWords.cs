@@ -46,6 +46,24 @@ public sealed class CatalogWords
     public required string Create { get; init; }
     public required string Fix { get; init; }
     public required IReadOnlyDictionary<string, string> GrantKinds { get; init; }
+    public required string Edit { get; init; }
+    public required Func<string, string> Revising { get; init; }
+    public required string ReviseHint { get; init; }
+    public required string SaveRevision { get; init; }
+    public required string NotChanged { get; init; }
+    public required string NewService { get; init; }
+    public required string Duration { get; init; }
+    public required Func<int, string> CalendarName { get; init; }
+    public required Func<int, string> CalendarPrice { get; init; }
+    public required string CreateService { get; init; }
+    public required string NewProduct { get; init; }
+    public required string Sku { get; init; }
+    public required string CreateProduct { get; init; }
+    public required string NewFeature { get; init; }
+    public required string Key { get; init; }
+    public required string KeyHint { get; init; }
+    public required string CreateFeature { get; init; }
+    public required IReadOnlyDictionary<string, string> FeatureKinds { get; init; }
 
     public static readonly Localized<CatalogWords> All = new(
         en: new()
@@ -59,6 +77,15 @@ public sealed class CatalogWords
             ValidFor = "Use within", Feature = "Feature", Tokens = "Tokens", TokensEvery = "Tokens are credited", Once = "once",
             EachPeriod = "every period", Product = "Product", Quantity = "Quantity", Create = "Create the plan",
             Fix = "The plan was not created. Fix these:",
+            Edit = "Edit", Revising = name => $"{name}: edit", SaveRevision = "Save",
+            ReviseHint = "A new price, trial or grant makes a new version of the plan: what was sold keeps its own. A new name or description changes the plan as it is.",
+            NotChanged = "The plan was not changed. Fix these:",
+            NewService = "New service", Duration = "Duration (minutes)", CalendarName = n => $"Calendar {n}: name",
+            CalendarPrice = n => $"Calendar {n}: price (empty: the service's)", CreateService = "Create the service",
+            NewProduct = "New product", Sku = "SKU", CreateProduct = "Create the product",
+            NewFeature = "New access feature or badge", Key = "Key", KeyHint = "Lower-case letters, digits, - and _; the API names it by this.",
+            CreateFeature = "Create the feature",
+            FeatureKinds = new Dictionary<string, string> { ["access"] = "access", ["badge"] = "badge" },
             GrantKinds = new Dictionary<string, string>
             {
                 ["sessions"] = "sessions", ["access"] = "access", ["badge"] = "badge", ["tokens"] = "tokens", ["product"] = "product",
@@ -75,6 +102,15 @@ public sealed class CatalogWords
             ValidFor = "Использовать в течение", Feature = "Доступ", Tokens = "Токены", TokensEvery = "Токены начисляются", Once = "один раз",
             EachPeriod = "каждый период", Product = "Товар", Quantity = "Количество", Create = "Создать тариф",
             Fix = "Тариф не создан. Исправьте:",
+            Edit = "Изменить", Revising = name => $"{name}: изменение", SaveRevision = "Сохранить",
+            ReviseHint = "Новая цена, пробный период или состав дают новую версию тарифа: проданное остаётся со своей. Новое название или описание меняют тариф как есть.",
+            NotChanged = "Тариф не изменён. Исправьте:",
+            NewService = "Новая услуга", Duration = "Длительность (минут)", CalendarName = n => $"Календарь {n}: название",
+            CalendarPrice = n => $"Календарь {n}: цена (пусто — цена услуги)", CreateService = "Создать услугу",
+            NewProduct = "Новый товар", Sku = "Артикул", CreateProduct = "Создать товар",
+            NewFeature = "Новый доступ или значок", Key = "Ключ", KeyHint = "Строчные латинские буквы, цифры, - и _; по нему его называет API.",
+            CreateFeature = "Создать",
+            FeatureKinds = new Dictionary<string, string> { ["access"] = "доступ", ["badge"] = "значок" },
             GrantKinds = new Dictionary<string, string>
             {
                 ["sessions"] = "сеансы", ["access"] = "доступ", ["badge"] = "значок", ["tokens"] = "токены", ["product"] = "товар",
@@ -91,6 +127,15 @@ public sealed class CatalogWords
             ValidFor = "De folosit în", Feature = "Acces", Tokens = "Tokeni", TokensEvery = "Tokenii se acordă", Once = "o dată",
             EachPeriod = "în fiecare perioadă", Product = "Produs", Quantity = "Cantitate", Create = "Creați planul",
             Fix = "Planul nu a fost creat. Corectați:",
+            Edit = "Modificați", Revising = name => $"{name}: modificare", SaveRevision = "Salvați",
+            ReviseHint = "Un preț, o probă sau un conținut nou fac o versiune nouă a planului: ce s-a vândut o păstrează pe a sa. Un nume sau o descriere nouă schimbă planul așa cum este.",
+            NotChanged = "Planul nu a fost modificat. Corectați:",
+            NewService = "Serviciu nou", Duration = "Durata (minute)", CalendarName = n => $"Calendarul {n}: nume",
+            CalendarPrice = n => $"Calendarul {n}: preț (gol: al serviciului)", CreateService = "Creați serviciul",
+            NewProduct = "Produs nou", Sku = "Cod produs (SKU)", CreateProduct = "Creați produsul",
+            NewFeature = "Acces sau insignă nouă", Key = "Cheie", KeyHint = "Litere mici latine, cifre, - și _; API-ul îl numește așa.",
+            CreateFeature = "Creați",
+            FeatureKinds = new Dictionary<string, string> { ["access"] = "acces", ["badge"] = "insignă" },
             GrantKinds = new Dictionary<string, string>
             {
                 ["sessions"] = "ședințe", ["access"] = "acces", ["badge"] = "insignă", ["tokens"] = "tokeni", ["product"] = "produs",
