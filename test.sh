@@ -76,8 +76,11 @@ rm -rf "$screenshots"
 
 dotnet build Paydesk.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
+# --collect (not the settings file alone) loads coverlet's collector inside the test process too, which
+# writes what it counted when the tests end; without it that is left to the process's exit, which
+# the test platform cuts short when it takes more than a moment — and the coverage is lost.
 TMPDIR="$run_tmp" dotnet test Paydesk.slnx --no-build -nologo --logger "console;verbosity=normal" \
-  --settings tests/coverage.runsettings --results-directory "$run_tmp/coverage" 2>&1 | tee "$log"
+  --collect "XPlat Code Coverage" --settings tests/coverage.runsettings --results-directory "$run_tmp/coverage" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Line coverage per source folder; the billing folders must reach 90 %.
