@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Paydesk.Core;
+using Paydesk.Payments.Stripe;
 using Paydesk.Storage;
 
 namespace Paydesk.Payments.Mock;
@@ -71,7 +72,6 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
 {
     public const string ProviderName = "mock";
     public const string SignatureHeader = "Paydesk-Mock-Signature";
-    public static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(300);
     public static readonly TimeSpan CheckoutLifetime = TimeSpan.FromHours(24);
 
     public string Name => ProviderName;
@@ -101,36 +101,9 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
 
     public NotificationCheck CheckNotification(ProviderAccount account, IReadOnlyDictionary<string, string> headers, string rawBody, DateTimeOffset now)
     {
-        if (!headers.TryGetValue(SignatureHeader, out var header))
-            return NotificationCheck.Refused($"no {SignatureHeader} header");
-
-        long? timestamp = null;
-        var signatures = new List<byte[]>();
-        foreach (var part in header.Split(','))
-        {
-            var pair = part.Split('=', 2);
-            if (pair.Length != 2) continue;
-            if (pair[0] == "t" && long.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out var t)) timestamp = t;
-            if (pair[0] == "v1" && pair[1].Length == 64)
-            {
-                try { signatures.Add(Convert.FromHexString(pair[1])); } catch (FormatException) { }
-            }
-        }
-        if (timestamp is null || signatures.Count == 0)
-            return NotificationCheck.Refused("the signature header has no timestamp or no v1 signature");
-        // In whole seconds: a timestamp past the year 9999 is no date, only too far ahead.
-        var age = now.ToUnixTimeSeconds() - timestamp.Value;
-        if (Math.Abs(age) > Tolerance.TotalSeconds)
-            return NotificationCheck.Refused($"the timestamp is {(age > 0 ? "stale" : "in the future")} by {Math.Abs(age)} s");
-
-        // Opened only now, for this one comparison.
-        var secret = secrets.Reveal(account, ProviderSecret.Webhook);
-        if (string.IsNullOrEmpty(secret))
-            return NotificationCheck.Refused("the account has no webhook secret; notifications are refused until one is set");
-        var expected = Sign(secret, timestamp.Value, rawBody);
-        if (!signatures.Any(s => CryptographicOperations.FixedTimeEquals(s, expected)))
-            return NotificationCheck.Refused("no v1 signature matches");
-
+        if (!headers.TryGetValue(SignatureHeader, out var header)) return NotificationCheck.Refused($"no {SignatureHeader} header");
+        var refusal = StripeSignature.Refusal(header, rawBody, () => secrets.Reveal(account, ProviderSecret.Webhook), now);
+        if (refusal is not null) return NotificationCheck.Refused(refusal);
         return MockEvents.Read(rawBody);
     }
 
@@ -263,9 +236,5 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         _ => PaymentStatus.Unknown,
     };
 
-    public static byte[] Sign(string secret, long timestamp, string rawBody) =>
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp.ToString(CultureInfo.InvariantCulture)}.{rawBody}"));
-
-    public static string SignatureHeaderValue(string secret, long timestamp, string rawBody) =>
-        $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(Sign(secret, timestamp, rawBody))}";
+    public static string SignatureHeaderValue(string secret, long timestamp, string rawBody) => StripeSignature.HeaderValue(secret, timestamp, rawBody);
 }
