@@ -124,6 +124,7 @@ public static class PaydeskApp
         api.MapOrders();
         api.MapOrderPayments();
         api.MapPayments();
+        api.MapProviderAccounts();
         api.MapInvoices();
         api.MapInvoiceSettings();
         api.MapEntitlements();

@@ -143,8 +143,25 @@ public sealed class ProviderAccount : IHasId
     public required string Name { get; set; }
     /// <summary>The webhook secret sealed under <see cref="ProviderSecret.Webhook"/>; null means notifications are refused (fail closed).</summary>
     public string? WebhookSecretProtected { get; set; }
+    /// <summary>The provider's other credentials (an API key, a terminal password…), as one JSON object sealed under <see cref="ProviderSecret.Credentials"/>.</summary>
+    public string? CredentialsProtected { get; set; }
+    /// <summary><c>test</c> (the provider's sandbox or test mode: no real money) or <c>live</c>.</summary>
+    public string Mode { get; set; } = ProviderModes.Test;
+    /// <summary>A name the provider knows the shop by that is no secret (Robokassa's MerchantLogin).</summary>
+    public string? Login { get; set; }
+    /// <summary>The hash the provider's cabinet is set to sign with (Robokassa: md5, sha256, sha512).</summary>
+    public string? HashAlgorithm { get; set; }
     public bool IsDefault { get; set; }
+    /// <summary>Set when the tenant stops using the account: no new checkouts; what is in flight still settles through it.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public static class ProviderModes
+{
+    public const string Test = "test";
+    public const string Live = "live";
 }
 
 /// <summary>
@@ -219,6 +236,10 @@ internal sealed class PaymentConfiguration :
         b.Property(a => a.Name).HasMaxLength(200);
         // A sealed value is the clear one plus about 70 bytes (key id, IV, MAC), in base64url.
         b.Property(a => a.WebhookSecretProtected).HasMaxLength(2000);
+        b.Property(a => a.CredentialsProtected).HasMaxLength(4000);
+        b.Property(a => a.Mode).HasMaxLength(8).HasDefaultValue(ProviderModes.Test);
+        b.Property(a => a.Login).HasMaxLength(100);
+        b.Property(a => a.HashAlgorithm).HasMaxLength(16);
         b.Property<string?>(ProviderAccount.ClearWebhookSecretColumn).HasColumnName("webhook_secret").HasMaxLength(200);
     }
 

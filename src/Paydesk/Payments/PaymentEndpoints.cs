@@ -39,6 +39,7 @@ public static class PaymentRegistrations
         services.AddSingleton<IDataMigration, SealClearProviderSecrets>();
         services.AddScoped<PaymentOutcomes>();
         services.AddScoped<StartCheckout>();
+        services.AddScoped<SaveProviderAccount>();
         services.AddScoped<RequestRefund>();
         services.AddScoped<ExecuteRefund>();
         services.AddSingleton<IJobHandler, ExecuteRefundJob>();
@@ -91,6 +92,36 @@ public static class PaymentRegistrations
             ApiResults.OkOrNotFound(await reconcile.RunAsync(id, ct) is null ? null : await ReadAsync(db, id, ct), "payment", id))
             .RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Reads<PaymentView>()
             .WithName("reconcilePayment").WithSummary("Ask the provider about a payment now");
+    }
+
+    public static void MapProviderAccounts(this RouteGroupBuilder api)
+    {
+        var accounts = api.MapGroup("/provider-accounts").WithTags("Provider accounts").RequireAuthorization(Policies.Admin);
+
+        accounts.MapGet("/", async (PageRequest page, SaveProviderAccount save, PaydeskDb db, CancellationToken ct) =>
+            (await page.Run(db.ProviderAccounts, save.View, ct)).Ok()).Lists<ProviderAccountView>()
+            .WithName("listProviderAccounts").WithSummary("List the tenant's payment provider accounts, never with their credentials");
+
+        accounts.MapGet("/{id}", async (string id, SaveProviderAccount save, PaydeskDb db, CancellationToken ct) =>
+            ApiResults.OkOrNotFound(await db.ProviderAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) is { } a ? save.View(a) : null,
+                "provider account", id))
+            .Reads<ProviderAccountView>().WithName("getProviderAccount").WithSummary("Read a payment provider account: which credentials are set, not what they are");
+
+        accounts.MapPost("/", async (ProviderAccountInput body, SaveProviderAccount save, CancellationToken ct) =>
+            (await save.Create(body, ct)).Created(a => $"/api/v1/provider-accounts/{a.Id}")).Creates<ProviderAccountView>()
+            .WithName("createProviderAccount").WithSummary("Add an account at Stripe, T-Bank or Robokassa, its credentials sealed on arrival");
+
+        accounts.MapPatch("/{id}", async (string id, ProviderAccountInput body, SaveProviderAccount save, CancellationToken ct) =>
+            (await save.Update(id, body, ct)).Ok()).Revises<ProviderAccountView>()
+            .WithName("reviseProviderAccount").WithSummary("Change an account's name, mode, settings or credentials (those given replace those of the same name)");
+
+        accounts.MapPost("/{id}/disable", async (string id, SaveProviderAccount save, CancellationToken ct) =>
+            (await save.SetEnabled(id, enabled: false, ct)).Ok()).Revises<ProviderAccountView>()
+            .WithName("disableProviderAccount").WithSummary("Stop new checkouts through an account; payments in flight still settle");
+
+        accounts.MapPost("/{id}/enable", async (string id, SaveProviderAccount save, CancellationToken ct) =>
+            (await save.SetEnabled(id, enabled: true, ct)).Ok()).Revises<ProviderAccountView>()
+            .WithName("enableProviderAccount").WithSummary("Take checkouts through a disabled account again");
     }
 
     public static void MapPaymentWebhooks(this WebApplication app)

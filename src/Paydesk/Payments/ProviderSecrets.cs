@@ -10,13 +10,17 @@ namespace Paydesk.Payments;
 /// stored nowhere but must never change once values are sealed under it.
 /// </summary>
 /// <remarks>
-/// Another kind (a Stripe secret key, a T-Bank terminal password) is a nullable column on
-/// <see cref="ProviderAccount"/> holding the sealed form, and one more instance here.
+/// Another kind is a nullable column on <see cref="ProviderAccount"/> holding the sealed form, and
+/// one more instance here.
 /// </remarks>
 public sealed class ProviderSecret
 {
     public static readonly ProviderSecret Webhook = new(
         "Paydesk.ProviderAccount.WebhookSecret", a => a.WebhookSecretProtected, (a, v) => a.WebhookSecretProtected = v);
+
+    /// <summary>The provider's API credentials, one JSON object of name → value (see <see cref="ProviderKinds"/>).</summary>
+    public static readonly ProviderSecret Credentials = new(
+        "Paydesk.ProviderAccount.Credentials", a => a.CredentialsProtected, (a, v) => a.CredentialsProtected = v);
 
     private readonly Func<ProviderAccount, string?> _read;
     private readonly Action<ProviderAccount, string?> _write;

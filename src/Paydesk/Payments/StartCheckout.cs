@@ -35,7 +35,8 @@ public sealed class ProviderRegistry(IEnumerable<IPaymentProvider> providers, IO
     public bool MockEnabled => options.Value.MockEnabled ?? environment.IsDevelopment();
 }
 
-public sealed record CheckoutInput(string? Provider, string? SuccessUrl, string? CancelUrl);
+/// <param name="Account">The provider account to pay through; the provider's default account when none is named.</param>
+public sealed record CheckoutInput(string? Provider, string? SuccessUrl, string? CancelUrl, string? Account = null);
 
 public sealed record CheckoutView(string PaymentId, string Status, string? RedirectUrl, MoneyView Amount);
 
@@ -54,16 +55,24 @@ public sealed class StartCheckout(
         string purpose, string customerId, Money amount, string description, CheckoutInput input, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var providerName = input.Provider ?? Mock.MockProvider.ProviderName;
+        var named = input.Account is null ? null : await db.ProviderAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == input.Account, ct);
+        if (input.Account is not null && named is null) errors.Add("account", $"No provider account '{input.Account}'.");
+        var providerName = input.Provider ?? named?.Provider ?? Mock.MockProvider.ProviderName;
         var provider = providers.Find(providerName);
         if (provider is null) errors.Add("provider", $"'{providerName}' is not a payment provider enabled here.");
+        if (named is not null && named.Provider != providerName) errors.Add("account", $"is a {named.Provider} account, not a {providerName} one.");
+        if (named is { DisabledAt: not null }) errors.Add("account", "is disabled; enable it, or pay through another.");
         var baseUrl = address.Url;
         var successUrl = ReturnUrl(errors, "successUrl", input.SuccessUrl, baseUrl, "success");
         var cancelUrl = ReturnUrl(errors, "cancelUrl", input.CancelUrl, baseUrl, "canceled");
         if (errors.Any) return errors.ToProblem();
 
         var payable = purposes.First(p => p.Kind == purpose.Split(':', 2)[0]);
-        var defaultAccount = await AccountFor(provider!.Name, ct);
+        if ((named ?? await AccountFor(provider!.Name, ct)) is not { } payThrough)
+        {
+            errors.Add("provider", $"The tenant has no enabled {provider!.Name} account; add one, or enable one (/api/v1/provider-accounts).");
+            return errors.ToProblem();
+        }
         var started = await db.InTransactionAsync<Result<(Payment Payment, ProviderAccount Account)>>(async () =>
         {
             if (await payable.CanPayAsync(db, purpose, ct) is { } refused) return refused;
@@ -76,13 +85,13 @@ public sealed class StartCheckout(
                 return Problem.Conflict($"{open} payments of this purchase are still open (unpaid checkout pages, or answers not yet known); " +
                     "pay with one of them, or wait until they are settled or expire, before starting another.");
 
-            var account = defaultAccount;
+            var account = payThrough;
             var now = time.GetUtcNow();
             var paymentId = ids.New("pay");
             var payment = new Payment
             {
                 TenantId = "", Id = paymentId, Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor,
-                Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider.Name, ProviderAccountId = account.Id,
+                Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider!.Name, ProviderAccountId = account.Id,
                 IdempotencyKey = paymentId, RequestKey = request.Key, CreatedAt = now, UpdatedAt = now,
             };
             db.Payments.Add(payment);
@@ -135,20 +144,24 @@ public sealed class StartCheckout(
             return payment;
         }, ct);
 
-    /// <summary>The tenant's default account at the provider; for the Mock provider one is made on first use.</summary>
+    /// <summary>
+    /// The tenant's default enabled account at the provider; for the Mock provider one is made on
+    /// first use (and not again once the tenant has disabled it). Null when there is none.
+    /// </summary>
     /// <remarks>
     /// The Mock account is made and committed on its own, before the checkout's transaction: two
     /// first checkouts at once race on the unique default, and the loser uses the winner's account.
     /// </remarks>
-    private async Task<ProviderAccount> AccountFor(string provider, CancellationToken ct)
+    private async Task<ProviderAccount?> AccountFor(string provider, CancellationToken ct)
     {
         var account = await Existing();
         if (account is not null) return account;
-        if (provider != Mock.MockProvider.ProviderName)
-            throw new InvalidOperationException($"The tenant has no {provider} account.");
+        if (provider != Mock.MockProvider.ProviderName) return null;
+        // One made by a checkout at the same moment is used; one the tenant disabled is not made again.
+        if (await db.ProviderAccounts.AnyAsync(a => a.Provider == provider, ct)) return await Existing();
         account = new ProviderAccount
         {
-            TenantId = "", Id = ids.New("acct"), Provider = provider, Name = "Mock payments", IsDefault = true, CreatedAt = time.GetUtcNow(),
+            TenantId = "", Id = ids.New("acct"), Provider = provider, Name = "Mock payments", IsDefault = true, CreatedAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow(),
         };
         secrets.Store(account, ProviderSecret.Webhook, "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
         db.ProviderAccounts.Add(account);
@@ -163,7 +176,7 @@ public sealed class StartCheckout(
             return await Existing() ?? throw new InvalidOperationException($"The tenant's {provider} account could not be made.");
         }
 
-        Task<ProviderAccount?> Existing() => db.ProviderAccounts.Where(a => a.Provider == provider)
+        Task<ProviderAccount?> Existing() => db.ProviderAccounts.Where(a => a.Provider == provider && a.DisabledAt == null)
             .OrderByDescending(a => a.IsDefault).ThenBy(a => a.Id).FirstOrDefaultAsync(ct);
     }
 

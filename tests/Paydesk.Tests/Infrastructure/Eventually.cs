@@ -17,7 +17,7 @@ public static class Eventually
         {
             var value = await read();
             if (done(value)) return value;
-            if (attempt == attempts) throw new Xunit.Sdk.XunitException($"Waited for {what}; last seen: {value}");
+            if (attempt == attempts) throw new Xunit.Sdk.XunitException($"Waited for {what}; last seen: {Describe(value)}");
             await Task.Delay(Pause);
         }
     }
@@ -31,6 +31,11 @@ public static class Eventually
             await Task.Delay(Pause);
         }
     }
+
+    /// <summary>A list by its items (records say what they hold), anything else as it says itself.</summary>
+    private static string? Describe<T>(T value) => value is System.Collections.IEnumerable items and not string
+        ? "[" + string.Join(", ", items.Cast<object?>()) + "]"
+        : value?.ToString();
 
     private static int Attempts(TimeSpan? within) => (int)((within ?? Limit) / Pause);
 }

@@ -129,7 +129,7 @@ public sealed class ProviderSecretTests
             .Select(a => EF.Property<string?>(a, ProviderAccount.ClearWebhookSecretColumn)).SingleAsync());
 
     /// <summary>Everything the host's database holds on disk: the SQLite file and its write-ahead log, or a pg_dump of the PostgreSQL database.</summary>
-    private static async Task<byte[]> StoredBytesAsync(PaydeskHost host)
+    internal static async Task<byte[]> StoredBytesAsync(PaydeskHost host)
     {
         if (host.Engine == Engine.Postgres)
             return Encoding.UTF8.GetBytes((await PostgresCluster.Shared).Dump(host.ConnectionString));
@@ -143,5 +143,5 @@ public sealed class ProviderSecretTests
         return bytes.ToArray();
     }
 
-    private static bool Holds(byte[] stored, string text) => stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+    internal static bool Holds(byte[] stored, string text) => stored.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 }
