@@ -14,6 +14,11 @@ public sealed record Problem(int Status, string Title, string? Detail = null, IR
     /// <summary>The sentence a page shows for it: the first field's message, else the detail, else the title.</summary>
     public string Message => Errors?.Values.SelectMany(v => v).FirstOrDefault() ?? Detail ?? Title;
 
+    /// <summary>Every field's message, each after its field's name (<c>price: is not an amount…</c>); else the detail, else the title.</summary>
+    public string Explained => Errors is { Count: > 0 }
+        ? string.Join(" ", Errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")))
+        : Detail ?? Title;
+
     public static Problem Invalid(string field, string message) =>
         new(StatusCodes.Status400BadRequest, "Invalid request", $"{field}: {message}",
             new Dictionary<string, string[]> { [field] = [message] });

@@ -36,6 +36,7 @@ internal static partial class AdminPages
         admin.MapPaymentPages();
         admin.MapShipmentPages();
         admin.MapKeyPages();
+        admin.MapProviderPages();
         admin.MapJobPages();
 
         admin.MapGet("/", async (string slug, HttpContext http, PaydeskDb db, TimeProvider time, CancellationToken ct) =>

@@ -269,7 +269,7 @@ internal static class CatalogPages
     private static async Task<IResult> AfterCreateAsync<T>(Result<T> created, string kind, Func<T, string> idOf, AdminPages.Staff staff, PaydeskDb db, Audit audit,
         CancellationToken ct)
     {
-        if (created.Problem is { } problem) return Back(staff, Explain(problem));
+        if (created.Problem is { } problem) return Back(staff, problem.Explained);
         await audit.RecordAsync(db, staff.User, $"create-{kind}", kind, idOf(created.Value!), null, created.Value, ct);
         return Results.LocalRedirect($"{staff.Frame.Root}/catalog?done={kind}");
     }
@@ -320,9 +320,6 @@ internal static class CatalogPages
     private static List<(string Field, string Message)> FieldsOf(Problem problem) =>
         problem.Errors?.SelectMany(e => e.Value.Select(m => (e.Key, m))).ToList() ?? [("plan", problem.Detail ?? problem.Title)];
 
-    /// <summary>A refusal of the catalog's in one sentence that names the fields.</summary>
-    private static string Explain(Problem problem) =>
-        problem.Errors is { Count: > 0 } ? string.Join(" ", FieldsOf(problem).Select(e => $"{e.Field}: {e.Message}")) : problem.Detail ?? problem.Title;
 
     /// <summary>The staff of the tenant when they are its admins; null otherwise.</summary>
     private static async Task<AdminPages.Staff?> AdminAsync(HttpContext http, PaydeskDb db, string slug, CancellationToken ct) =>

@@ -1,0 +1,90 @@
+using Paydesk.Api.Pages;
+
+namespace Paydesk.Web.Admin;
+
+/// <summary>What the back office's payment provider page says.</summary>
+public sealed class ProviderWords
+{
+    public required string Providers { get; init; }
+    public required Func<string, string> Add { get; init; }
+    public required string Name { get; init; }
+    public required string Mode { get; init; }
+    public required IReadOnlyDictionary<string, string> Modes { get; init; }
+    public required string Active { get; init; }
+    public required string Disabled { get; init; }
+    public required string Default { get; init; }
+    public required string MakeDefault { get; init; }
+    public required string Disable { get; init; }
+    public required string Enable { get; init; }
+    public required string CredentialsSet { get; init; }
+    public required string NotificationUrl { get; init; }
+    public required string NotificationHint { get; init; }
+    public required string Edit { get; init; }
+    public required string KeepHint { get; init; }
+    public required string SealedHint { get; init; }
+    public required string Save { get; init; }
+    public required string Login { get; init; }
+    public required string HashAlgorithm { get; init; }
+    public required string None { get; init; }
+    public required IReadOnlyDictionary<string, string> Credentials { get; init; }
+
+    /// <summary>A provider as people call it.</summary>
+    public static string Brand(string provider) => provider switch
+    {
+        "stripe" => "Stripe",
+        "tbank" => "T-Bank",
+        "robokassa" => "Robokassa",
+        "mock" => "Mock",
+        _ => provider,
+    };
+
+    public static readonly Localized<ProviderWords> All = new(
+        en: new()
+        {
+            Providers = "Payment providers", Add = p => $"Add a {p} account", Name = "Name", Mode = "Mode",
+            Modes = new Dictionary<string, string> { ["test"] = "test (no real money)", ["live"] = "live" },
+            Active = "active", Disabled = "disabled", Default = "default", MakeDefault = "Make it the default", Disable = "Disable", Enable = "Enable",
+            CredentialsSet = "Credentials set", NotificationUrl = "Notification address",
+            NotificationHint = "Give this address to the provider: Stripe's webhook endpoint, T-Bank's NotificationURL, Robokassa's Result URL.",
+            Edit = "Change", KeepHint = "Leave a credential empty to keep the one that is set.",
+            SealedHint = "Credentials are encrypted as they arrive and never shown again, here or in the API.", Save = "Save",
+            Login = "Shop identifier (MerchantLogin)", HashAlgorithm = "Hash algorithm (as set in the cabinet)", None = "No accounts yet.",
+            Credentials = new Dictionary<string, string>
+            {
+                ["secretKey"] = "Secret key", ["webhookSecret"] = "Webhook signing secret", ["terminalKey"] = "TerminalKey", ["password"] = "Password",
+                ["password1"] = "Password #1", ["password2"] = "Password #2",
+            },
+        },
+        ru: new()
+        {
+            Providers = "Платёжные системы", Add = p => $"Добавить аккаунт {p}", Name = "Название", Mode = "Режим",
+            Modes = new Dictionary<string, string> { ["test"] = "тестовый (без настоящих денег)", ["live"] = "боевой" },
+            Active = "включён", Disabled = "выключен", Default = "по умолчанию", MakeDefault = "Сделать основным", Disable = "Выключить", Enable = "Включить",
+            CredentialsSet = "Заданы ключи", NotificationUrl = "Адрес уведомлений",
+            NotificationHint = "Укажите этот адрес у платёжной системы: вебхук Stripe, NotificationURL Т-Банка, Result URL Робокассы.",
+            Edit = "Изменить", KeepHint = "Оставьте поле пустым, чтобы сохранить заданный ключ.",
+            SealedHint = "Ключи шифруются при получении и больше нигде не показываются — ни здесь, ни в API.", Save = "Сохранить",
+            Login = "Идентификатор магазина (MerchantLogin)", HashAlgorithm = "Алгоритм хеша (как в личном кабинете)", None = "Аккаунтов пока нет.",
+            Credentials = new Dictionary<string, string>
+            {
+                ["secretKey"] = "Секретный ключ", ["webhookSecret"] = "Секрет подписи вебхуков", ["terminalKey"] = "TerminalKey", ["password"] = "Пароль",
+                ["password1"] = "Пароль №1", ["password2"] = "Пароль №2",
+            },
+        },
+        ro: new()
+        {
+            Providers = "Procesatori de plăți", Add = p => $"Adăugați un cont {p}", Name = "Nume", Mode = "Mod",
+            Modes = new Dictionary<string, string> { ["test"] = "test (fără bani reali)", ["live"] = "real" },
+            Active = "activ", Disabled = "dezactivat", Default = "implicit", MakeDefault = "Faceți-l implicit", Disable = "Dezactivați", Enable = "Activați",
+            CredentialsSet = "Chei setate", NotificationUrl = "Adresa de notificări",
+            NotificationHint = "Dați această adresă procesatorului: endpointul de webhook Stripe, NotificationURL T-Bank, Result URL Robokassa.",
+            Edit = "Modificați", KeepHint = "Lăsați câmpul gol pentru a păstra cheia setată.",
+            SealedHint = "Cheile sunt criptate la sosire și nu mai sunt arătate niciodată, nici aici, nici în API.", Save = "Salvați",
+            Login = "Identificatorul magazinului (MerchantLogin)", HashAlgorithm = "Algoritmul de hash (ca în cabinet)", None = "Niciun cont încă.",
+            Credentials = new Dictionary<string, string>
+            {
+                ["secretKey"] = "Cheia secretă", ["webhookSecret"] = "Secretul de semnare a webhook-urilor", ["terminalKey"] = "TerminalKey", ["password"] = "Parola",
+                ["password1"] = "Parola nr. 1", ["password2"] = "Parola nr. 2",
+            },
+        });
+}
