@@ -130,6 +130,7 @@ public static class PaydeskApp
         api.MapEntitlements();
         api.MapAccessCheck();
         api.MapApiKeys();
+        api.MapTenantSettings();
         api.MapJobs();
         api.MapMembers();
         return app;

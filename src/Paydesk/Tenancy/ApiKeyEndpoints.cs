@@ -28,6 +28,17 @@ public sealed record CreatedApiKey(ApiKeyView Key, string Secret);
 
 internal static class ApiKeyEndpoints
 {
+    public static void MapTenantSettings(this RouteGroupBuilder api)
+    {
+        var tenant = api.MapGroup("/tenant").WithTags("Tenant");
+        tenant.MapGet("/", async (SaveTenantSettings settings, CancellationToken ct) => TypedResults.Ok(await settings.ReadAsync(ct)))
+            .RequireAuthorization(Policies.Staff).Reads<TenantView>()
+            .WithName("getTenant").WithSummary("Read the tenant's settings: name, time zone, fiscal receipts");
+        tenant.MapPatch("/", async (TenantSettingsInput body, SaveTenantSettings settings, CancellationToken ct) => (await settings.Update(body, ct)).Ok())
+            .RequireAuthorization(Policies.Admin).Revises<TenantView>()
+            .WithName("reviseTenant").WithSummary("Change the tenant's name, time zone, or its fiscal receipts (54-FZ): on with a tax regime and VAT rate, or off");
+    }
+
     public static void MapApiKeys(this RouteGroupBuilder api)
     {
         var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);

@@ -16,6 +16,7 @@ public static class TenancyRegistrations
         services.AddSingleton<Storage.AfterCommit, ForgetChangedKeys>();
         services.AddScoped<CreateTenant>();
         services.AddScoped<IssueApiKey>();
+        services.AddScoped<SaveTenantSettings>();
         return services;
     }
 }

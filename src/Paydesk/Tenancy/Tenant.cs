@@ -13,6 +13,10 @@ public sealed class Tenant
     public required string DefaultCurrency { get; set; }
     /// <summary>IANA zone the tenant's calendar math runs in.</summary>
     public required string TimeZone { get; set; }
+    /// <summary>The tax regime its fiscal receipts (54-FZ) name (<c>osn</c>, <c>usn_income</c>…); null: it issues none through Paydesk.</summary>
+    public string? Taxation { get; set; }
+    /// <summary>The VAT rate its receipts' lines carry (<c>none</c>, <c>vat0</c>, <c>vat10</c>, <c>vat20</c>), when it issues receipts.</summary>
+    public string? Vat { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 
@@ -55,6 +59,8 @@ internal sealed class TenancyConfiguration :
         b.Property(t => t.Name).HasMaxLength(200);
         b.Property(t => t.DefaultCurrency).HasMaxLength(3);
         b.Property(t => t.TimeZone).HasMaxLength(64);
+        b.Property(t => t.Taxation).HasMaxLength(32);
+        b.Property(t => t.Vat).HasMaxLength(16);
     }
 
     public void Configure(EntityTypeBuilder<User> b)

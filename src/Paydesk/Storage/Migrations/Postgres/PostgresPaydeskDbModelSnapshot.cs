@@ -2389,11 +2389,21 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("slug");
 
+                    b.Property<string>("Taxation")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("taxation");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("time_zone");
+
+                    b.Property<string>("Vat")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("vat");
 
                     b.HasKey("Id")
                         .HasName("pk_tenants");

@@ -2270,11 +2270,21 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("slug");
 
+                    b.Property<string>("Taxation")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("taxation");
+
                     b.Property<string>("TimeZone")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("time_zone");
+
+                    b.Property<string>("Vat")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("vat");
 
                     b.HasKey("Id")
                         .HasName("pk_tenants");

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Paydesk.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class TenantFiscalReceipts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "taxation",
+                table: "tenants",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "vat",
+                table: "tenants",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "taxation",
+                table: "tenants");
+
+            migrationBuilder.DropColumn(
+                name: "vat",
+                table: "tenants");
+        }
+    }
+}
