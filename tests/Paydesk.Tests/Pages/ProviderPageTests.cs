@@ -11,7 +11,7 @@ public sealed class ProviderPageTests
     private const string Webhook = "whsec_ProviderPageWebhookNeverShown";
 
     [Fact]
-    public async Task An_admin_adds_stripe_accounts_changes_one_makes_another_the_default_and_disables_it_and_no_credential_shows_again()
+    public async Task An_admin_adds_stripe_accounts_changes_one_makes_another_the_default_disables_it_and_turns_receipts_on_and_no_credential_shows_again()
     {
         var host = await PaydeskHost.Shared(Engine.Sqlite);
         var tenant = await host.NewTenantAsync();
@@ -62,11 +62,24 @@ public sealed class ProviderPageTests
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Stripe Europe" })).ToContainTextAsync("disabled");
         (await tenant.GetOk($"/api/v1/provider-accounts/{account.Id()}")).Str("status").ShouldBe("disabled");
 
+        // Receipts under 54-FZ: on, under the simplified regime, at 20 % VAT; the regime is required.
+        var receipts = page.GetByRole(AriaRole.Region, new() { Name = "Fiscal receipts (54-FZ)" });
+        await Assertions.Expect(receipts.GetByLabel("Issue fiscal receipts")).Not.ToBeCheckedAsync();
+        await receipts.GetByLabel("Issue fiscal receipts").CheckAsync();
+        await receipts.GetByLabel("Tax regime").SelectOptionAsync(["usn_income"]);
+        await receipts.GetByLabel("VAT rate").SelectOptionAsync(["vat20"]);
+        await receipts.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Done.");
+        await Assertions.Expect(receipts.GetByLabel("Issue fiscal receipts")).ToBeCheckedAsync();
+        await Assertions.Expect(receipts.GetByLabel("VAT rate")).ToHaveValueAsync("vat20");
+        var settings = await tenant.GetOk("/api/v1/tenant");
+        (settings.GetProperty("fiscalReceipts").GetBoolean(), settings.Str("taxation"), settings.Str("vat")).ShouldBe((true, "usn_income", "vat20"));
+
         Assert.DoesNotContain(Key, await page.ContentAsync());
         Assert.DoesNotContain(Webhook, await page.ContentAsync());
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
-        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(5);
-        foreach (var action in new[] { "add-provider-account", "change-provider-account", "disable-provider-account" })
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(6);
+        foreach (var action in new[] { "add-provider-account", "change-provider-account", "disable-provider-account", "set-fiscal-receipts" })
             await Assertions.Expect(page.Locator("tbody")).ToContainTextAsync(action);
         Assert.DoesNotContain(Key, await page.ContentAsync());
         Assert.DoesNotContain(Webhook, await page.ContentAsync());

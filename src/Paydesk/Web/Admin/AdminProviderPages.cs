@@ -7,8 +7,9 @@ using Paydesk.Tenancy;
 namespace Paydesk.Web.Admin;
 
 /// <summary>
-/// <c>/admin/{tenant}/providers</c>: the tenant's accounts at its payment providers, for its
-/// admins — add one, change its name, mode or credentials, make it the default, disable or enable
+/// <c>/admin/{tenant}/providers</c>: the tenant's fiscal receipts (54-FZ: on or off, tax regime,
+/// VAT rate, through <see cref="SaveTenantSettings"/>) and its accounts at its payment providers, for
+/// its admins — add one, change its name, mode or credentials, make it the default, disable or enable
 /// it — through <see cref="SaveProviderAccount"/>, as the API does, each written to the audit log
 /// with the account as the API shows it (which credentials are set, never what they are).
 /// </summary>
@@ -16,7 +17,8 @@ internal static class AdminProviderPages
 {
     public static void MapProviderPages(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/providers", async (string slug, string? done, string? error, HttpContext http, PaydeskDb db, SaveProviderAccount accounts, CancellationToken ct) =>
+        admin.MapGet("/providers", async (string slug, string? done, string? error, HttpContext http, PaydeskDb db, SaveProviderAccount accounts,
+            SaveTenantSettings settings, CancellationToken ct) =>
         {
             var opening = await AdminPages.OpenAsync(http, db, slug, ct);
             if (opening.Staff is not { } staff) return opening.Refusal(http);
@@ -27,7 +29,7 @@ internal static class AdminProviderPages
             var adminWords = AdminWords.All.For(staff.Frame.Culture);
             return HtmlPages.Page<ProviderAccountsView>(http, new
             {
-                Frame = staff.Frame, IsAdmin = isAdmin, Accounts = rows,
+                Frame = staff.Frame, IsAdmin = isAdmin, Accounts = rows, Tenant = await settings.ReadAsync(ct),
                 Notice = isAdmin ? error ?? (done is null ? null : adminWords.Done) : adminWords.AdminOnly, NoticeIsError = !isAdmin || error is not null,
             });
         });
@@ -42,6 +44,19 @@ internal static class AdminProviderPages
             if (created.Problem is { } problem) return Back(act, problem);
             await audit.RecordAsync(db, act.Staff.User, "add-provider-account", "provider-account", created.Value!.Id, null, created.Value, ct);
             return Results.LocalRedirect($"{act.Back}?done=add");
+        });
+
+        admin.MapPost("/providers/receipts", async (string slug, HttpContext http, PaydeskDb db, SaveTenantSettings settings, Audit audit, CancellationToken ct) =>
+        {
+            var (act, refusal) = await AdminPages.ActAsync(http, db, slug, "providers", ct);
+            if (act is null) return refusal;
+            var before = await settings.ReadAsync(ct);
+            var on = act.Form["fiscalReceipts"].ToString() == "true";
+            var changed = await settings.Update(new TenantSettingsInput(null, null, on, on ? Given(act.Form, "taxation") : null, on ? Given(act.Form, "vat") : null), ct);
+            if (changed.Problem is { } problem) return Back(act, problem);
+            await audit.RecordAsync(db, act.Staff.User, "set-fiscal-receipts", "tenant", before.Id,
+                new { before.FiscalReceipts, before.Taxation, before.Vat }, new { changed.Value!.FiscalReceipts, changed.Value.Taxation, changed.Value.Vat }, ct);
+            return Results.LocalRedirect($"{act.Back}?done=receipts");
         });
 
         admin.MapPost("/providers/{id}", async (string slug, string id, HttpContext http, PaydeskDb db, SaveProviderAccount accounts, Audit audit, CancellationToken ct) =>

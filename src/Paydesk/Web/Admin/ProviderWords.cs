@@ -27,6 +27,13 @@ public sealed class ProviderWords
     public required string HashAlgorithm { get; init; }
     public required string None { get; init; }
     public required IReadOnlyDictionary<string, string> Credentials { get; init; }
+    public required string Receipts { get; init; }
+    public required string ReceiptsHint { get; init; }
+    public required string IssueReceipts { get; init; }
+    public required string Taxation { get; init; }
+    public required IReadOnlyDictionary<string, string> Taxations { get; init; }
+    public required string Vat { get; init; }
+    public required IReadOnlyDictionary<string, string> VatRates { get; init; }
 
     /// <summary>A provider as people call it.</summary>
     public static string Brand(string provider) => provider switch
@@ -49,6 +56,15 @@ public sealed class ProviderWords
             Edit = "Change", KeepHint = "Leave a credential empty to keep the one that is set.",
             SealedHint = "Credentials are encrypted as they arrive and never shown again, here or in the API.", Save = "Save",
             Login = "Shop identifier (MerchantLogin)", HashAlgorithm = "Hash algorithm (as set in the cabinet)", None = "No accounts yet.",
+            Receipts = "Fiscal receipts (54-FZ)",
+            ReceiptsHint = "For payments through T-Bank and Robokassa: a receipt with each payment, and one that closes a prepaid package once it is used.",
+            IssueReceipts = "Issue fiscal receipts", Taxation = "Tax regime",
+            Taxations = new Dictionary<string, string>
+            {
+                ["osn"] = "general (ОСН)", ["usn_income"] = "simplified, income (УСН доходы)", ["usn_income_outcome"] = "simplified, income minus expenses (УСН доходы − расходы)",
+                ["esn"] = "unified agricultural tax (ЕСХН)", ["patent"] = "patent (ПСН)",
+            },
+            Vat = "VAT rate", VatRates = new Dictionary<string, string> { ["none"] = "no VAT", ["vat0"] = "0 %", ["vat10"] = "10 %", ["vat20"] = "20 %" },
             Credentials = new Dictionary<string, string>
             {
                 ["secretKey"] = "Secret key", ["webhookSecret"] = "Webhook signing secret", ["terminalKey"] = "TerminalKey", ["password"] = "Password",
@@ -65,6 +81,15 @@ public sealed class ProviderWords
             Edit = "Изменить", KeepHint = "Оставьте поле пустым, чтобы сохранить заданный ключ.",
             SealedHint = "Ключи шифруются при получении и больше нигде не показываются — ни здесь, ни в API.", Save = "Сохранить",
             Login = "Идентификатор магазина (MerchantLogin)", HashAlgorithm = "Алгоритм хеша (как в личном кабинете)", None = "Аккаунтов пока нет.",
+            Receipts = "Фискальные чеки (54-ФЗ)",
+            ReceiptsHint = "Для оплат через Т-Банк и Робокассу: чек к каждой оплате и чек, закрывающий предоплаченный пакет, когда он использован.",
+            IssueReceipts = "Выдавать фискальные чеки", Taxation = "Система налогообложения",
+            Taxations = new Dictionary<string, string>
+            {
+                ["osn"] = "общая (ОСН)", ["usn_income"] = "упрощённая, доходы (УСН доходы)", ["usn_income_outcome"] = "упрощённая, доходы минус расходы (УСН доходы − расходы)",
+                ["esn"] = "единый сельскохозяйственный налог (ЕСХН)", ["patent"] = "патентная (ПСН)",
+            },
+            Vat = "Ставка НДС", VatRates = new Dictionary<string, string> { ["none"] = "без НДС", ["vat0"] = "0 %", ["vat10"] = "10 %", ["vat20"] = "20 %" },
             Credentials = new Dictionary<string, string>
             {
                 ["secretKey"] = "Секретный ключ", ["webhookSecret"] = "Секрет подписи вебхуков", ["terminalKey"] = "TerminalKey", ["password"] = "Пароль",
@@ -81,6 +106,15 @@ public sealed class ProviderWords
             Edit = "Modificați", KeepHint = "Lăsați câmpul gol pentru a păstra cheia setată.",
             SealedHint = "Cheile sunt criptate la sosire și nu mai sunt arătate niciodată, nici aici, nici în API.", Save = "Salvați",
             Login = "Identificatorul magazinului (MerchantLogin)", HashAlgorithm = "Algoritmul de hash (ca în cabinet)", None = "Niciun cont încă.",
+            Receipts = "Bonuri fiscale (54-FZ, Rusia)",
+            ReceiptsHint = "Pentru plățile prin T-Bank și Robokassa: un bon la fiecare plată și unul care închide un pachet plătit în avans, când este folosit.",
+            IssueReceipts = "Emiteți bonuri fiscale", Taxation = "Regim fiscal",
+            Taxations = new Dictionary<string, string>
+            {
+                ["osn"] = "general (ОСН)", ["usn_income"] = "simplificat, venituri (УСН)", ["usn_income_outcome"] = "simplificat, venituri minus cheltuieli (УСН)",
+                ["esn"] = "impozit agricol unic (ЕСХН)", ["patent"] = "patentă (ПСН)",
+            },
+            Vat = "Cota TVA", VatRates = new Dictionary<string, string> { ["none"] = "fără TVA", ["vat0"] = "0 %", ["vat10"] = "10 %", ["vat20"] = "20 %" },
             Credentials = new Dictionary<string, string>
             {
                 ["secretKey"] = "Cheia secretă", ["webhookSecret"] = "Secretul de semnare a webhook-urilor", ["terminalKey"] = "TerminalKey", ["password"] = "Parola",
