@@ -45,9 +45,14 @@ public sealed class Entitlement : IHasId, ICustomerOwned
     public Source Source => new(SourceKind, SourceId);
 }
 
-public enum ShipmentStatus { Placed, Shipped, Delivered }
+/// <remarks><see cref="Canceled"/> last: a step forward is the next value.</remarks>
+public enum ShipmentStatus { Placed, Shipped, Delivered, Canceled }
 
-/// <summary>A physical product on its way to the customer: placed → shipped → delivered. One per line of its source (a unique key).</summary>
+/// <summary>
+/// A physical product on its way to the customer: placed → shipped → delivered; or, placed and
+/// its order refunded in full before it left, canceled (and its product back in stock). One per
+/// line of its source (a unique key).
+/// </summary>
 public sealed class Shipment : IHasId, ICustomerOwned
 {
     public required string TenantId { get; set; }

@@ -105,6 +105,7 @@ internal sealed class OrderPurpose(
                 order.ClosedAt = now;
                 order.NextFulfilmentAt = null;
                 revoked = await grants.RevokeAsync(db, SourceOf(order), now, ct);
+                await OrderStock.ReturnUnshippedAsync(db, order, now, ct);
             }
         }
         await refunded.EnqueueAsync(db, order, refund, creditNote, revoked, duplicate: false, ct);

@@ -6,7 +6,8 @@ namespace Paydesk.Orders;
 
 /// <summary>
 /// Products leave stock when an order that takes them is placed — on their own or bundled in a
-/// plan — and come back if it expires or is canceled unpaid. Each change is one conditional
+/// plan — and come back if it expires or is canceled unpaid, or is refunded in full before they
+/// were shipped. Each change is one conditional
 /// update (<c>stock = stock - n where stock &gt;= n</c>), so racing orders never take stock
 /// below zero on either engine; <see cref="Order.StockReserved"/> says the order holds its stock,
 /// so it is given back once.
@@ -50,6 +51,33 @@ internal static class OrderStock
         if (!order.StockReserved) return;
         await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
         await GiveBackAsync(db, Taken(order.Lines), ct);
+        order.StockReserved = false;
+    }
+
+    /// <summary>
+    /// An order refunded in full gives back to stock what never left: its shipments still placed
+    /// are canceled, each with its row locked (a shipment being shipped at that moment is either
+    /// shipped first and stays so, or finds itself canceled), and the products of every line not
+    /// shipped — placed and now canceled, or never placed because the order was not fulfilled —
+    /// go back to stock, once. The caller holds the order's lock and saves the order.
+    /// </summary>
+    public static async Task ReturnUnshippedAsync(PaydeskDb db, Order order, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!order.StockReserved) return;
+        await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
+        var source = OrderPurpose.SourceOf(order);
+        var shipments = await db.Shipments.AsNoTracking().Where(s => s.SourceKind == source.Kind && s.SourceId == source.Id)
+            .Select(s => s.Id).ToListAsync(ct);
+        var left = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in shipments)
+        {
+            var shipment = (await db.LockedAsync<Entitlements.Shipment>(id, ct))!;
+            if (shipment.Status == Entitlements.ShipmentStatus.Placed)
+                (shipment.Status, shipment.UpdatedAt) = (Entitlements.ShipmentStatus.Canceled, now);
+            else if (shipment.Status != Entitlements.ShipmentStatus.Canceled)
+                left.Add(shipment.SourceLineId);
+        }
+        await GiveBackAsync(db, Taken(order.Lines.Where(l => !left.Contains(l.Id))), ct);
         order.StockReserved = false;
     }
 

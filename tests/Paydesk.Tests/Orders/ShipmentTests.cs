@@ -107,4 +107,69 @@ public sealed class ShipmentTests
         mail.EventKey.ShouldBe(ShipmentNotice.EventKey(shipment.Id()));
         Assert.Contains(kept, mail.TextBody);
     }
+
+    private static async Task<int> StockOf(TenantClient t, string productId) =>
+        (await t.GetOk($"/api/v1/products/{productId}")).GetProperty("stock").GetInt32();
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_refund_in_full_before_shipping_cancels_the_shipment_and_restocks_and_after_shipping_leaves_both(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var t = shop.Tenant;
+        var customer = (await t.PostOk("/api/v1/customers", new { name = "Maria Pop", address = Home })).Id();
+        var stock = await StockOf(t, shop.Band);
+
+        var early = await t.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { productId = shop.Band, quantity = 3 } } });
+        var earlyPayment = await t.PayAsync(early.Id());
+        (await StockOf(t, shop.Band)).ShouldBe(stock - 3);
+        await t.PostOk($"/api/v1/payments/{earlyPayment}/refunds", new { reason = "Changed mind" });
+        await t.OrderWhenAsync(early.Id(), "refunded");
+        var canceled = Assert.Single(await t.ListAll($"/api/v1/shipments?orderId={early.Id()}"));
+        canceled.Str("status").ShouldBe("canceled");
+        (await StockOf(t, shop.Band)).ShouldBe(stock);
+        await (await t.Post($"/api/v1/shipments/{canceled.Id()}/ship", new { carrier = "Fan Courier" })).ShouldBeProblem(409);
+
+        var late = await t.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { productId = shop.Band, quantity = 2 } } });
+        var latePayment = await t.PayAsync(late.Id());
+        var parcel = Assert.Single(await t.ListAll($"/api/v1/shipments?orderId={late.Id()}"));
+        await t.PostOk($"/api/v1/shipments/{parcel.Id()}/ship", new { carrier = "Fan Courier" });
+        await t.PostOk($"/api/v1/payments/{latePayment}/refunds", new { reason = "Returned by post, later" });
+        await t.OrderWhenAsync(late.Id(), "refunded");
+        (await t.GetOk($"/api/v1/shipments/{parcel.Id()}")).Str("status").ShouldBe("shipped");
+        (await StockOf(t, shop.Band)).ShouldBe(stock - 2);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Shipping_and_refunding_at_once_either_ships_and_keeps_the_stock_out_or_cancels_and_restocks_never_both(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var t = shop.Tenant;
+        var customer = (await t.PostOk("/api/v1/customers", new { name = "Maria Pop", address = Home })).Id();
+        var stock = await StockOf(t, shop.Band);
+
+        var sales = new List<(string Order, string Payment, string Shipment, int Quantity)>();
+        for (var i = 1; i <= 8; i++)
+        {
+            var order = (await t.PostOk("/api/v1/orders", new { customerId = customer, lines = new[] { new { productId = shop.Band, quantity = i } } })).Id();
+            var payment = await t.PayAsync(order);
+            sales.Add((order, payment, Assert.Single(await t.ListAll($"/api/v1/shipments?orderId={order}")).Id(), i));
+        }
+        await Task.WhenAll(sales.SelectMany(s => new[]
+        {
+            t.Post($"/api/v1/shipments/{s.Shipment}/ship", new { carrier = "Fan Courier" }),
+            t.Post($"/api/v1/payments/{s.Payment}/refunds", new { reason = "Race" }),
+        }));
+        foreach (var s in sales) await t.OrderWhenAsync(s.Order, "refunded");
+
+        var shipped = 0;
+        foreach (var s in sales)
+        {
+            var status = (await t.GetOk($"/api/v1/shipments/{s.Shipment}")).Str("status");
+            Assert.Contains(status, new[] { "shipped", "canceled" });
+            if (status == "shipped") shipped += s.Quantity;
+        }
+        (await StockOf(t, shop.Band)).ShouldBe(stock - shipped);
+    }
 }

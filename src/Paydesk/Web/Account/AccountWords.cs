@@ -33,7 +33,7 @@ public sealed class AccountWords
             Tracking = "Tracking",
             ShipmentStatuses = new Dictionary<ShipmentStatus, string>
             {
-                [ShipmentStatus.Placed] = "being prepared", [ShipmentStatus.Shipped] = "shipped", [ShipmentStatus.Delivered] = "delivered",
+                [ShipmentStatus.Placed] = "being prepared", [ShipmentStatus.Shipped] = "shipped", [ShipmentStatus.Delivered] = "delivered", [ShipmentStatus.Canceled] = "canceled, refunded",
             },
             Documents = "Invoices and credit notes", NoDocuments = "No invoices yet.",
             Invoice = number => $"Invoice {number}", CreditNote = number => $"Credit note {number}", Buy = "See the prices",
@@ -46,7 +46,7 @@ public sealed class AccountWords
             Tracking = "Отслеживание",
             ShipmentStatuses = new Dictionary<ShipmentStatus, string>
             {
-                [ShipmentStatus.Placed] = "готовится", [ShipmentStatus.Shipped] = "отправлено", [ShipmentStatus.Delivered] = "доставлено",
+                [ShipmentStatus.Placed] = "готовится", [ShipmentStatus.Shipped] = "отправлено", [ShipmentStatus.Delivered] = "доставлено", [ShipmentStatus.Canceled] = "отменено, деньги возвращены",
             },
             Documents = "Счета и кредит-ноты", NoDocuments = "Счетов пока нет.",
             Invoice = number => $"Счёт {number}", CreditNote = number => $"Кредит-нота {number}", Buy = "Посмотреть цены",
@@ -59,7 +59,7 @@ public sealed class AccountWords
             Tracking = "Urmărire",
             ShipmentStatuses = new Dictionary<ShipmentStatus, string>
             {
-                [ShipmentStatus.Placed] = "în pregătire", [ShipmentStatus.Shipped] = "expediat", [ShipmentStatus.Delivered] = "livrat",
+                [ShipmentStatus.Placed] = "în pregătire", [ShipmentStatus.Shipped] = "expediat", [ShipmentStatus.Delivered] = "livrat", [ShipmentStatus.Canceled] = "anulat, rambursat",
             },
             Documents = "Facturi și facturi de stornare", NoDocuments = "Nicio factură încă.",
             Invoice = number => $"Factura {number}", CreditNote = number => $"Factura de stornare {number}", Buy = "Vedeți prețurile",

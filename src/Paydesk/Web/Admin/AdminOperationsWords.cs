@@ -47,7 +47,7 @@ public sealed class AdminOperationsWords
             Product = "Product", Quantity = "Quantity", ShipTo = "Ship to", NoAddress = "No address yet", Tracking = "Tracking", FollowParcel = "Follow the parcel",
             Carrier = "Carrier", TrackingNumber = "Tracking number", TrackingUrl = "Tracking link", Optional = "optional",
             MarkShipped = "Mark shipped", MarkShippedHint = "The customer is emailed the tracking, once.", MarkDelivered = "Mark delivered",
-            ShipmentStatuses = new Dictionary<ShipmentStatus, string> { [ShipmentStatus.Placed] = "placed", [ShipmentStatus.Shipped] = "shipped", [ShipmentStatus.Delivered] = "delivered" },
+            ShipmentStatuses = new Dictionary<ShipmentStatus, string> { [ShipmentStatus.Placed] = "placed", [ShipmentStatus.Shipped] = "shipped", [ShipmentStatus.Delivered] = "delivered", [ShipmentStatus.Canceled] = "canceled (refunded)" },
         },
         ru: new()
         {
@@ -59,7 +59,7 @@ public sealed class AdminOperationsWords
             Product = "Товар", Quantity = "Количество", ShipTo = "Адрес доставки", NoAddress = "Адреса пока нет", Tracking = "Отслеживание", FollowParcel = "Отследить посылку",
             Carrier = "Перевозчик", TrackingNumber = "Трек-номер", TrackingUrl = "Ссылка для отслеживания", Optional = "необязательно",
             MarkShipped = "Отметить отправленным", MarkShippedHint = "Клиент один раз получит письмо с данными для отслеживания.", MarkDelivered = "Отметить доставленным",
-            ShipmentStatuses = new Dictionary<ShipmentStatus, string> { [ShipmentStatus.Placed] = "оформлено", [ShipmentStatus.Shipped] = "отправлено", [ShipmentStatus.Delivered] = "доставлено" },
+            ShipmentStatuses = new Dictionary<ShipmentStatus, string> { [ShipmentStatus.Placed] = "оформлено", [ShipmentStatus.Shipped] = "отправлено", [ShipmentStatus.Delivered] = "доставлено", [ShipmentStatus.Canceled] = "отменено (возврат)" },
         },
         ro: new()
         {
@@ -71,6 +71,6 @@ public sealed class AdminOperationsWords
             Product = "Produs", Quantity = "Cantitate", ShipTo = "Adresa de livrare", NoAddress = "Încă fără adresă", Tracking = "Urmărire", FollowParcel = "Urmăriți coletul",
             Carrier = "Curier", TrackingNumber = "Număr de urmărire", TrackingUrl = "Link de urmărire", Optional = "opțional",
             MarkShipped = "Marcați ca expediată", MarkShippedHint = "Clientul primește o singură dată un e-mail cu datele de urmărire.", MarkDelivered = "Marcați ca livrată",
-            ShipmentStatuses = new Dictionary<ShipmentStatus, string> { [ShipmentStatus.Placed] = "înregistrată", [ShipmentStatus.Shipped] = "expediată", [ShipmentStatus.Delivered] = "livrată" },
+            ShipmentStatuses = new Dictionary<ShipmentStatus, string> { [ShipmentStatus.Placed] = "înregistrată", [ShipmentStatus.Shipped] = "expediată", [ShipmentStatus.Delivered] = "livrată", [ShipmentStatus.Canceled] = "anulată (rambursată)" },
         });
 }

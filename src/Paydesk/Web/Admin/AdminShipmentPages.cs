@@ -40,7 +40,7 @@ internal static partial class AdminPages
                 Rows = shipments.Select(s => new ShipmentRow(s.Id, products.GetValueOrDefault(s.ProductId, s.ProductId), s.Quantity,
                     s.SourceKind == Source.OrderKind ? s.SourceId : null, names.GetValueOrDefault(s.CustomerId, s.CustomerId),
                     s.Address is null ? null : string.Join(", ", s.Address.Lines()), s.Status, statuses[s.Status],
-                    s.Status switch { ShipmentStatus.Delivered => "good", ShipmentStatus.Shipped => "", _ => "warn" },
+                    s.Status switch { ShipmentStatus.Delivered => "good", ShipmentStatus.Shipped => "", ShipmentStatus.Canceled => "bad", _ => "warn" },
                     s.Carrier, s.TrackingNumber, s.TrackingUrl, Display.Date(s.CreatedAt, zone, culture))).ToList(),
                 Notice = error ?? (done is null ? null : AdminWords.All.For(culture).Done), NoticeIsError = error is not null,
             });
