@@ -100,10 +100,7 @@ public sealed class SaveProviderAccount(PaydeskDb db, ProviderSecrets secrets, I
     {
         return await db.InTransactionAsync<Result<ProviderAccountView>>(async () =>
         {
-            if (await db.ProviderAccounts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Provider).FirstOrDefaultAsync(ct) is not { } provider)
-                return Problem.NotFound("provider account", id);
-            await SerializeDefaultsAsync(provider, ct);
-            var account = (await db.LockedAsync<ProviderAccount>(id, ct))!;
+            if (await LockForChangeAsync(id, ct) is not { } account) return Problem.NotFound("provider account", id);
             var errors = new FieldErrors();
             if (input.Provider is not null && input.Provider != account.Provider)
                 errors.Add("provider", "cannot change; add an account at the other provider instead.");
@@ -131,10 +128,7 @@ public sealed class SaveProviderAccount(PaydeskDb db, ProviderSecrets secrets, I
     {
         return await db.InTransactionAsync<Result<ProviderAccountView>>(async () =>
         {
-            if (await db.ProviderAccounts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Provider).FirstOrDefaultAsync(ct) is not { } provider)
-                return Problem.NotFound("provider account", id);
-            await SerializeDefaultsAsync(provider, ct);
-            var account = (await db.LockedAsync<ProviderAccount>(id, ct))!;
+            if (await LockForChangeAsync(id, ct) is not { } account) return Problem.NotFound("provider account", id);
             if ((account.DisabledAt is null) == enabled) return View(account);
             var now = time.GetUtcNow();
             account.UpdatedAt = now;
@@ -214,6 +208,18 @@ public sealed class SaveProviderAccount(PaydeskDb db, ProviderSecrets secrets, I
         account.Mode = mode!;
         if (webhook is not null) secrets.Store(account, ProviderSecret.Webhook, webhook);
         secrets.Store(account, ProviderSecret.Credentials, merged.Count == 0 ? null : JsonSerializer.Serialize(merged));
+    }
+
+    /// <summary>
+    /// The account <paramref name="id"/>, locked, with the right to change its provider's default
+    /// held (see <see cref="SerializeDefaultsAsync"/>); null when the tenant has no such account.
+    /// </summary>
+    private async Task<ProviderAccount?> LockForChangeAsync(string id, CancellationToken ct)
+    {
+        if (await db.ProviderAccounts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Provider).FirstOrDefaultAsync(ct) is not { } provider)
+            return null;
+        await SerializeDefaultsAsync(provider, ct);
+        return await db.LockedAsync<ProviderAccount>(id, ct);
     }
 
     /// <summary>
