@@ -51,6 +51,20 @@ internal sealed class OrderPurpose(
             : Problem.Conflict($"The order expired at {order.ExpiresAt:u}; only an order awaiting payment can be paid. Place it again.");
     }
 
+    public async Task<IReadOnlyList<FiscalLine>> ReceiptLinesAsync(PaydeskDb db, string purpose, FiscalVat vat, CancellationToken ct)
+    {
+        var lines = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == purpose.Substring(Prefix.Length)).OrderBy(l => l.Position).ToListAsync(ct);
+        // A product that came with a plan at no charge is on the invoice; a receipt lists what was paid for.
+        var paid = lines.Where(l => l.AmountMinor > 0).ToList();
+        return [.. (paid.Count > 0 ? paid : lines).Select(l => l.Kind == OrderLineKind.Plan
+            ? new FiscalLine(l.Description, l.Quantity, l.AmountMinor, vat, FiscalPaymentMethod.FullPrepayment, FiscalPaymentObject.Service)
+            : new FiscalLine(l.Description, l.Quantity, l.AmountMinor, vat, FiscalPaymentMethod.FullPayment, FiscalPaymentObject.Commodity))];
+    }
+
+    /// <summary>A plan sold by its billing interval (not by a fixed term) renews: its first payment keeps the card.</summary>
+    public Task<bool> KeepsPaymentMethodAsync(PaydeskDb db, string purpose, CancellationToken ct) =>
+        db.OrderLines.AnyAsync(l => l.OrderId == purpose.Substring(Prefix.Length) && l.IntervalUnit != null, ct);
+
     public async Task<PurposeAnswer> OnSucceededAsync(PaydeskDb db, Payment payment, CancellationToken ct)
     {
         // Locked: an expiry or a cancel racing this payment is decided one way or the other.
@@ -143,6 +157,8 @@ internal static class OrderPaymentEndpoints
                 .Created(c => $"/api/v1/payments/{c.PaymentId}");
         }).RequireAuthorization(Policies.Any).LimitedBy(RateLimit.CheckoutPerOrder, RateLimit.CheckoutPerKey)
             .WithMetadata(new CommitsInSteps()).Creates<CheckoutView>().ProducesProblem(StatusCodes.Status404NotFound)
+            // The provider did not answer (the payment is unknown until checked) or refused (it failed).
+            .ProducesProblem(StatusCodes.Status502BadGateway)
             .WithName("checkoutOrder").WithSummary("Start paying for an order: the provider's page to send the customer to");
 
         orders.MapPost("/{id}/fulfil", async (string id, PaydeskDb db, FulfilOrder fulfil, CancellationToken ct) =>

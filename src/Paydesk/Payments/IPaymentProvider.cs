@@ -4,17 +4,35 @@ namespace Paydesk.Payments;
 
 public sealed record CheckoutRequest(
     string PaymentId, string IdempotencyKey, Money Amount, string Description,
-    string SuccessUrl, string CancelUrl, string NotifyUrl);
+    string SuccessUrl, string CancelUrl, string NotifyUrl)
+{
+    /// <summary>The customer paying: the key under which the provider keeps a saved card.</summary>
+    public string? CustomerId { get; init; }
+
+    /// <summary>The language of the provider's page (<c>ru</c>, <c>en</c>…), when the provider has it.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>Keep the payment method for later charges (a recurring plan's first payment).</summary>
+    public bool SaveMethod { get; init; }
+
+    /// <summary>The fiscal receipt to send with the payment (54-FZ), when the tenant sends receipts.</summary>
+    public ReceiptRequest? Receipt { get; init; }
+}
+
+/// <summary>A fiscal receipt to send with a payment: its items, the tenant's tax regime, and where the customer gets it.</summary>
+public sealed record ReceiptRequest(FiscalReceipt Receipt, string Taxation, string? Email, string? Phone);
 
 public sealed record CheckoutSession(string ProviderPaymentId, string RedirectUrl);
 
 /// <summary>
 /// What a verified notification says about one payment. A refund status comes with the refund it
 /// reports (<see cref="Refund"/>) when the provider names it; without one, Paydesk asks the provider.
+/// The amount is the charge's, checked against the payment's; null when the notification does not
+/// name it (T-Bank's refund notifications give what is left of the payment instead).
 /// </summary>
 public sealed record ProviderNotification(
     string EventId, string PaymentId, string? ProviderPaymentId, PaymentStatus Status,
-    long AmountMinor, string Currency, DateTimeOffset OccurredAt, string Type, ReportedRefund? Refund = null);
+    long? AmountMinor, string Currency, DateTimeOffset OccurredAt, string Type, ReportedRefund? Refund = null);
 
 /// <summary>
 /// A refund the provider made: its own id, the amount, and — when Paydesk asked for it — the
@@ -53,6 +71,9 @@ public sealed record ProviderRefundResult(RefundOutcome Outcome, string? Provide
     public static ProviderRefundResult NoAnswer(string reason) => new(RefundOutcome.Unknown, null, reason);
 }
 
+/// <summary>The refunds a provider made on a payment that Paydesk may not know of, and how much it has given back in all.</summary>
+public sealed record ProviderRefunds(IReadOnlyList<ReportedRefund> Refunds, long RefundedMinor);
+
 /// <summary>What the provider says a payment is now; <see cref="PaymentStatus.Unknown"/> if it cannot tell.</summary>
 public sealed record ProviderPaymentState(PaymentStatus Status, long? AmountMinor, string? Currency);
 
@@ -70,6 +91,12 @@ public interface IPaymentProvider
 
     /// <summary>Verifies a notification's signature over the raw body and reads it. Fails closed without a secret.</summary>
     NotificationCheck CheckNotification(ProviderAccount account, IReadOnlyDictionary<string, string> headers, string rawBody, DateTimeOffset now);
+
+    /// <summary>
+    /// The answer the provider needs to stop sending a notification Paydesk has taken (applied, or
+    /// seen before): exactly what its documentation asks for, or it sends it again and again.
+    /// </summary>
+    IResult Acknowledge(ProviderNotification notification, NotificationReceived received);
 
     /// <summary>Asks the provider what became of a payment (the reconciler's question).</summary>
     Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct);
@@ -92,5 +119,11 @@ public interface IPaymentProvider
     /// the provider's dashboard): what Paydesk asks when a notification reports a refund without
     /// naming it, or the reconciler finds the provider's refunded amount differs from Paydesk's.
     /// </summary>
-    Task<IReadOnlyList<ReportedRefund>> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct);
+    /// <remarks>
+    /// A provider that lists refunds one by one names each; one that only tells how much of the
+    /// payment is left (T-Bank) names what Paydesk has not yet accounted for — the difference
+    /// between what it gave back and what the payment has refunded or reserved for refunds — as one
+    /// refund whose id is the amount left after it.
+    /// </remarks>
+    Task<ProviderRefunds> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct);
 }

@@ -50,6 +50,10 @@ public static class PaymentRegistrations
         services.AddSingleton<ReceiveNotification>();
         services.AddSingleton<MockProvider>();
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<MockProvider>());
+        services.Configure<TBank.TBankOptions>(configuration.GetSection("Payments:TBank"));
+        services.AddHttpClient(TBank.TBankProvider.HttpClientName);
+        services.AddSingleton<TBank.TBankProvider>();
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<TBank.TBankProvider>());
         services.AddScoped<MockAccounts>();
         services.AddSingleton<MockNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<MockNotifier>());
@@ -129,7 +133,8 @@ public static class PaymentRegistrations
         app.MapPost("/webhooks/{provider}/{accountId}", (string provider, string accountId, HttpRequest request, ReceiveNotification receive, CancellationToken ct) =>
             receive.Run(provider, accountId, request, ct)).WithTags("Webhooks").AllowAnonymous()
             .WithName("receiveNotification").WithSummary("Receive a payment provider's signed notification")
-            .Produces<NotificationReceived>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            // Each provider is answered as it asks: JSON for the Mock provider, the body OK for T-Bank, OK{InvId} for Robokassa.
+            .Produces<NotificationReceived>(StatusCodes.Status200OK, "application/json", "text/plain").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .AnswersCommonProblems();
         app.MapMockPay();

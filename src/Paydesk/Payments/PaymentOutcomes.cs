@@ -21,6 +21,16 @@ public interface IPaymentPurpose
     Task<Api.Problem?> CanPayAsync(PaydeskDb db, string purpose, CancellationToken ct);
 
     /// <summary>
+    /// What a fiscal receipt for paying <paramref name="purpose"/> lists: each line with what it
+    /// comes to, taxed at <paramref name="vat"/>; services delivered later (sessions, a period of
+    /// access) as prepaid, so a closing receipt follows when they are delivered.
+    /// </summary>
+    Task<IReadOnlyList<FiscalLine>> ReceiptLinesAsync(PaydeskDb db, string purpose, FiscalVat vat, CancellationToken ct);
+
+    /// <summary>Whether paying <paramref name="purpose"/> starts something that recurs, so the payment method is kept for the renewals.</summary>
+    Task<bool> KeepsPaymentMethodAsync(PaydeskDb db, string purpose, CancellationToken ct);
+
+    /// <summary>
     /// The payment succeeded. Runs inside the transaction that records it, with the payment locked;
     /// work that follows (fulfilment) is queued as a job in the same transaction. When the money
     /// arrived for something that can no longer take it (an order paid already), the answer says
@@ -131,9 +141,9 @@ public sealed class PaymentOutcomes(
     /// provider for its refunds (the <c>sync-refunds</c> job).
     /// </remarks>
     public async Task<string> ApplyRefundReportAsync(
-        Payment payment, long amountMinor, string currency, ReportedRefund? refund, string source, CancellationToken ct)
+        Payment payment, long? amountMinor, string currency, ReportedRefund? refund, string source, CancellationToken ct)
     {
-        if (Mismatch(payment, amountMinor, currency, source) is { } mismatch) return mismatch;
+        if (amountMinor is { } amount && Mismatch(payment, amount, currency, source) is { } mismatch) return mismatch;
         if (payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded))
         {
             await ApplyAsync(payment, PaymentStatus.Succeeded, null, null, $"{source}: a refund means the charge succeeded", ct);

@@ -156,10 +156,7 @@ public sealed class SaveProviderAccount(PaydeskDb db, ProviderSecrets secrets, I
     }
 
     /// <summary>The account's credentials in the clear, for the one call that needs them.</summary>
-    public IReadOnlyDictionary<string, string> Credentials(ProviderAccount account) =>
-        secrets.Reveal(account, ProviderSecret.Credentials) is { } json
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []
-            : new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Credentials(ProviderAccount account) => secrets.Credentials(account);
 
     private void Apply(ProviderKind kind, ProviderAccount account, ProviderAccountInput input, IReadOnlyDictionary<string, string> current, FieldErrors errors, bool creating)
     {

@@ -67,5 +67,17 @@ public sealed class ProviderSecrets(IDataProtectionProvider protection)
         }
     }
 
+    /// <summary>The account's API credentials in the clear (name → value), for the one call that needs them.</summary>
+    public IReadOnlyDictionary<string, string> Credentials(ProviderAccount account) =>
+        Reveal(account, ProviderSecret.Credentials) is { } json
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []
+            : new Dictionary<string, string>();
+
+    /// <summary>One API credential in the clear; a provider call without it is refused as an authentication failure.</summary>
+    public string Credential(ProviderAccount account, string name) =>
+        Credentials(account).TryGetValue(name, out var value) && value.Length > 0
+            ? value
+            : throw new ProviderException(ProviderFailure.Authentication, $"The {account.Provider} account {account.Id} has no {name}; set it on the payment providers page.");
+
     internal string Protect(ProviderSecret kind, string secret) => protection.CreateProtector(kind.Purpose).Protect(secret);
 }

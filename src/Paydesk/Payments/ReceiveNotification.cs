@@ -76,12 +76,12 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
                 // The provider gets its answer now; what the payment set going (fulfilment, an
                 // automatic refund) was queued in the same transaction and runs on the workers.
                 var outcome = await ApplyAsync(scope.ServiceProvider, db, account, notification, providerSays, raw, headers, ct);
-                return TypedResults.Ok(new NotificationReceived(true, outcome));
+                return provider.Acknowledge(notification, new NotificationReceived(true, outcome));
             }
             catch (DbUpdateException e)
             {
                 if (await IsInInbox(account, notification.EventId, ct))
-                    return TypedResults.Ok(new NotificationReceived(true, "duplicate"));
+                    return provider.Acknowledge(notification, new NotificationReceived(true, "duplicate"));
                 if (attempt >= 5) throw;
                 log.LogInformation(e, "Notification {EventId} collided with another change; retrying", notification.EventId);
             }
@@ -109,10 +109,10 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             var state = await provider.GetStateAsync(account, payment, ct);
             return PaymentStates.IsSettled(state.Status) && state.Status != notification.Status ? state.Status : null;
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
+        catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
         {
-            log.LogWarning(e, "Notification {EventId}: {Provider} could not confirm the failure of payment {PaymentId}; it stands",
-                notification.EventId, provider.Name, payment.Id);
+            log.LogWarning(e, "Notification {EventId}: the failure of payment {PaymentId} could not be confirmed ({Trouble}); it stands",
+                notification.EventId, payment.Id, ProviderErrors.Describe(failure, provider.Name));
             return null;
         }
     }

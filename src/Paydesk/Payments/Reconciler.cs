@@ -43,10 +43,10 @@ public sealed class ReconcilePayment(PaydeskDb db, ProviderRegistry providers, P
         {
             state = await provider.GetStateAsync(account, seen, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
+        catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
         {
             state = new ProviderPaymentState(PaymentStatus.Unknown, null, null);
-            log.LogWarning(e, "Reconciling payment {PaymentId}: {Provider} did not answer", seen.Id, provider.Name);
+            log.LogWarning(e, "Reconciling payment {PaymentId}: {Trouble}", seen.Id, ProviderErrors.Describe(failure, provider.Name));
         }
         return await SettleAsync(paymentId, provider, state, ct);
     }

@@ -105,9 +105,10 @@ public sealed class ExecuteRefund(
         {
             result = await provider.RefundAsync(account, payment, refund, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
+        catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
         {
-            result = ProviderRefundResult.NoAnswer($"no answer: {e.Message}");
+            var said = $"{ProviderErrors.Describe(failure, provider.Name)}: {e.Message}";
+            result = ProviderErrors.RefundOutcomeOf(failure) == RefundOutcome.Refused ? ProviderRefundResult.No(said) : ProviderRefundResult.NoAnswer(said);
         }
         await faults.HitAsync(FaultPoints.AfterProviderRefund);
 

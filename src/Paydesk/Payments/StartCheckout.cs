@@ -105,21 +105,40 @@ public sealed class StartCheckout(
         var (payment, account) = started.Value;
         var chosen = provider!;
 
+        var checkoutRequest = new CheckoutRequest(
+            payment.Id, payment.IdempotencyKey, amount, description,
+            ForPayment(successUrl, payment.Id), ForPayment(cancelUrl, payment.Id),
+            new Uri(baseUrl, $"webhooks/{chosen.Name}/{account.Id}").ToString())
+        {
+            CustomerId = customerId, Language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName,
+            Receipt = await ReceiptAsync(payable, purpose, customerId, amount, ct),
+            SaveMethod = await payable.KeepsPaymentMethodAsync(db, purpose, ct),
+        };
         CheckoutSession session;
         try
         {
-            session = await chosen.CreateCheckoutAsync(account, new CheckoutRequest(
-                payment.Id, payment.IdempotencyKey, amount, description,
-                ForPayment(successUrl, payment.Id), ForPayment(cancelUrl, payment.Id),
-                new Uri(baseUrl, $"webhooks/{chosen.Name}/{account.Id}").ToString()), ct);
+            session = await chosen.CreateCheckoutAsync(account, checkoutRequest, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException)
+        catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
         {
-            // Neither yes nor no: the reconciler asks the provider later; nothing is charged twice.
-            log.LogWarning(e, "Payment {PaymentId}: {Provider} did not answer the checkout request", payment.Id, chosen.Name);
-            await RecordAsync(payment.Id, p => outcomes.ApplyAsync(p, PaymentStatus.Unknown, null, null, $"{chosen.Name} did not answer", CancellationToken.None), CancellationToken.None);
-            return new Problem(StatusCodes.Status502BadGateway, "Provider did not answer",
-                $"The payment {payment.Id} is recorded as unknown and will be checked with {chosen.Name}; do not start another for the same purchase yet.");
+            var trouble = ProviderErrors.Describe(failure, chosen.Name);
+            if (ProviderErrors.MayHaveActed(failure))
+            {
+                // Neither yes nor no: the reconciler asks the provider later; nothing is charged twice.
+                log.LogWarning(e, "Payment {PaymentId}: {Trouble}", payment.Id, trouble);
+                await RecordAsync(payment.Id, p => outcomes.ApplyAsync(p, PaymentStatus.Unknown, null, null, trouble, CancellationToken.None), CancellationToken.None);
+                return new Problem(StatusCodes.Status502BadGateway, "Provider did not answer",
+                    $"The payment {payment.Id} is recorded as unknown and will be checked with {chosen.Name}; do not start another for the same purchase yet.");
+            }
+            // Refused outright: no checkout was opened, so nothing can be paid through it.
+            log.LogWarning(e, "Payment {PaymentId}: {Trouble}", payment.Id, trouble);
+            await RecordAsync(payment.Id, async p =>
+            {
+                outcomes.Log(p, OperationKind.Response, $"{trouble}: {Api.Text.Cut(e.Message, 500)}");
+                await outcomes.ApplyAsync(p, PaymentStatus.Failed, null, null, trouble, CancellationToken.None);
+            }, CancellationToken.None);
+            return new Problem(StatusCodes.Status502BadGateway, "Provider refused the checkout",
+                $"{trouble}; the payment {payment.Id} is failed and nothing was charged.");
         }
 
         await faults.HitAsync(FaultPoints.AfterProviderCheckout);
@@ -133,6 +152,18 @@ public sealed class StartCheckout(
             await outcomes.ApplyAsync(p, PaymentStatus.Pending, null, null, "checkout opened", ct);
         }, ct);
         return new CheckoutView(opened.Id, opened.Status.ToApi(), opened.RedirectUrl, MoneyView.From(amount));
+    }
+
+    /// <summary>The 54-FZ receipt for the payment when the tenant sends receipts (a tax regime is set), else null.</summary>
+    private async Task<ReceiptRequest?> ReceiptAsync(IPaymentPurpose payable, string purpose, string customerId, Money amount, CancellationToken ct)
+    {
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == db.Tenant.TenantId, ct);
+        if (tenant.Taxation is not { } taxation) return null;
+        var vat = tenant.Vat switch { "vat0" => FiscalVat.Vat0, "vat10" => FiscalVat.Vat10, "vat20" => FiscalVat.Vat20, _ => FiscalVat.None };
+        var lines = await payable.ReceiptLinesAsync(db, purpose, vat, ct);
+        if (lines.Count == 0) return null;
+        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => new { c.Email, c.Phone }).FirstOrDefaultAsync(ct);
+        return new ReceiptRequest(FiscalReceipt.For(amount, lines), taxation, customer?.Email, customer?.Email is null ? customer?.Phone : null);
     }
 
     private Task<Payment> RecordAsync(string paymentId, Func<Payment, Task> change, CancellationToken ct) =>

@@ -30,10 +30,12 @@ public sealed class SyncRefunds(PaydeskDb db, ProviderRegistry providers, Paymen
             var payment = (await db.LockedAsync<Payment>(paymentId, ct))!;
             var source = $"{provider.Name}'s list of refunds";
             if (payment.Status is PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded or PaymentStatus.Refunded)
-                foreach (var refund in refunds)
+                foreach (var refund in refunds.Refunds)
                     await outcomes.RecordReportedRefundAsync(payment, refund, source, ct);
-            var atProvider = refunds.Sum(r => r.AmountMinor);
-            if (atProvider != payment.RefundedMinor)
+            var atProvider = refunds.RefundedMinor;
+            // Refunds Paydesk asked for and has not heard back about may be made already: only more than
+            // that, or less than Paydesk has recorded, is a difference a person must look at.
+            if (atProvider > payment.RefundReservedMinor || atProvider < payment.RefundedMinor)
                 outcomes.Review(payment, $"{provider.Name} has refunded {Format(atProvider, payment)} of this payment; Paydesk has recorded " +
                     $"{Format(payment.RefundedMinor, payment)}. A person must match them.");
             await db.SaveChangesAsync(ct);

@@ -96,9 +96,11 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
         var ownKeyRing = options.KeyRingPath is null && !options.Settings.ContainsKey("DataProtection:KeyRingPath")
             ? Path.Combine(Path.GetTempPath(), $"paydesk-test-keys-{Guid.NewGuid():N}")
             : null;
+        // Pointed at the providers' emulators, unless the test says otherwise.
+        var settings = (await ProviderEmulators.Shared).Settings.Where(e => !options.Settings.ContainsKey(e.Key)).Concat(options.Settings).ToDictionary();
         var app = PaydeskApp.Build(
             TestSettings.Arguments(engine, connectionString, options.Environment, "http://127.0.0.1:0", ownKeyRing ?? options.KeyRingPath,
-                options.MigrateOnStart, options.MockEnabled, options.SmtpPort, mailFolder, options.Settings, options.AsTableOwner),
+                options.MigrateOnStart, options.MockEnabled, options.SmtpPort, mailFolder, settings, options.AsTableOwner),
             builder =>
             {
                 builder.Logging.ClearProviders();

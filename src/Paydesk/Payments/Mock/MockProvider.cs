@@ -104,6 +104,9 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         return MockEvents.Read(rawBody);
     }
 
+    /// <summary>The Mock provider, like Paydesk's own API, is told what became of its notification.</summary>
+    public IResult Acknowledge(ProviderNotification notification, NotificationReceived received) => TypedResults.Ok(received);
+
     public async Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -204,14 +207,16 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         return ProviderRefundResult.Done(RefundIdFor(key));
     }
 
-    public async Task<IReadOnlyList<ReportedRefund>> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct)
+    public async Task<ProviderRefunds> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
         var refunds = await db.MockRefunds.AsNoTracking()
             .Where(r => db.MockCharges.Any(c => c.Id == r.ChargeId && c.AccountId == account.Id && c.IdempotencyKey == payment.IdempotencyKey))
             .OrderBy(r => r.CreatedAt).ToListAsync(ct);
-        return refunds.Select(r => new ReportedRefund(RefundIdFor(r.IdempotencyKey), r.AmountMinor, IsPaydeskKey(r.IdempotencyKey) ? r.IdempotencyKey : null)).ToList();
+        return new ProviderRefunds(
+            [.. refunds.Select(r => new ReportedRefund(RefundIdFor(r.IdempotencyKey), r.AmountMinor, IsPaydeskKey(r.IdempotencyKey) ? r.IdempotencyKey : null))],
+            refunds.Sum(r => r.AmountMinor));
     }
 
     /// <summary>A refund made in the Mock provider's "dashboard" has a key of its own; one Paydesk asked for has Paydesk's refund id.</summary>

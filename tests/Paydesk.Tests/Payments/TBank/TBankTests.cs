@@ -1,0 +1,298 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Paydesk.Emulators.TBank;
+using Paydesk.Core;
+using Paydesk.Payments;
+using Paydesk.Payments.TBank;
+using Paydesk.Storage;
+using Paydesk.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Paydesk.Tests.Payments.TBank;
+
+/// <summary>Paying, refunding and recovering through T-Bank, against its emulator over real HTTP, on both engines.</summary>
+public sealed class TBankTests
+{
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_package_paid_on_the_TBank_form_is_activated_with_a_prepayment_receipt(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var order = await shop.OrderAsync(shop.Package);
+        var (paymentId, form) = await shop.CheckoutAsync(order);
+        Assert.Equal($"/tbank/pay/", form.AbsolutePath[..^form.Segments[^1].Length]);
+
+        var atTBank = shop.TBank.PaymentByOrder(paymentId)!;
+        atTBank.Amount.ShouldBe(15_000_00);
+        atTBank.NotificationUrl.ShouldBe(new Uri(host.BaseAddress, $"webhooks/tbank/{shop.Account}").ToString());
+        // The receipt: the package sold as a prepaid service, its items adding up to the payment exactly.
+        var receipt = atTBank.Receipt!;
+        receipt["Taxation"]!.GetValue<string>().ShouldBe("usn_income");
+        receipt["Email"]!.GetValue<string>().ShouldBe("maria@example.ru");
+        TBankShop.Sum(receipt).ShouldBe(15_000_00);
+        var item = receipt["Items"]![0]!;
+        (item["PaymentMethod"]!.GetValue<string>(), item["PaymentObject"]!.GetValue<string>(), item["Tax"]!.GetValue<string>())
+            .ShouldBe(("full_prepayment", "service", "none"));
+
+        var back = await TBankShop.PressAsync(form, "pay");
+        back.AbsolutePath.ShouldBe($"/pay/{paymentId}/success");
+        var fulfilled = await shop.Tenant.OrderWhenAsync(order, "fulfilled");
+        fulfilled.Str("paidByPaymentId").ShouldBe(paymentId);
+        var sessions = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}"));
+        sessions.GetProperty("sessionsRemaining").GetInt32().ShouldBe(10);
+
+        // AUTHORIZED then CONFIRMED, each answered OK, and nothing left to resend.
+        await shop.Emulators.QuietAsync();
+        var answers = shop.Emulators.Notifier.Done.Where(d => d.Notification.Body.Contains(paymentId)).ToList();
+        Assert.Equal(2, answers.Count);
+        Assert.All(answers, a => Assert.Equal((true, "200 OK"), (a.Taken, a.LastAnswer)));
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        payment.Str("status").ShouldBe("succeeded");
+        shop.TBank.PaymentByOrder(paymentId)!.Captures.ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_payment_cancelled_or_declined_on_the_TBank_form_leaves_the_order_to_be_paid_again(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host, receipts: false);
+        var order = await shop.OrderAsync(shop.Package);
+
+        var (canceled, form) = await shop.CheckoutAsync(order);
+        Assert.Null(shop.TBank.PaymentByOrder(canceled)!.Receipt);
+        (await TBankShop.PressAsync(form, "cancel")).AbsolutePath.ShouldBe($"/pay/{canceled}/canceled");
+        await shop.Tenant.PaymentWhenAsync(canceled, "canceled");
+
+        var (declined, again) = await shop.CheckoutAsync(order);
+        (await TBankShop.PressAsync(again, "decline")).AbsolutePath.ShouldBe($"/pay/{declined}/canceled");
+        await shop.Tenant.PaymentWhenAsync(declined, "failed");
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order}")).Str("status").ShouldBe("awaiting_payment");
+
+        var (paid, third) = await shop.CheckoutAsync(order);
+        await TBankShop.PressAsync(third, "pay");
+        (await shop.Tenant.OrderWhenAsync(order, "fulfilled")).Str("paidByPaymentId").ShouldBe(paid);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Duplicate_and_out_of_order_notifications_never_move_a_payment_back(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var order = await shop.OrderAsync(shop.Package);
+        var (paymentId, form) = await shop.CheckoutAsync(order);
+
+        // CONFIRMED arrives first, then AUTHORIZED (a pending status) late; each of them twice.
+        shop.TBank.Inject(TBankNotificationFault.OutOfOrder);
+        shop.TBank.Inject(TBankNotificationFault.Duplicate, 2);
+        await TBankShop.PressAsync(form, "pay");
+        await shop.Tenant.OrderWhenAsync(order, "fulfilled");
+        await shop.Emulators.QuietAsync();
+
+        var answers = shop.Emulators.Notifier.Done.Where(d => d.Notification.Body.Contains(paymentId)).ToList();
+        Assert.Equal(4, answers.Count);
+        Assert.All(answers, a => Assert.True(a.Taken, a.LastAnswer));
+        var outcomes = await host.InTenantAsync(shop.Tenant.TenantId, db =>
+            db.WebhookEvents.Where(e => e.ProviderEventId.StartsWith(shop.TBank.PaymentByOrder(paymentId)!.PaymentId + ":")).Select(e => e.Outcome).ToListAsync());
+        // One CONFIRMED applied, one AUTHORIZED refused as a step back; the copies were seen before.
+        Assert.Equal(["applied", "ignored"], outcomes.Order());
+        (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("succeeded");
+        Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_payment_whose_notifications_were_lost_is_found_paid_by_the_reconciler(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var order = await shop.OrderAsync(shop.Package);
+        var (paymentId, form) = await shop.CheckoutAsync(order);
+
+        shop.TBank.Inject(TBankNotificationFault.Drop, 2);
+        await TBankShop.PressAsync(form, "pay");
+        await shop.Emulators.QuietAsync();
+        (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("pending");
+
+        var checkedNow = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/reconcile", new { });
+        checkedNow.Str("status").ShouldBe("succeeded");
+        await shop.Tenant.OrderWhenAsync(order, "fulfilled");
+        shop.TBank.PaymentByOrder(paymentId)!.Captures.ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_checkout_whose_Init_answer_was_lost_is_unknown_then_found_by_its_order_id(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var order = await shop.OrderAsync(shop.Package);
+
+        shop.TBank.Inject("Init", TBankFault.LoseAnswer);
+        var lost = await shop.Tenant.Post($"/api/v1/orders/{order}/checkout", new { provider = "tbank" });
+        await lost.ShouldBeProblem(502);
+        var payment = Assert.Single(await shop.Tenant.ListAll($"/api/v1/payments?purpose=order:{order}"));
+        payment.Str("status").ShouldBe("unknown");
+
+        // T-Bank made the payment; Paydesk never heard its PaymentId, so it asks by OrderId: not paid, not
+        // settled either — the customer never saw the form, and T-Bank lets it lapse after its RedirectDueDate.
+        var atTBank = shop.TBank.PaymentByOrder(payment.Id())!;
+        atTBank.Status.ShouldBe("NEW");
+        var callsBefore = shop.TBank.Calls;
+        var checkedNow = await shop.Tenant.PostOk($"/api/v1/payments/{payment.Id()}/reconcile", new { });
+        checkedNow.Str("status").ShouldBe("unknown");
+        Assert.Contains(checkedNow.GetProperty("operations").EnumerateArray(), o => o.Str("summary") == "tbank says pending");
+        Assert.Equal(callsBefore + 1, shop.TBank.Calls);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Credentials_T_Bank_refuses_fail_the_checkout_without_charging(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var patched = await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/provider-accounts/{shop.Account}", new { credentials = new { password = "not-the-password" } });
+        patched.EnsureSuccessStatusCode();
+        var order = await shop.OrderAsync(shop.Package);
+
+        var refused = await shop.Tenant.Post($"/api/v1/orders/{order}/checkout", new { provider = "tbank" });
+        var problem = await refused.ShouldBeProblem(502);
+        Assert.Contains("credentials", problem.Str("detail"));
+        var payment = Assert.Single(await shop.Tenant.ListAll($"/api/v1/payments?purpose=order:{order}"));
+        payment.Str("status").ShouldBe("failed");
+        Assert.Empty(shop.TBank.Payments(shop.Terminal.Key));
+        Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("not-the-password") || l.Contains(shop.Terminal.Password));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_notification_with_a_wrong_token_is_refused_and_changes_nothing(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var order = await shop.OrderAsync(shop.Package);
+        var (paymentId, _) = await shop.CheckoutAsync(order);
+        var atTBank = shop.TBank.PaymentByOrder(paymentId)!;
+
+        var forged = new JsonObject
+        {
+            ["TerminalKey"] = shop.Terminal.Key, ["OrderId"] = paymentId, ["Success"] = true, ["Status"] = "CONFIRMED",
+            ["PaymentId"] = atTBank.PaymentId, ["ErrorCode"] = "0", ["Amount"] = atTBank.Amount,
+        };
+        forged["Token"] = TBankEmulator.Token(forged, "a guessed password");
+        using var client = new HttpClient();
+        var answer = await client.PostAsync(new Uri(host.BaseAddress, $"webhooks/tbank/{shop.Account}"), new StringContent(forged.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.NotEqual("OK", await answer.Content.ReadAsStringAsync());
+
+        // Signed with the terminal's password, the same notification is taken, and answered exactly OK.
+        forged["Token"] = TBankEmulator.Token(forged, shop.Terminal.Password);
+        var taken = await client.PostAsync(new Uri(host.BaseAddress, $"webhooks/tbank/{shop.Account}"), new StringContent(forged.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal((HttpStatusCode.OK, "OK"), (taken.StatusCode, await taken.Content.ReadAsStringAsync()));
+        await shop.Tenant.OrderWhenAsync(order, "fulfilled");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Refunds_through_the_API_cancel_at_TBank_part_by_part_once_each(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var (order, paymentId, atTBank) = await shop.BuyAsync(shop.Package);
+
+        var part = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 5_000_00, currency = "RUB" }, reason = "Two sessions not used" });
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payments/{paymentId}"), p => p.Str("status") == "partially_refunded", "a partial refund");
+        shop.TBank.Payment(atTBank.PaymentId)!.Left.ShouldBe(10_000_00);
+        await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { reason = "The rest" });
+        await shop.Tenant.PaymentWhenAsync(paymentId, "refunded");
+        await shop.Emulators.QuietAsync();
+        await host.SettleAsync();
+
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        // T-Bank's notifications of both refunds were asked about and found to be the refunds Paydesk made: nothing twice.
+        Assert.Equal(2, payment.GetProperty("refunds").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, payment.GetProperty("reviewReason").ValueKind);
+        (shop.TBank.Payment(atTBank.PaymentId)!.Left, shop.TBank.Payment(atTBank.PaymentId)!.Status).ShouldBe((0L, "REFUNDED"));
+        Assert.All(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}"), e => e.Str("status").ShouldBe("revoked"));
+        part.Str("status").ShouldBe("succeeded");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_refund_made_in_the_TBank_dashboard_revokes_what_the_payment_bought(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var (order, paymentId, atTBank) = await shop.BuyAsync(shop.Package);
+
+        shop.TBank.RefundInDashboard(atTBank.PaymentId, null)["Success"]!.GetValue<bool>().ShouldBe(true);
+        await shop.Tenant.PaymentWhenAsync(paymentId, "refunded");
+        var refund = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).GetProperty("refunds").EnumerateArray());
+        refund.Str("origin").ShouldBe("provider");
+        refund.GetProperty("amount").GetProperty("amount").GetInt64().ShouldBe(15_000_00);
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/orders/{order}"), o => o.Str("status") == "refunded", "the order to be refunded");
+        var sessions = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}"));
+        sessions.Str("status").ShouldBe("revoked");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Eight_refunds_of_everything_at_once_give_back_the_payment_once(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var (_, paymentId, atTBank) = await shop.BuyAsync(shop.Package);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            shop.Tenant.Post($"/api/v1/payments/{paymentId}/refunds", new { reason = "Race" })));
+        Assert.Single(answers, a => a.IsSuccessStatusCode);
+        Assert.All(answers.Where(a => !a.IsSuccessStatusCode), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        await shop.Tenant.PaymentWhenAsync(paymentId, "refunded");
+        await shop.Emulators.QuietAsync();
+        await host.SettleAsync();
+
+        shop.TBank.Payment(atTBank.PaymentId)!.Left.ShouldBe(0);
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        payment.GetProperty("refunded").GetProperty("amount").GetInt64().ShouldBe(15_000_00);
+        Assert.Single(payment.GetProperty("refunds").EnumerateArray());
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_renewal_charged_by_RebillId_whose_answer_is_lost_charges_once(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        // The first payment of a recurring plan keeps the card: T-Bank names it by RebillId.
+        var (_, first, atTBank) = await shop.BuyAsync(shop.Monthly);
+        Assert.True(atTBank.Recurrent);
+        atTBank.CustomerKey.ShouldBe(shop.Customer);
+        var rebill = atTBank.RebillId!;
+
+        var renewal = await NewPaymentAsync(host, shop, first, 990_00);
+        var provider = host.Services.GetRequiredService<TBankProvider>();
+        var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
+
+        shop.TBank.Inject("Charge", TBankFault.LoseAnswer);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => provider.ChargeSavedMethodAsync(account, renewal, rebill, CancellationToken.None));
+        // Asked again (a retry after a crash): T-Bank says it is paid, and nothing is charged a second time.
+        var again = await provider.ChargeSavedMethodAsync(account, renewal, rebill, CancellationToken.None);
+        again.Status.ShouldBe(PaymentStatus.Succeeded);
+        var charges = shop.TBank.Payments(shop.Terminal.Key).Where(p => p.OrderId == renewal.Id).ToList();
+        Assert.Equal(1, charges.Sum(c => c.Captures));
+        // The reconciler, which has no T-Bank PaymentId for it either, finds it by OrderId.
+        (await provider.GetStateAsync(account, renewal, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Succeeded);
+
+        // A card that now declines: the renewal fails, and says so.
+        shop.TBank.Decline(rebill);
+        var declined = await provider.ChargeSavedMethodAsync(account, await NewPaymentAsync(host, shop, first, 990_00), rebill, CancellationToken.None);
+        declined.Status.ShouldBe(PaymentStatus.Failed);
+        Assert.Contains("1051", declined.Error);
+    }
+
+    /// <summary>A payment as a renewal would make it (issue the period's invoice, charge the saved card): not yet known to T-Bank.</summary>
+    private static async Task<Payment> NewPaymentAsync(PaydeskHost host, TBankShop shop, string like, long amount) =>
+        await host.InTenantAsync(shop.Tenant.TenantId, async db =>
+        {
+            var model = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == like);
+            var id = host.Services.GetRequiredService<IdGenerator>().New("pay");
+            var payment = new Payment
+            {
+                TenantId = model.TenantId, Id = id, Purpose = model.Purpose, CustomerId = model.CustomerId, AmountMinor = amount, Currency = "RUB",
+                Status = PaymentStatus.Created, Provider = "tbank", ProviderAccountId = model.ProviderAccountId, IdempotencyKey = id,
+                CreatedAt = model.CreatedAt, UpdatedAt = model.CreatedAt,
+            };
+            return payment;
+        });
+}
