@@ -49,7 +49,7 @@ public sealed record SessionUseView(
 /// never goes below zero. The last session used makes it <c>consumed</c>; an undo makes it active
 /// again. Staff record uses at the front desk; booking will use the same command.
 /// </summary>
-public sealed class UseSession(PaydeskDb db, IdGenerator ids, TimeProvider time)
+public sealed class UseSession(PaydeskDb db, IdGenerator ids, TimeProvider time, Payments.Fiscal.ClosingReceipts closing)
 {
     public async Task<Result<SessionUseView>> UseAsync(string entitlementId, UseInput input, CancellationToken ct)
     {
@@ -75,6 +75,9 @@ public sealed class UseSession(PaydeskDb db, IdGenerator ids, TimeProvider time)
                 UsedAt = input.Date ?? now, SpecialistId = input.SpecialistId, Note = note, CreatedAt = now,
             };
             db.SessionUses.Add(use);
+            // The session is delivered: its share of the package's prepaid receipt is closed (54-FZ).
+            await closing.DeliveredAsync($"{entitlement.SourceKind}:{entitlement.SourceId}", entitlement.Id, entitlement.SourceLineId,
+                entitlement.SessionsUsed, entitlement.SessionsTotal!.Value, ct);
             await db.SaveChangesAsync(ct);
             return SessionUseView.From(use, entitlement, now);
         }, ct);

@@ -56,10 +56,18 @@ internal sealed class OrderPurpose(
         var lines = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == purpose.Substring(Prefix.Length)).OrderBy(l => l.Position).ToListAsync(ct);
         // A product that came with a plan at no charge is on the invoice; a receipt lists what was paid for.
         var paid = lines.Where(l => l.AmountMinor > 0).ToList();
-        return [.. (paid.Count > 0 ? paid : lines).Select(l => l.Kind == OrderLineKind.Plan
-            ? new FiscalLine(l.Description, l.Quantity, l.AmountMinor, vat, FiscalPaymentMethod.FullPrepayment, FiscalPaymentObject.Service)
-            : new FiscalLine(l.Description, l.Quantity, l.AmountMinor, vat, FiscalPaymentMethod.FullPayment, FiscalPaymentObject.Commodity))];
+        return [.. (paid.Count > 0 ? paid : lines).Select(l => FiscalLineOf(l, vat))];
     }
+
+    public async Task<FiscalLine?> ReceiptLineAsync(PaydeskDb db, string purpose, string lineId, FiscalVat vat, CancellationToken ct) =>
+        await db.OrderLines.AsNoTracking().FirstOrDefaultAsync(l => l.OrderId == purpose.Substring(Prefix.Length) && l.Id == lineId, ct) is { } line
+            ? FiscalLineOf(line, vat)
+            : null;
+
+    /// <summary>A plan is a service delivered later (sessions, a period), so prepaid; a product is goods, paid in full.</summary>
+    private static FiscalLine FiscalLineOf(OrderLine l, FiscalVat vat) => l.Kind == OrderLineKind.Plan
+        ? new FiscalLine(l.Description, l.Quantity, l.AmountMinor, vat, FiscalPaymentMethod.FullPrepayment, FiscalPaymentObject.Service)
+        : new FiscalLine(l.Description, l.Quantity, l.AmountMinor, vat, FiscalPaymentMethod.FullPayment, FiscalPaymentObject.Commodity);
 
     /// <summary>A plan sold by its billing interval (not by a fixed term) renews: its first payment keeps the card.</summary>
     public Task<bool> KeepsPaymentMethodAsync(PaydeskDb db, string purpose, CancellationToken ct) =>

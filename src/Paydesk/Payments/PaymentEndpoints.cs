@@ -43,6 +43,8 @@ public static class PaymentRegistrations
         services.AddScoped<RequestRefund>();
         services.AddScoped<ExecuteRefund>();
         services.AddSingleton<IJobHandler, ExecuteRefundJob>();
+        services.AddScoped<Fiscal.ClosingReceipts>();
+        services.AddSingleton<IJobHandler, Fiscal.SendClosingReceiptJob>();
         services.AddScoped<SyncRefunds>();
         services.AddSingleton<IJobHandler, SyncRefundsJob>();
         services.AddScoped<ReconcilePayment>();

@@ -27,6 +27,9 @@ public interface IPaymentPurpose
     /// </summary>
     Task<IReadOnlyList<FiscalLine>> ReceiptLinesAsync(PaydeskDb db, string purpose, FiscalVat vat, CancellationToken ct);
 
+    /// <summary>One line of <see cref="ReceiptLinesAsync"/>, by the id of the line it was sold on; null when there is none.</summary>
+    Task<FiscalLine?> ReceiptLineAsync(PaydeskDb db, string purpose, string lineId, FiscalVat vat, CancellationToken ct);
+
     /// <summary>Whether paying <paramref name="purpose"/> starts something that recurs, so the payment method is kept for the renewals.</summary>
     Task<bool> KeepsPaymentMethodAsync(PaydeskDb db, string purpose, CancellationToken ct);
 

@@ -159,8 +159,7 @@ public sealed class StartCheckout(
     {
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == db.Tenant.TenantId, ct);
         if (tenant.Taxation is not { } taxation) return null;
-        var vat = tenant.Vat switch { "vat0" => FiscalVat.Vat0, "vat10" => FiscalVat.Vat10, "vat20" => FiscalVat.Vat20, _ => FiscalVat.None };
-        var lines = await payable.ReceiptLinesAsync(db, purpose, vat, ct);
+        var lines = await payable.ReceiptLinesAsync(db, purpose, Fiscal.FiscalVats.Of(tenant.Vat), ct);
         if (lines.Count == 0) return null;
         var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => new { c.Email, c.Phone }).FirstOrDefaultAsync(ct);
         return new ReceiptRequest(FiscalReceipt.For(amount, lines), taxation, customer?.Email, customer?.Email is null ? customer?.Phone : null);

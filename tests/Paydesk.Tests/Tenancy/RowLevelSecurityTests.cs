@@ -10,7 +10,10 @@ namespace Paydesk.Tests.Tenancy;
 /// </summary>
 public sealed class RowLevelSecurityTests
 {
-    /// <summary>Two demo tenants that have bought, paid, used a session (by the API and in the back office), repriced, refunded, shipped and emailed: rows in every tenant table.</summary>
+    /// <summary>
+    /// Two demo tenants that have bought, paid, used a session (by the API and in the back office), repriced, refunded, shipped and
+    /// emailed, and two that sold through T-Bank and closed a receipt: rows in every tenant table.
+    /// </summary>
     private static async Task<PaydeskHost> BusyInstallationAsync()
     {
         var host = await PaydeskHost.StartAsync(Engine.Postgres, new HostOptions { Environment = "Development", MockEnabled = null });
@@ -43,6 +46,14 @@ public sealed class RowLevelSecurityTests
             await pages.SignInAsync(Paydesk.Demo.DemoData.Accounts[tenant], Paydesk.Tenancy.Passwords.Demo);
             var used = await pages.PostAsync("/home", $"/admin/{tenant}/customers/{customer}/entitlements/{sessions}/use", []);
             used.StatusCode.ShouldBe(System.Net.HttpStatusCode.Redirect);
+        }
+        // Two clinics in Russia that sell through T-Bank and close their receipts as sessions are used.
+        for (var i = 0; i < 2; i++)
+        {
+            var shop = await Payments.TBank.TBankShop.OpenAsync(host);
+            var (order, _, _) = await shop.BuyAsync(shop.Package);
+            var sessions = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
+            await shop.Tenant.PostOk($"/api/v1/entitlements/{sessions}/uses", new { });
         }
         await host.RunDueJobsAsync();
         return host;

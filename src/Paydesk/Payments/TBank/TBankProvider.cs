@@ -26,7 +26,7 @@ public sealed class TBankOptions
 /// terminal's, which Paydesk expects to be one-stage): <c>CONFIRMED</c> is paid.
 /// </summary>
 public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions> options, ProviderSecrets secrets, ILogger<TBankProvider> log)
-    : IPaymentProvider
+    : IPaymentProvider, IClosingReceiptProvider
 {
     public const string ProviderName = "tbank";
     public const string HttpClientName = "tbank";

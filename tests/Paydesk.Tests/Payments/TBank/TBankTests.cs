@@ -281,6 +281,60 @@ public sealed class TBankTests
         Assert.Contains("1051", declined.Error);
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Each_session_used_closes_its_share_of_the_package_receipt_once(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        // 10 000,01 ₽ over ten sessions: one of them carries the odd kopeck, and the ten add up exactly.
+        var odd = (await shop.Tenant.PostOk("/api/v1/plans", new
+        {
+            name = "10 сеансов (акция)", price = new { amount = 10_000_01, currency = "RUB" },
+            grants = new[] { new { type = "sessions", serviceId = shop.Service, count = 10 } },
+        })).Id();
+        var (order, _, atTBank) = await shop.BuyAsync(odd);
+        var package = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
+
+        // Eight at once, as the front desk and the booking page might; then one given back and used again, then the rest.
+        var uses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => shop.Tenant.PostOk($"/api/v1/entitlements/{package}/uses", new { })));
+        await shop.Tenant.PostOk($"/api/v1/entitlements/{package}/uses/{uses[0].Id()}/undo", new { });
+        for (var i = 0; i < 3; i++) await shop.Tenant.PostOk($"/api/v1/entitlements/{package}/uses", new { });
+        await host.RunDueJobsAsync();
+
+        var closings = shop.TBank.Payment(atTBank.PaymentId)!.ClosingReceipts;
+        Assert.Equal(10, closings.Count);
+        Assert.Equal(10_000_01, closings.Sum(TBankShop.Sum));
+        Assert.Equal([1_000_00, 1_000_01], closings.Select(TBankShop.Sum).Distinct().Order());
+        Assert.All(closings.SelectMany(c => c["Items"]!.AsArray()), i => i!["PaymentMethod"]!.GetValue<string>().ShouldBe("full_payment"));
+        var recorded = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ClosingReceipts.Where(r => r.SubjectId == package).ToListAsync());
+        Assert.Equal(Enumerable.Range(1, 10), recorded.Select(r => r.Part).Order());
+        Assert.All(recorded, r => r.Status.ShouldBe(Paydesk.Payments.Fiscal.ClosingReceiptStatus.Sent));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_closing_receipt_TBank_cannot_take_now_is_sent_again_later(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var (order, _, atTBank) = await shop.BuyAsync(shop.Package);
+        var package = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
+
+        shop.TBank.Inject("SendClosingReceipt", TBankFault.ServerError);
+        await shop.Tenant.PostOk($"/api/v1/entitlements/{package}/uses", new { });
+        await host.RunDueJobsAsync();
+        Assert.Empty(shop.TBank.Payment(atTBank.PaymentId)!.ClosingReceipts);
+        var waiting = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ClosingReceipts.SingleAsync(r => r.SubjectId == package));
+        (waiting.Status, waiting.Attempts).ShouldBe((Paydesk.Payments.Fiscal.ClosingReceiptStatus.Pending, 1));
+        Assert.Contains("500", waiting.Error);
+
+        var job = (await host.JobsOfAsync(shop.Tenant.TenantId)).Single(j => j.Kind == "send-closing-receipt");
+        await host.InTenantAsync(shop.Tenant.TenantId, async db =>
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(u => u.SetProperty(j => j.DueAt, j => j.CreatedAt)));
+        await host.RunDueJobsAsync();
+        var closing = Assert.Single(shop.TBank.Payment(atTBank.PaymentId)!.ClosingReceipts);
+        TBankShop.Sum(closing).ShouldBe(1_500_00);
+    }
+
     /// <summary>A payment as a renewal would make it (issue the period's invoice, charge the saved card): not yet known to T-Bank.</summary>
     private static async Task<Payment> NewPaymentAsync(PaydeskHost host, TBankShop shop, string like, long amount) =>
         await host.InTenantAsync(shop.Tenant.TenantId, async db =>

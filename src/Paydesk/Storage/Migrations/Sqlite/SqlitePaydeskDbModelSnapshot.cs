@@ -1617,6 +1617,80 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("order_lines", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Payments.Fiscal.ClosingReceipt", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("LineId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("line_id");
+
+                    b.Property<int>("Part")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("part");
+
+                    b.Property<int>("Parts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("parts");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject_id");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_closing_receipts");
+
+                    b.HasIndex("TenantId", "PaymentId")
+                        .HasDatabaseName("ix_closing_receipts_tenant_id_payment_id");
+
+                    b.HasIndex("TenantId", "SubjectId", "Part")
+                        .IsUnique()
+                        .HasDatabaseName("ix_closing_receipts_tenant_id_subject_id_part");
+
+                    b.ToTable("closing_receipts", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Payments.Mock.MockCharge", b =>
                 {
                     b.Property<string>("Id")
@@ -2766,6 +2840,16 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("TenantId", "ProductId")
                         .HasConstraintName("fk_order_lines_products_tenant_id_product_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.Fiscal.ClosingReceipt", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_closing_receipts_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Payments.Mock.MockRefund", b =>
