@@ -30,10 +30,28 @@ public static class HtmlPages
 
     private static void Protect(HttpContext http, string policy)
     {
+        if (policy == CheckoutPolicy && http.RequestServices.GetService<CheckoutTargets>() is { Origins.Count: > 0 } targets)
+            policy = policy.Replace("form-action 'self' https:", $"form-action 'self' https: {string.Join(' ', targets.Origins)}", StringComparison.Ordinal);
         http.Response.Headers.ContentSecurityPolicy = policy;
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         http.Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
         http.Response.Headers.CacheControl = "no-store";
+    }
+}
+
+/// <summary>
+/// Where else than an https address a checkout form may end: a provider's emulator answering plain
+/// http on this machine (set from the providers' configured addresses; empty in production).
+/// </summary>
+public sealed class CheckoutTargets
+{
+    public List<string> Origins { get; } = [];
+
+    /// <summary>Adds the origin of <paramref name="url"/> when it is plain http on a loopback address.</summary>
+    public void AddLoopback(string? url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)
+            Origins.Add(uri.GetLeftPart(UriPartial.Authority));
     }
 }

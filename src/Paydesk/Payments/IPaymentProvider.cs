@@ -32,7 +32,11 @@ public sealed record CheckoutSession(string ProviderPaymentId, string RedirectUr
 /// </summary>
 public sealed record ProviderNotification(
     string EventId, string PaymentId, string? ProviderPaymentId, PaymentStatus Status,
-    long? AmountMinor, string Currency, DateTimeOffset OccurredAt, string Type, ReportedRefund? Refund = null);
+    long? AmountMinor, string Currency, DateTimeOffset OccurredAt, string Type, ReportedRefund? Refund = null)
+{
+    /// <summary>A payment method the provider kept for later charges with this payment (T-Bank's RebillId and card).</summary>
+    public SavedMethodReport? SavedMethod { get; init; }
+}
 
 /// <summary>
 /// A refund the provider made: its own id, the amount, and — when Paydesk asked for it — the
@@ -85,6 +89,9 @@ public interface IPaymentProvider
 {
     /// <summary>The name in URLs and in the payment's record: <c>mock</c>, <c>stripe</c>…</summary>
     string Name { get; }
+
+    /// <summary>Whether the provider takes payments in this currency (T-Bank and Robokassa: roubles only).</summary>
+    bool Accepts(Currency currency);
 
     /// <summary>Starts a hosted checkout; the customer is sent to the redirect URL to pay.</summary>
     Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using Paydesk.Api;
@@ -45,6 +46,7 @@ public static class PaymentRegistrations
         services.AddSingleton<IJobHandler, ExecuteRefundJob>();
         services.AddScoped<Fiscal.ClosingReceipts>();
         services.AddSingleton<IJobHandler, Fiscal.SendClosingReceiptJob>();
+        services.AddScoped<SavedMethods>();
         services.AddScoped<SyncRefunds>();
         services.AddSingleton<IJobHandler, SyncRefundsJob>();
         services.AddScoped<ReconcilePayment>();
@@ -55,6 +57,12 @@ public static class PaymentRegistrations
         services.Configure<TBank.TBankOptions>(configuration.GetSection("Payments:TBank"));
         services.AddHttpClient(TBank.TBankProvider.HttpClientName);
         services.AddSingleton<TBank.TBankProvider>();
+        services.AddSingleton(sp =>
+        {
+            var targets = new CheckoutTargets();
+            targets.AddLoopback(sp.GetRequiredService<IOptions<TBank.TBankOptions>>().Value.BaseUrl);
+            return targets;
+        });
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<TBank.TBankProvider>());
         services.AddScoped<MockAccounts>();
         services.AddSingleton<MockNotifier>();
@@ -128,6 +136,19 @@ public static class PaymentRegistrations
         accounts.MapPost("/{id}/enable", async (string id, SaveProviderAccount save, CancellationToken ct) =>
             (await save.SetEnabled(id, enabled: true, ct)).Ok()).Revises<ProviderAccountView>()
             .WithName("enableProviderAccount").WithSummary("Take checkouts through a disabled account again");
+
+        // A customer's own key sees and removes only that customer's methods (the database's customer filter).
+        var methods = api.MapGroup("/payment-methods").WithTags("Payment methods").RequireAuthorization(Policies.Any);
+        methods.MapGet("/", async (PageRequest page, string? customerId, PaydeskDb db, CancellationToken ct) =>
+        {
+            var query = db.SavedMethods.AsNoTracking().Where(m => m.RemovedAt == null);
+            if (customerId is not null) query = query.Where(m => m.CustomerId == customerId);
+            return (await page.Run(query, SavedMethodView.From, ct)).Ok();
+        }).Lists<SavedMethodView>().WithName("listPaymentMethods").WithSummary("List the payment methods customers saved for renewals");
+
+        methods.MapPost("/{id}/remove", async (string id, SavedMethods saved, CancellationToken ct) =>
+            (await saved.RemoveAsync(id, ct)).Ok()).Revises<SavedMethodView>()
+            .WithName("removePaymentMethod").WithSummary("Remove a saved payment method: no renewal charges it again");
     }
 
     public static void MapPaymentWebhooks(this WebApplication app)

@@ -156,6 +156,9 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
                 outcomes.Log(payment, OperationKind.Response, $"{account.Provider} says {said.ToApi()}");
                 (status, source) = (said, $"{source} ({notification.Status.ToApi()}, which {account.Provider} says is not so)");
             }
+            // A card kept for renewals is the customer's from now on, whatever the notification does to the payment.
+            if (notification.SavedMethod is { } saved && await services.GetRequiredService<SavedMethods>().KeepAsync(payment, saved, ct))
+                outcomes.Log(payment, OperationKind.Notification, $"{account.Provider} kept the payment method {saved.Brand} •••• {saved.Last4} for later charges");
             outcome = status is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded
                 ? await outcomes.ApplyRefundReportAsync(payment, notification.AmountMinor, notification.Currency, notification.Refund, source, ct)
                 : await outcomes.ApplyAsync(payment, status, notification.AmountMinor, notification.Currency, source, ct);

@@ -33,6 +33,20 @@ public sealed class ProviderRegistry(IEnumerable<IPaymentProvider> providers, IO
     }
 
     public bool MockEnabled => options.Value.MockEnabled ?? environment.IsDevelopment();
+
+    /// <summary>
+    /// The providers the tenant of <paramref name="db"/> can be paid through in this currency: those it
+    /// has an enabled account at, the Mock provider last (when it is on, and the tenant has not
+    /// disabled its account there). The first is what a checkout that names none pays through.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ForTenantAsync(Storage.PaydeskDb db, Currency currency, CancellationToken ct)
+    {
+        var accounts = await db.ProviderAccounts.AsNoTracking().GroupBy(a => a.Provider)
+            .Select(g => new { Provider = g.Key, Enabled = g.Any(a => a.DisabledAt == null) }).ToListAsync(ct);
+        bool Usable(IPaymentProvider p) => accounts.Any(a => a.Provider == p.Name && a.Enabled)
+            || (p.Name == Mock.MockProvider.ProviderName && accounts.All(a => a.Provider != p.Name));
+        return [.. Enabled.Where(p => p.Accepts(currency) && Usable(p)).OrderBy(p => p.Name == Mock.MockProvider.ProviderName).Select(p => p.Name)];
+    }
 }
 
 /// <param name="Account">The provider account to pay through; the provider's default account when none is named.</param>
@@ -57,9 +71,11 @@ public sealed class StartCheckout(
         var errors = new FieldErrors();
         var named = input.Account is null ? null : await db.ProviderAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == input.Account, ct);
         if (input.Account is not null && named is null) errors.Add("account", $"No provider account '{input.Account}'.");
-        var providerName = input.Provider ?? named?.Provider ?? Mock.MockProvider.ProviderName;
+        var providerName = input.Provider ?? named?.Provider
+            ?? (await providers.ForTenantAsync(db, amount.Currency, ct)).FirstOrDefault() ?? Mock.MockProvider.ProviderName;
         var provider = providers.Find(providerName);
         if (provider is null) errors.Add("provider", $"'{providerName}' is not a payment provider enabled here.");
+        else if (!provider.Accepts(amount.Currency)) errors.Add("provider", $"{providerName} does not take payments in {amount.Currency.Code}.");
         if (named is not null && named.Provider != providerName) errors.Add("account", $"is a {named.Provider} account, not a {providerName} one.");
         if (named is { DisabledAt: not null }) errors.Add("account", "is disabled; enable it, or pay through another.");
         var baseUrl = address.Url;

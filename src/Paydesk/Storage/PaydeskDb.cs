@@ -41,6 +41,7 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
     public DbSet<PlanGrant> PlanGrants => Set<PlanGrant>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<Payments.SavedMethod> SavedMethods => Set<Payments.SavedMethod>();
     public DbSet<Payments.Fiscal.ClosingReceipt> ClosingReceipts => Set<Payments.Fiscal.ClosingReceipt>();
     public DbSet<Payments.Payment> Payments => Set<Payments.Payment>();
     public DbSet<Payments.PaymentOperation> PaymentOperations => Set<Payments.PaymentOperation>();

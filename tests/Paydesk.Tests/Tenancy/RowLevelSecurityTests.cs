@@ -12,7 +12,7 @@ public sealed class RowLevelSecurityTests
 {
     /// <summary>
     /// Two demo tenants that have bought, paid, used a session (by the API and in the back office), repriced, refunded, shipped and
-    /// emailed, and two that sold through T-Bank and closed a receipt: rows in every tenant table.
+    /// emailed, and two that sold through T-Bank, closed a receipt and kept a card: rows in every tenant table.
     /// </summary>
     private static async Task<PaydeskHost> BusyInstallationAsync()
     {
@@ -54,6 +54,8 @@ public sealed class RowLevelSecurityTests
             var (order, _, _) = await shop.BuyAsync(shop.Package);
             var sessions = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
             await shop.Tenant.PostOk($"/api/v1/entitlements/{sessions}/uses", new { });
+            // A recurring plan keeps the card.
+            await shop.BuyAsync(shop.Monthly);
         }
         await host.RunDueJobsAsync();
         return host;

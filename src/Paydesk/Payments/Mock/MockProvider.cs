@@ -73,6 +73,8 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
 
     public string Name => ProviderName;
 
+    public bool Accepts(Currency currency) => true;
+
     public async Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct)
     {
         // The provider's own storage: a scope of its own, like a call to another service.

@@ -33,6 +33,8 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
 
     public string Name => ProviderName;
 
+    public bool Accepts(Currency currency) => currency.Code == "RUB";
+
     public async Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct)
     {
         if (request.Amount.Currency.Code != "RUB")
@@ -80,7 +82,13 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
         var refund = status is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded;
         // T-Bank sends no event id: a payment's status and what is left of it name one event, so a redelivery is known.
         return NotificationCheck.Verified(new ProviderNotification(
-            $"{paymentId}:{tbankStatus}:{amount}", orderId, paymentId, status, refund ? null : amount, "RUB", now, tbankStatus));
+            $"{paymentId}:{tbankStatus}:{amount}", orderId, paymentId, status, refund ? null : amount, "RUB", now, tbankStatus)
+        {
+            // Sent with AUTHORIZED and CONFIRMED when Init asked for Recurrent: what renewals charge.
+            SavedMethod = Text(fields, "RebillId") is { Length: > 0 } rebill && status != PaymentStatus.Failed
+                ? SavedMethodReport.FromCard(rebill, Text(fields, "Pan"), Text(fields, "ExpDate"))
+                : null,
+        });
     }
 
     /// <summary>T-Bank stops resending only on HTTP 200 with the body <c>OK</c>.</summary>

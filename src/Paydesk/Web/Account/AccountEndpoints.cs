@@ -6,6 +6,7 @@ using Paydesk.Core;
 using Paydesk.Entitlements;
 using Paydesk.Invoices;
 using Paydesk.Orders;
+using Paydesk.Payments;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
 
@@ -17,10 +18,13 @@ public sealed record DocumentRow(string Title, string Date, string Amount, strin
 
 public sealed record PurchaseRow(string What, string When, string Amount, string Status, string Tone);
 
+public sealed record CardRow(string Id, string Text);
+
 /// <summary>What <see cref="AccountView"/> shows.</summary>
 public sealed record AccountPage(
     CultureInfo Culture, string Merchant, string Slug, string CustomerName, string? ClinicProfile,
-    IReadOnlyList<string> Entitlements, IReadOnlyList<PurchaseRow> Purchases, IReadOnlyList<ShipmentRow> Shipments, IReadOnlyList<DocumentRow> Documents);
+    IReadOnlyList<string> Entitlements, IReadOnlyList<PurchaseRow> Purchases, IReadOnlyList<ShipmentRow> Shipments, IReadOnlyList<DocumentRow> Documents,
+    IReadOnlyList<CardRow> Cards);
 
 /// <summary>
 /// <c>/t/{tenant}/account</c>: the signed-in customer's page at that merchant, read as that
@@ -30,7 +34,7 @@ internal static class AccountEndpoints
 {
     public static void MapAccount(this WebApplication app)
     {
-        app.MapGet("/t/{slug}/account", async (string slug, HttpContext http, PaydeskDb db, SignedLinks links, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/t/{slug}/account", async (string slug, HttpContext http, PaydeskDb db, SignedLinks links, SavedMethods saved, TimeProvider time, CancellationToken ct) =>
         {
             var tenant = await Visitors.TenantAsync(db, slug, ct);
             if (tenant is null) return Results.NotFound();
@@ -69,6 +73,12 @@ internal static class AccountEndpoints
                     links.UrlFor(LinkKind.CreditNote, tenant.Id, n.Id).AbsoluteUri))))
                 .OrderByDescending(d => d.IssuedAt).Select(d => d.Row).ToList();
 
+            var cards = (await saved.OfAsync(customerId, ct)).Select(m => new CardRow(m.Id, string.Join(" ", new[]
+            {
+                m.Brand is { } brand ? char.ToUpperInvariant(brand[0]) + brand[1..] : null, m.Last4 is { } last ? $"•••• {last}" : null,
+                m.ExpMonth is { } month && m.ExpYear is { } year ? w.Expires(month, year) : null,
+            }.OfType<string>()))).ToList();
+
             return HtmlPages.Page<AccountView>(http, new
             {
                 Page = new AccountPage(culture, tenant.Name, Uri.EscapeDataString(tenant.Slug), customer.Name,
@@ -79,8 +89,21 @@ internal static class AccountEndpoints
                         (s.Quantity > 1 ? $"{s.Quantity.ToString("N0", culture)} × " : "") + products.GetValueOrDefault(s.ProductId, s.ProductId),
                         w.ShipmentStatuses[s.Status], string.Join(" ", new[] { s.Carrier, s.TrackingNumber }.OfType<string>()),
                         s.TrackingUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" ? url : null)).ToList(),
-                    documents),
+                    documents, cards),
             });
+        }).ExcludeFromDescription();
+
+        // The customer removes a card: their own only (the customer filter hides every other), and it is not charged again.
+        app.MapPost("/t/{slug}/account/cards/{id}/remove", async (string slug, string id, HttpContext http, PaydeskDb db, SavedMethods saved, CancellationToken ct) =>
+        {
+            var tenant = await Visitors.TenantAsync(db, slug, ct);
+            if (tenant is null) return Results.NotFound();
+            var visitor = await Visitors.OfAsync(http, db, ct);
+            if (visitor.CustomerIn(tenant.Id) is not { } customerId) return Results.LocalRedirect($"/t/{Uri.EscapeDataString(tenant.Slug)}/sign-in");
+            if (await Visitors.FormAsync(http, ct) is null) return Results.BadRequest();
+            db.Tenant.Set(tenant.Id, Role.Customer, customerId);
+            var removed = await saved.RemoveAsync(id, ct);
+            return removed.Problem is not null ? Results.NotFound() : Results.LocalRedirect($"/t/{Uri.EscapeDataString(tenant.Slug)}/account#cards");
         }).ExcludeFromDescription();
     }
 }

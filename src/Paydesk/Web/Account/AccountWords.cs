@@ -24,6 +24,10 @@ public sealed class AccountWords
     public required string What { get; init; }
     public required string When { get; init; }
     public required string Amount { get; init; }
+    public required string Cards { get; init; }
+    public required string CardsNote { get; init; }
+    public required Func<int, int, string> Expires { get; init; }
+    public required string Remove { get; init; }
 
     public static readonly Localized<AccountWords> All = new(
         en: new()
@@ -38,6 +42,8 @@ public sealed class AccountWords
             Documents = "Invoices and credit notes", NoDocuments = "No invoices yet.",
             Invoice = number => $"Invoice {number}", CreditNote = number => $"Credit note {number}", Buy = "See the prices",
             Purchases = "Purchases", What = "What", When = "When", Amount = "Amount",
+            Cards = "Saved cards", CardsNote = "Renewals are charged to these cards. Remove one and it is not charged again.",
+            Expires = (m, y) => $"expires {m:00}/{y % 100:00}", Remove = "Remove",
         },
         ru: new()
         {
@@ -51,6 +57,8 @@ public sealed class AccountWords
             Documents = "Счета и кредит-ноты", NoDocuments = "Счетов пока нет.",
             Invoice = number => $"Счёт {number}", CreditNote = number => $"Кредит-нота {number}", Buy = "Посмотреть цены",
             Purchases = "Покупки", What = "Что", When = "Когда", Amount = "Сумма",
+            Cards = "Сохранённые карты", CardsNote = "С этих карт списываются продления. Удалённая карта больше не списывается.",
+            Expires = (m, y) => $"до {m:00}/{y % 100:00}", Remove = "Удалить",
         },
         ro: new()
         {
@@ -64,5 +72,7 @@ public sealed class AccountWords
             Documents = "Facturi și facturi de stornare", NoDocuments = "Nicio factură încă.",
             Invoice = number => $"Factura {number}", CreditNote = number => $"Factura de stornare {number}", Buy = "Vedeți prețurile",
             Purchases = "Cumpărături", What = "Ce", When = "Când", Amount = "Sumă",
+            Cards = "Carduri salvate", CardsNote = "Reînnoirile se plătesc cu aceste carduri. Un card eliminat nu mai este debitat.",
+            Expires = (m, y) => $"expiră {m:00}/{y % 100:00}", Remove = "Eliminați",
         });
 }

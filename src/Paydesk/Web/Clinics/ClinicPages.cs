@@ -85,7 +85,7 @@ internal static class ClinicPages
             var placed = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == order.Value!.Id, ct);
             var cancel = new Uri(address.Url, $"profile/clinics/{Uri.EscapeDataString(clinicId)}/billing?term={term}&canceled={{PAYMENT_ID}}");
             var started = await checkout.Run(OrderPurpose.For(placed.Id), placed.CustomerId, placed.Total, placed.Summary(),
-                new CheckoutInput(providers.Enabled.Select(p => p.Name).FirstOrDefault(), null, cancel.ToString()), ct);
+                new CheckoutInput(null, null, cancel.ToString()), ct);
             if (started.Problem is { } failed) return await Again(failed.Detail ?? failed.Title, failed.Status);
             return started.Value!.RedirectUrl is { } url ? Results.Redirect(url) : await Again(w.NotCompletedText, StatusCodes.Status502BadGateway);
         }).LimitedBy(RateLimit.PageCheckoutPerAddress);

@@ -120,7 +120,7 @@ internal static class ShopEndpoints
         var back = $"/t/{Escape(tenant.Slug)}/checkout?plan={Escape(planId)}{(term is null ? "" : $"&term={term}")}{(calendar is null ? "" : $"&calendar={Escape(calendar)}")}";
         return new CheckoutPage(culture, tenant.Name, Escape(tenant.Slug), planId, term, calendar, lines,
             Display.Amount(priced.TotalMinor, priced.Currency.Code, culture),
-            customer is null ? null : (customer.Name, customer.Email ?? ""), providers.Enabled.Select(p => p.Name).ToList(), back);
+            customer is null ? null : (customer.Name, customer.Email ?? ""), await providers.ForTenantAsync(db, priced.Currency, ct), back);
     }
 
     /// <summary>The tenant's customer with this email (the oldest, when there are several), or a new one in the page's language.</summary>

@@ -259,6 +259,11 @@ public sealed class TBankTests
         Assert.True(atTBank.Recurrent);
         atTBank.CustomerKey.ShouldBe(shop.Customer);
         var rebill = atTBank.RebillId!;
+        // Kept as the customer's card: what the account page shows and the customer may remove.
+        var card = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
+        (card.Str("provider"), card.Str("brand"), card.Str("last4"), card.GetProperty("expMonth").GetInt32(), card.GetProperty("expYear").GetInt32())
+            .ShouldBe(("tbank", "visa", "0777", 12, 2030));
+        Assert.Equal(rebill, await host.InTenantAsync(shop.Tenant.TenantId, db => db.SavedMethods.Where(m => m.Id == card.Id()).Select(m => m.ProviderMethodId).SingleAsync()));
 
         var renewal = await NewPaymentAsync(host, shop, first, 990_00);
         var provider = host.Services.GetRequiredService<TBankProvider>();
@@ -273,6 +278,11 @@ public sealed class TBankTests
         Assert.Equal(1, charges.Sum(c => c.Captures));
         // The reconciler, which has no T-Bank PaymentId for it either, finds it by OrderId.
         (await provider.GetStateAsync(account, renewal, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Succeeded);
+
+        // The customer removes the card: it is no longer listed (removing it again changes nothing).
+        (await shop.Tenant.PostOk($"/api/v1/payment-methods/{card.Id()}/remove", new { })).Str("id").ShouldBe(card.Id());
+        (await shop.Tenant.PostOk($"/api/v1/payment-methods/{card.Id()}/remove", new { })).Str("id").ShouldBe(card.Id());
+        Assert.Empty((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
 
         // A card that now declines: the renewal fails, and says so.
         shop.TBank.Decline(rebill);

@@ -2258,6 +2258,89 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("refunds", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Payments.SavedMethod", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("brand");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
+
+                    b.Property<int?>("ExpMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("exp_month");
+
+                    b.Property<int?>("ExpYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("exp_year");
+
+                    b.Property<string>("Last4")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("last4");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payment_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderAccountId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("provider_account_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("ProviderMethodId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_method_id")
+                        .UseCollation("C");
+
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_saved_methods");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_saved_methods_tenant_id_customer_id");
+
+                    b.HasIndex("TenantId", "ProviderAccountId", "ProviderMethodId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_saved_methods_tenant_id_provider_account_id_provider_method");
+
+                    b.ToTable("saved_methods", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
                 {
                     b.Property<string>("TenantId")
@@ -3057,6 +3140,16 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refunds_payments_tenant_id_payment_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.SavedMethod", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_methods_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>

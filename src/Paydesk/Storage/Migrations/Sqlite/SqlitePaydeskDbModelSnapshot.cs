@@ -2146,6 +2146,83 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("refunds", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Payments.SavedMethod", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("brand");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<int?>("ExpMonth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("exp_month");
+
+                    b.Property<int?>("ExpYear")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("exp_year");
+
+                    b.Property<string>("Last4")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last4");
+
+                    b.Property<string>("PaymentId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("ProviderAccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_account_id");
+
+                    b.Property<string>("ProviderMethodId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_method_id");
+
+                    b.Property<long?>("RemovedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("removed_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_saved_methods");
+
+                    b.HasIndex("TenantId", "CustomerId")
+                        .HasDatabaseName("ix_saved_methods_tenant_id_customer_id");
+
+                    b.HasIndex("TenantId", "ProviderAccountId", "ProviderMethodId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_saved_methods_tenant_id_provider_account_id_provider_method_id");
+
+                    b.ToTable("saved_methods", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
                 {
                     b.Property<string>("TenantId")
@@ -2928,6 +3005,16 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refunds_payments_tenant_id_payment_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Payments.SavedMethod", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_methods_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Payments.WebhookEvent", b =>
