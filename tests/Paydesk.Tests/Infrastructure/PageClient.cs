@@ -37,5 +37,8 @@ public sealed partial class PageClient(Uri baseAddress) : IDisposable
         return await _http.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>A page as the signed-in visitor sees it.</summary>
+    public Task<string> GetStringAsync(string path) => _http.GetStringAsync(path);
+
     public void Dispose() => _http.Dispose();
 }

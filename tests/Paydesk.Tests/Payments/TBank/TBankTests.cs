@@ -345,6 +345,44 @@ public sealed class TBankTests
         TBankShop.Sum(closing).ShouldBe(1_500_00);
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_terminal_password_is_in_the_clear_nowhere_in_the_database_the_log_an_answer_or_a_page(Engine engine)
+    {
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions());
+        var shop = await TBankShop.OpenAsync(host);
+        // Every call signed with it, every notification verified with it: a purchase, a session closed, a refund, a check.
+        var (order, paymentId, _) = await shop.BuyAsync(shop.Package);
+        var sessions = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
+        await shop.Tenant.PostOk($"/api/v1/entitlements/{sessions}/uses", new { });
+        await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 1_500_00, currency = "RUB" } });
+        await shop.Tenant.PaymentWhenAsync(paymentId, "partially_refunded");
+        await shop.Emulators.QuietAsync();
+        await host.SettleAsync();
+
+        var password = shop.Terminal.Password;
+        var stored = await ProviderSecretTests.StoredBytesAsync(host);
+        Assert.True(ProviderSecretTests.Holds(stored, shop.Terminal.Key), "the search reads the notifications T-Bank sent, which name the terminal");
+        Assert.False(ProviderSecretTests.Holds(stored, password), $"the terminal password is stored in the clear ({engine})");
+        Assert.NotEmpty(host.Logs.Lines);
+        Assert.DoesNotContain(host.Logs.Lines, line => line.Contains(password, StringComparison.Ordinal));
+
+        var slug = await host.SlugOfAsync(shop.Tenant.TenantId);
+        using var staff = new PageClient(host.BaseAddress);
+        await host.NewUserAsync(shop.Tenant.TenantId, "owner@example.ru", password: "a long enough password");
+        await staff.SignInAsync("owner@example.ru", "a long enough password");
+        string[] answers =
+        [
+            .. await Task.WhenAll(new[]
+            {
+                "/api/v1/provider-accounts", $"/api/v1/provider-accounts/{shop.Account}", $"/api/v1/payments/{paymentId}", "/api/v1/jobs",
+            }.Select(path => shop.Tenant.Http.GetStringAsync(path))),
+            await staff.GetStringAsync($"/admin/{slug}/providers"),
+            await staff.GetStringAsync($"/admin/{slug}/payments/{paymentId}"),
+        ];
+        Assert.Contains(answers, a => a.Contains(shop.Account, StringComparison.Ordinal));
+        Assert.DoesNotContain(answers, a => a.Contains(password, StringComparison.Ordinal));
+    }
+
     /// <summary>A payment as a renewal would make it (issue the period's invoice, charge the saved card): not yet known to T-Bank.</summary>
     private static async Task<Payment> NewPaymentAsync(PaydeskHost host, TBankShop shop, string like, long amount) =>
         await host.InTenantAsync(shop.Tenant.TenantId, async db =>
