@@ -75,6 +75,9 @@ public sealed record ProviderRefundResult(RefundOutcome Outcome, string? Provide
     public static ProviderRefundResult NoAnswer(string reason) => new(RefundOutcome.Unknown, null, reason);
 }
 
+/// <summary>What checking an account's connection found: whether its credentials work, and what the provider said.</summary>
+public sealed record ConnectionCheck(bool Ok, string Detail);
+
 /// <summary>The refunds a provider made on a payment that Paydesk may not know of, and how much it has given back in all.</summary>
 public sealed record ProviderRefunds(IReadOnlyList<ReportedRefund> Refunds, long RefundedMinor);
 
@@ -133,4 +136,10 @@ public interface IPaymentProvider
     /// refund whose id is the amount left after it.
     /// </remarks>
     Task<ProviderRefunds> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct);
+
+    /// <summary>
+    /// Whether the account's credentials work: one harmless signed call (reading a payment that does
+    /// not exist), answered in words for the person who set them. Never throws for provider trouble.
+    /// </summary>
+    Task<ConnectionCheck> CheckConnectionAsync(ProviderAccount account, CancellationToken ct);
 }

@@ -133,6 +133,10 @@ public static class PaymentRegistrations
             (await save.SetEnabled(id, enabled: false, ct)).Ok()).Revises<ProviderAccountView>()
             .WithName("disableProviderAccount").WithSummary("Stop new checkouts through an account; payments in flight still settle");
 
+        accounts.MapPost("/{id}/check", async (string id, SaveProviderAccount save, ProviderRegistry providers, CancellationToken ct) =>
+            (await save.CheckAsync(id, providers, ct)).Ok()).Reads<ConnectionView>()
+            .WithName("checkProviderAccount").WithSummary("Check that the account's credentials work, with one harmless call to the provider");
+
         accounts.MapPost("/{id}/enable", async (string id, SaveProviderAccount save, CancellationToken ct) =>
             (await save.SetEnabled(id, enabled: true, ct)).Ok()).Revises<ProviderAccountView>()
             .WithName("enableProviderAccount").WithSummary("Take checkouts through a disabled account again");

@@ -49,6 +49,9 @@ public sealed record ProviderAccountView(
     string Id, string Provider, string Name, string Mode, string Status, bool IsDefault, IReadOnlyList<string> CredentialsSet,
     string? Login, string? HashAlgorithm, string NotificationUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>What checking an account's connection found.</summary>
+public sealed record ConnectionView(string AccountId, bool Ok, string Detail, DateTimeOffset CheckedAt);
+
 /// <summary>
 /// Adds, changes, disables and enables a tenant's accounts at its payment providers. Credentials
 /// are sealed as they arrive and never leave again: a view lists which are set. A disabled account
@@ -153,6 +156,17 @@ public sealed class SaveProviderAccount(PaydeskDb db, ProviderSecrets secrets, I
             await db.SaveChangesAsync(ct);
             return View(account);
         }, ct);
+    }
+
+    /// <summary>Asks the account's provider whether its credentials work; null when there is no such account.</summary>
+    public async Task<Result<ConnectionView>> CheckAsync(string id, ProviderRegistry providers, CancellationToken ct)
+    {
+        var account = await db.ProviderAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (account is null) return Problem.NotFound("provider account", id);
+        var found = providers.Find(account.Provider) is { } provider
+            ? await provider.CheckConnectionAsync(account, ct)
+            : new ConnectionCheck(false, $"{account.Provider} is not a provider this Paydesk talks to yet.");
+        return new ConnectionView(account.Id, found.Ok, found.Detail, time.GetUtcNow());
     }
 
     /// <summary>The account's credentials in the clear, for the one call that needs them.</summary>

@@ -106,6 +106,10 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         return MockEvents.Read(rawBody);
     }
 
+    public Task<ConnectionCheck> CheckConnectionAsync(ProviderAccount account, CancellationToken ct) =>
+        Task.FromResult(new ConnectionCheck(account.WebhookSecretProtected is not null,
+            account.WebhookSecretProtected is not null ? "The Mock provider runs inside Paydesk; its notifications are signed with the account's secret." : "The account has no webhook secret."));
+
     /// <summary>The Mock provider, like Paydesk's own API, is told what became of its notification.</summary>
     public IResult Acknowledge(ProviderNotification notification, NotificationReceived received) => TypedResults.Ok(received);
 

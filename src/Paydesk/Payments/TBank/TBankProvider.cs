@@ -176,6 +176,22 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
             refunded);
     }
 
+    public async Task<ConnectionCheck> CheckConnectionAsync(ProviderAccount account, CancellationToken ct)
+    {
+        try
+        {
+            // A payment that cannot exist: T-Bank checks the Token before it looks for it.
+            await CallAsync(account, "v2/GetState", new JsonObject { ["PaymentId"] = "0" }, ct);
+            return new ConnectionCheck(true, "T-Bank accepted the terminal key and password.");
+        }
+        catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
+        {
+            return failure is ProviderFailure.InvalidRequest or ProviderFailure.Declined
+                ? new ConnectionCheck(true, "T-Bank accepted the terminal key and password.")
+                : new ConnectionCheck(false, $"{ProviderErrors.Describe(failure, "T-Bank")}. {e.Message}");
+        }
+    }
+
     /// <summary>Sends a closing receipt (items <c>full_payment</c>) for a payment whose Init receipt prepaid them.</summary>
     public async Task SendClosingReceiptAsync(ProviderAccount account, Payment payment, ReceiptRequest receipt, CancellationToken ct)
     {

@@ -17,7 +17,7 @@ internal static class AdminProviderPages
 {
     public static void MapProviderPages(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/providers", async (string slug, string? done, string? error, HttpContext http, PaydeskDb db, SaveProviderAccount accounts,
+        admin.MapGet("/providers", async (string slug, string? done, string? ok, string? error, HttpContext http, PaydeskDb db, SaveProviderAccount accounts,
             SaveTenantSettings settings, CancellationToken ct) =>
         {
             var opening = await AdminPages.OpenAsync(http, db, slug, ct);
@@ -30,7 +30,7 @@ internal static class AdminProviderPages
             return HtmlPages.Page<ProviderAccountsView>(http, new
             {
                 Frame = staff.Frame, IsAdmin = isAdmin, Accounts = rows, Tenant = await settings.ReadAsync(ct),
-                Notice = isAdmin ? error ?? (done is null ? null : adminWords.Done) : adminWords.AdminOnly, NoticeIsError = !isAdmin || error is not null,
+                Notice = isAdmin ? error ?? ok ?? (done is null ? null : adminWords.Done) : adminWords.AdminOnly, NoticeIsError = !isAdmin || error is not null,
             });
         });
 
@@ -59,10 +59,18 @@ internal static class AdminProviderPages
             return Results.LocalRedirect($"{act.Back}?done=receipts");
         });
 
-        admin.MapPost("/providers/{id}", async (string slug, string id, HttpContext http, PaydeskDb db, SaveProviderAccount accounts, Audit audit, CancellationToken ct) =>
+        admin.MapPost("/providers/{id}", async (string slug, string id, HttpContext http, PaydeskDb db, SaveProviderAccount accounts, Audit audit,
+            ProviderRegistry providers, CancellationToken ct) =>
         {
             var (act, refusal) = await AdminPages.ActAsync(http, db, slug, "providers", ct);
             if (act is null) return refusal;
+            if (act.Form["action"].ToString() == "check")
+            {
+                var check = await accounts.CheckAsync(id, providers, ct);
+                if (check.Problem is not null) return Results.NotFound();
+                var said = Uri.EscapeDataString(check.Value!.Detail);
+                return Results.LocalRedirect(check.Value.Ok ? $"{act.Back}?ok={said}" : $"{act.Back}?error={said}");
+            }
             if (await db.ProviderAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) is not { } account) return Results.NotFound();
             var before = accounts.View(account);
             var kind = ProviderKind.Find(account.Provider);

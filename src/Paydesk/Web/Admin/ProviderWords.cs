@@ -16,6 +16,7 @@ public sealed class ProviderWords
     public required string MakeDefault { get; init; }
     public required string Disable { get; init; }
     public required string Enable { get; init; }
+    public required string Check { get; init; }
     public required string CredentialsSet { get; init; }
     public required string NotificationUrl { get; init; }
     public required string NotificationHint { get; init; }
@@ -50,7 +51,7 @@ public sealed class ProviderWords
         {
             Providers = "Payment providers", Add = p => $"Add a {p} account", Name = "Name", Mode = "Mode",
             Modes = new Dictionary<string, string> { ["test"] = "test (no real money)", ["live"] = "live" },
-            Active = "active", Disabled = "disabled", Default = "default", MakeDefault = "Make it the default", Disable = "Disable", Enable = "Enable",
+            Active = "active", Disabled = "disabled", Default = "default", MakeDefault = "Make it the default", Disable = "Disable", Enable = "Enable", Check = "Check connection",
             CredentialsSet = "Credentials set", NotificationUrl = "Notification address",
             NotificationHint = "Give this address to the provider: Stripe's webhook endpoint, T-Bank's NotificationURL, Robokassa's Result URL.",
             Edit = "Change", KeepHint = "Leave a credential empty to keep the one that is set.",
@@ -75,7 +76,7 @@ public sealed class ProviderWords
         {
             Providers = "Платёжные системы", Add = p => $"Добавить аккаунт {p}", Name = "Название", Mode = "Режим",
             Modes = new Dictionary<string, string> { ["test"] = "тестовый (без настоящих денег)", ["live"] = "боевой" },
-            Active = "включён", Disabled = "выключен", Default = "по умолчанию", MakeDefault = "Сделать основным", Disable = "Выключить", Enable = "Включить",
+            Active = "включён", Disabled = "выключен", Default = "по умолчанию", MakeDefault = "Сделать основным", Disable = "Выключить", Enable = "Включить", Check = "Проверить подключение",
             CredentialsSet = "Заданы ключи", NotificationUrl = "Адрес уведомлений",
             NotificationHint = "Укажите этот адрес у платёжной системы: вебхук Stripe, NotificationURL Т-Банка, Result URL Робокассы.",
             Edit = "Изменить", KeepHint = "Оставьте поле пустым, чтобы сохранить заданный ключ.",
@@ -100,7 +101,7 @@ public sealed class ProviderWords
         {
             Providers = "Procesatori de plăți", Add = p => $"Adăugați un cont {p}", Name = "Nume", Mode = "Mod",
             Modes = new Dictionary<string, string> { ["test"] = "test (fără bani reali)", ["live"] = "real" },
-            Active = "activ", Disabled = "dezactivat", Default = "implicit", MakeDefault = "Faceți-l implicit", Disable = "Dezactivați", Enable = "Activați",
+            Active = "activ", Disabled = "dezactivat", Default = "implicit", MakeDefault = "Faceți-l implicit", Disable = "Dezactivați", Enable = "Activați", Check = "Verificați conexiunea",
             CredentialsSet = "Chei setate", NotificationUrl = "Adresa de notificări",
             NotificationHint = "Dați această adresă procesatorului: endpointul de webhook Stripe, NotificationURL T-Bank, Result URL Robokassa.",
             Edit = "Modificați", KeepHint = "Lăsați câmpul gol pentru a păstra cheia setată.",

@@ -161,6 +161,35 @@ public sealed class TBankTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Checking_the_connection_says_whether_TBank_takes_the_terminal_key_and_password(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var calls = shop.TBank.Calls;
+        var good = await shop.Tenant.PostOk($"/api/v1/provider-accounts/{shop.Account}/check", new { });
+        (good.GetProperty("ok").GetBoolean(), good.Str("detail")).ShouldBe((true, "T-Bank accepted the terminal key and password."));
+        Assert.Equal(calls + 1, shop.TBank.Calls);
+
+        (await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/provider-accounts/{shop.Account}", new { credentials = new { password = "an old password" } }))
+            .EnsureSuccessStatusCode();
+        var bad = await shop.Tenant.PostOk($"/api/v1/provider-accounts/{shop.Account}/check", new { });
+        Assert.False(bad.GetProperty("ok").GetBoolean());
+        Assert.Contains("refused the account's credentials", bad.Str("detail"));
+        Assert.DoesNotContain("an old password", bad.ToString());
+
+        // The same button on the providers page.
+        var slug = await host.SlugOfAsync(shop.Tenant.TenantId);
+        await host.NewUserAsync(shop.Tenant.TenantId, $"admin-{engine}@example.ru", password: "a long enough password");
+        using var staff = new PageClient(host.BaseAddress);
+        await staff.SignInAsync($"admin-{engine}@example.ru", "a long enough password");
+        var pressed = await staff.PostAsync($"/admin/{slug}/providers", $"/admin/{slug}/providers/{shop.Account}", new() { ["action"] = "check" });
+        Assert.Equal(HttpStatusCode.Redirect, pressed.StatusCode);
+        Assert.Contains(Uri.EscapeDataString("refused the account's credentials"), pressed.Headers.Location!.OriginalString);
+        Assert.Contains("refused the account&#x27;s credentials", await staff.GetStringAsync(pressed.Headers.Location.OriginalString));
+        (await shop.Tenant.PostRaw($"/api/v1/provider-accounts/acct_nope/check", "{}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_notification_with_a_wrong_token_is_refused_and_changes_nothing(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);
