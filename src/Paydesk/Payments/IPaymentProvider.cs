@@ -78,8 +78,11 @@ public sealed record ProviderRefundResult(RefundOutcome Outcome, string? Provide
 /// <summary>What checking an account's connection found: whether its credentials work, and what the provider said.</summary>
 public sealed record ConnectionCheck(bool Ok, string Detail);
 
-/// <summary>The refunds a provider made on a payment that Paydesk may not know of, and how much it has given back in all.</summary>
-public sealed record ProviderRefunds(IReadOnlyList<ReportedRefund> Refunds, long RefundedMinor);
+/// <summary>
+/// The refunds a provider made on a payment, and how much it has given back in all. A provider
+/// that names no refunds (T-Bank) gives only the total (<paramref name="Itemized"/> false).
+/// </summary>
+public sealed record ProviderRefunds(IReadOnlyList<ReportedRefund> Refunds, long RefundedMinor, bool Itemized = true);
 
 /// <summary>What the provider says a payment is now; <see cref="PaymentStatus.Unknown"/> if it cannot tell.</summary>
 public sealed record ProviderPaymentState(PaymentStatus Status, long? AmountMinor, string? Currency);
@@ -131,9 +134,7 @@ public interface IPaymentProvider
     /// </summary>
     /// <remarks>
     /// A provider that lists refunds one by one names each; one that only tells how much of the
-    /// payment is left (T-Bank) names what Paydesk has not yet accounted for — the difference
-    /// between what it gave back and what the payment has refunded or reserved for refunds — as one
-    /// refund whose id is the amount left after it.
+    /// payment is left (T-Bank) answers the total, and Paydesk works out the rest (<see cref="SyncRefunds"/>).
     /// </remarks>
     Task<ProviderRefunds> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct);
 

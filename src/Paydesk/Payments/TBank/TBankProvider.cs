@@ -26,7 +26,7 @@ public sealed class TBankOptions
 /// terminal's, which Paydesk expects to be one-stage): <c>CONFIRMED</c> is paid.
 /// </summary>
 public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions> options, ProviderSecrets secrets, ILogger<TBankProvider> log)
-    : IPaymentProvider, IClosingReceiptProvider
+    : IPaymentProvider, IClosingReceiptProvider, INamesNoRefunds
 {
     public const string ProviderName = "tbank";
     public const string HttpClientName = "tbank";
@@ -169,11 +169,7 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
             "PARTIAL_REFUNDED" when left is { } amount => payment.AmountMinor - amount,
             _ => 0,
         };
-        // What T-Bank gave back beyond what Paydesk has refunded or asked to: made in T-Bank's dashboard.
-        var unaccounted = refunded - payment.RefundReservedMinor;
-        return new ProviderRefunds(
-            unaccounted > 0 ? [new ReportedRefund($"tbank:{payment.ProviderPaymentId}:left-{payment.AmountMinor - refunded}", unaccounted, null)] : [],
-            refunded);
+        return new ProviderRefunds([], refunded, Itemized: false);
     }
 
     public async Task<ConnectionCheck> CheckConnectionAsync(ProviderAccount account, CancellationToken ct)
