@@ -125,7 +125,8 @@ public interface IPaymentProvider
     /// Gives money back. The refund's id is its idempotency key at the provider: asking again
     /// after a crash returns the first answer instead of refunding twice.
     /// </summary>
-    Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct);
+    /// <param name="receipt">The 54-FZ receipt of what is given back, when the tenant sends receipts; providers without receipts ignore it.</param>
+    Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, ReceiptRequest? receipt, CancellationToken ct);
 
     /// <summary>
     /// Every refund the provider made on the payment, whoever asked for it (Paydesk, or a person in

@@ -45,6 +45,7 @@ public static class PaymentRegistrations
         services.AddScoped<ExecuteRefund>();
         services.AddSingleton<IJobHandler, ExecuteRefundJob>();
         services.AddScoped<Fiscal.ClosingReceipts>();
+        services.AddScoped<Fiscal.Receipts>();
         services.AddSingleton<IJobHandler, Fiscal.SendClosingReceiptJob>();
         services.AddScoped<SavedMethods>();
         services.AddScoped<SyncRefunds>();

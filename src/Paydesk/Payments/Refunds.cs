@@ -75,7 +75,7 @@ public sealed class RequestRefund(PaydeskDb db, PaymentOutcomes outcomes, Idempo
 /// same refund races it.
 /// </summary>
 public sealed class ExecuteRefund(
-    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, FaultPoints faults, ILogger<ExecuteRefund> log)
+    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, FaultPoints faults, Fiscal.Receipts receipts, ILogger<ExecuteRefund> log)
 {
     public const string JobKind = "execute-refund";
 
@@ -103,7 +103,8 @@ public sealed class ExecuteRefund(
         ProviderRefundResult result;
         try
         {
-            result = await provider.RefundAsync(account, payment, refund, ct);
+            var receipt = await receipts.ForAsync(payment.Purpose, payment.CustomerId, new Money(refund.AmountMinor, Currency.Parse(refund.Currency)), ct);
+            result = await provider.RefundAsync(account, payment, refund, receipt, ct);
         }
         catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
         {

@@ -63,7 +63,7 @@ public sealed record CheckoutView(string PaymentId, string Status, string? Redir
 public sealed class StartCheckout(
     PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IEnumerable<IPaymentPurpose> purposes, IdGenerator ids,
     TimeProvider time, IOptions<PaymentOptions> options, PublicAddress address, FaultPoints faults, JobQueue jobs, IdempotencyContext request,
-    ProviderSecrets secrets, ILogger<StartCheckout> log)
+    ProviderSecrets secrets, Fiscal.Receipts receipts, ILogger<StartCheckout> log)
 {
     public async Task<Result<CheckoutView>> Run(
         string purpose, string customerId, Money amount, string description, CheckoutInput input, CancellationToken ct)
@@ -127,7 +127,7 @@ public sealed class StartCheckout(
             new Uri(baseUrl, $"webhooks/{chosen.Name}/{account.Id}").ToString())
         {
             CustomerId = customerId, Language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName,
-            Receipt = await ReceiptAsync(payable, purpose, customerId, amount, ct),
+            Receipt = await receipts.ForAsync(purpose, customerId, amount, ct),
             SaveMethod = await payable.KeepsPaymentMethodAsync(db, purpose, ct),
         };
         CheckoutSession session;
@@ -168,17 +168,6 @@ public sealed class StartCheckout(
             await outcomes.ApplyAsync(p, PaymentStatus.Pending, null, null, "checkout opened", ct);
         }, ct);
         return new CheckoutView(opened.Id, opened.Status.ToApi(), opened.RedirectUrl, MoneyView.From(amount));
-    }
-
-    /// <summary>The 54-FZ receipt for the payment when the tenant sends receipts (a tax regime is set), else null.</summary>
-    private async Task<ReceiptRequest?> ReceiptAsync(IPaymentPurpose payable, string purpose, string customerId, Money amount, CancellationToken ct)
-    {
-        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == db.Tenant.TenantId, ct);
-        if (tenant.Taxation is not { } taxation) return null;
-        var lines = await payable.ReceiptLinesAsync(db, purpose, Fiscal.FiscalVats.Of(tenant.Vat), ct);
-        if (lines.Count == 0) return null;
-        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => new { c.Email, c.Phone }).FirstOrDefaultAsync(ct);
-        return new ReceiptRequest(FiscalReceipt.For(amount, lines), taxation, customer?.Email, customer?.Email is null ? customer?.Phone : null);
     }
 
     private Task<Payment> RecordAsync(string paymentId, Func<Payment, Task> change, CancellationToken ct) =>

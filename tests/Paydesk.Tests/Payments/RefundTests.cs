@@ -239,10 +239,10 @@ public sealed class RefundTests
         };
 
         var sameKey = RefundOf("re_same_key", 400_00);
-        var once = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => mock.RefundAsync(account, payment, sameKey, default)));
+        var once = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => mock.RefundAsync(account, payment, sameKey, null, default)));
         Assert.All(once, r => (r.Outcome, r.ProviderRefundId).ShouldBe((RefundOutcome.Succeeded, (string?)MockProviderRefundId("re_same_key"))));
 
-        var racing = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => mock.RefundAsync(account, payment, RefundOf($"re_race_{i}", 400_00), default)));
+        var racing = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => mock.RefundAsync(account, payment, RefundOf($"re_race_{i}", 400_00), null, default)));
         racing.Count(r => r.Outcome == RefundOutcome.Succeeded).ShouldBe(2);
         Assert.All(racing.Where(r => r.Outcome != RefundOutcome.Succeeded), r => r.Outcome.ShouldBe(RefundOutcome.Refused));
         var charge = await host.RunAsync<PaydeskDb, Paydesk.Payments.Mock.MockCharge>(db => db.MockCharges.SingleAsync(c => c.PaymentId == paymentId));

@@ -161,7 +161,7 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         return new ProviderChargeResult(status, charge.Id, status == PaymentStatus.Failed ? "declined" : null);
     }
 
-    public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct)
+    public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, ReceiptRequest? receipt, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();

@@ -149,11 +149,15 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
         }
     }
 
-    public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, CancellationToken ct)
+    public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, ReceiptRequest? receipt, CancellationToken ct)
     {
         if (payment.ProviderPaymentId is not { } id) return ProviderRefundResult.No("T-Bank never named this payment; there is nothing to refund");
         // ExternalRequestId makes Cancel idempotent: asked again, T-Bank answers with the payment's state and refunds nothing more.
-        await CallAsync(account, "v2/Cancel", new JsonObject { ["PaymentId"] = id, ["Amount"] = refund.AmountMinor, ["ExternalRequestId"] = refund.Id }, ct);
+        var cancel = new JsonObject { ["PaymentId"] = id, ["Amount"] = refund.AmountMinor, ["ExternalRequestId"] = refund.Id };
+        // A partial cancellation names what it gives back; a full one does not (T-Bank repeats the payment's receipt).
+        if (receipt is not null && refund.AmountMinor != payment.AmountMinor)
+            cancel["Receipt"] = ReceiptFormats.TBank(receipt.Receipt, receipt.Taxation, receipt.Email, receipt.Phone);
+        await CallAsync(account, "v2/Cancel", cancel, ct);
         return ProviderRefundResult.Done(RefundIdFor(refund.Id));
     }
 

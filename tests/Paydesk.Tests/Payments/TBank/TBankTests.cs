@@ -238,6 +238,10 @@ public sealed class TBankTests
         (shop.TBank.Payment(atTBank.PaymentId)!.Left, shop.TBank.Payment(atTBank.PaymentId)!.Status).ShouldBe((0L, "REFUNDED"));
         Assert.All(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}"), e => e.Str("status").ShouldBe("revoked"));
         part.Str("status").ShouldBe("succeeded");
+        // Each cancellation named what it gave back, for the receipt of the return (the tenant sends receipts).
+        var returned = shop.TBank.Payment(atTBank.PaymentId)!.CancelReceipts;
+        Assert.Equal([5_000_00, 10_000_00], returned.Select(TBankShop.Sum));
+        Assert.All(returned, r => r["Items"]![0]!["PaymentMethod"]!.GetValue<string>().ShouldBe("full_prepayment"));
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
