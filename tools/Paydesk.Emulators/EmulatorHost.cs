@@ -1,3 +1,4 @@
+using Paydesk.Emulators.Robokassa;
 using Paydesk.Emulators.TBank;
 
 namespace Paydesk.Emulators;
@@ -20,9 +21,11 @@ public static class EmulatorHost
         builder.Services.AddSingleton<Notifier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Notifier>());
         builder.Services.AddSingleton<TBankEmulator>();
+        builder.Services.AddSingleton<RobokassaEmulator>();
         var app = builder.Build();
-        app.MapGet("/", () => Results.Text("Paydesk payment provider emulators: T-Bank (/v2/…)\n"));
+        app.MapGet("/", () => Results.Text("Paydesk payment provider emulators: T-Bank (/v2/…), Robokassa (/Merchant/…)\n"));
         TBankEndpoints.Map(app);
+        RobokassaEndpoints.Map(app);
         return app;
     }
 }

@@ -25,6 +25,8 @@ public sealed class ProviderEmulators
 
     public TBankEmulator TBank => _app.Services.GetRequiredService<TBankEmulator>();
 
+    public Paydesk.Emulators.Robokassa.RobokassaEmulator Robokassa => _app.Services.GetRequiredService<Paydesk.Emulators.Robokassa.RobokassaEmulator>();
+
     public Notifier Notifier => _app.Services.GetRequiredService<Notifier>();
 
     /// <summary>The settings that point a Paydesk at these emulators, with timeouts short enough for a test to wait out.</summary>
