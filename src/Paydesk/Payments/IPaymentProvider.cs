@@ -36,7 +36,13 @@ public sealed record ProviderNotification(
 {
     /// <summary>A payment method the provider kept for later charges with this payment (T-Bank's RebillId and card).</summary>
     public SavedMethodReport? SavedMethod { get; init; }
+
+    /// <summary>The customer's bank disputes the payment (a chargeback): the money may be taken back; a person must answer it at the provider.</summary>
+    public ReportedDispute? Dispute { get; init; }
 }
+
+/// <summary>A dispute the provider reports: its own id, the amount disputed, and the reason the bank gave.</summary>
+public sealed record ReportedDispute(string ProviderDisputeId, long AmountMinor, string Reason);
 
 /// <summary>
 /// A refund the provider made: its own id, the amount, and — when Paydesk asked for it — the

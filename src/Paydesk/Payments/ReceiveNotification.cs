@@ -159,6 +159,14 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             // A card kept for renewals is the customer's from now on, whatever the notification does to the payment.
             if (notification.SavedMethod is { } saved && await services.GetRequiredService<SavedMethods>().KeepAsync(payment, saved, ct))
                 outcomes.Log(payment, OperationKind.Notification, $"{account.Provider} kept the payment method {saved.Brand} •••• {saved.Last4} for later charges");
+            if (notification.Dispute is { } dispute)
+            {
+                // Not a move of the payment: the money stays taken until the dispute is lost, and a person answers it.
+                outcomes.Review(payment, $"{account.Provider} reports dispute {dispute.ProviderDisputeId} over " +
+                    $"{new Money(dispute.AmountMinor, Currency.Parse(payment.Currency))} ({dispute.Reason}); answer it in {account.Provider}'s dashboard.");
+                outcome = "dispute";
+            }
+            else
             outcome = status is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded
                 ? await outcomes.ApplyRefundReportAsync(payment, notification.AmountMinor, notification.Currency, notification.Refund, source, ct)
                 : await outcomes.ApplyAsync(payment, status, notification.AmountMinor, notification.Currency, source, ct);

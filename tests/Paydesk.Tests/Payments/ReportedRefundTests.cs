@@ -33,6 +33,25 @@ public sealed class ReportedRefundTests
         host.InTenantAsync(t.TenantId, db => db.OutboxMessages.AsNoTracking().Where(m => m.EventKey.StartsWith("refund:")).ToListAsync());
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_dispute_the_provider_reports_flags_the_payment_for_a_person_and_moves_nothing(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, orderId, paymentId) = await PaidPackage(host);
+
+        using var bank = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        (await bank.PostAsync($"/mock-pay/{paymentId}/dispute", new FormUrlEncodedContent([]))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        var payment = await PaymentWhen(shop.Tenant, paymentId, p => p.GetProperty("reviewReason").ValueKind == JsonValueKind.String, "the dispute to be recorded");
+        Assert.Equal("mock reports dispute mdp_", payment.Str("reviewReason")[..25]);
+        Assert.Contains("(fraudulent); answer it in mock's dashboard.", payment.Str("reviewReason"));
+        (payment.Str("status"), Refunded(payment)).ShouldBe(("succeeded", 0L));
+        (await shop.Tenant.GetOk($"/api/v1/orders/{orderId}")).Str("status").ShouldBe("fulfilled");
+        Assert.Contains(await shop.Tenant.ListAll("/api/v1/payments?needsReview=true"), p => p.Id() == paymentId);
+        var outcome = await host.InTenantAsync(shop.Tenant.TenantId, db => db.WebhookEvents.Where(e => e.RawBody.Contains("payment.disputed") && e.RawBody.Contains(paymentId)).Select(e => e.Outcome).SingleAsync());
+        outcome.ShouldBe("dispute");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_full_refund_made_in_the_providers_dashboard_refunds_the_order_revokes_its_grants_and_emails_the_customer(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);

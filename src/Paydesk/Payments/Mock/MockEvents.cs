@@ -92,9 +92,22 @@ internal static class MockEvents
                 if (refundId is not null && refundAmount is > 0) refund = new ReportedRefund(refundId, refundAmount.Value, key);
             }
         }
+        ReportedDispute? dispute = null;
+        if (data.TryGetProperty("dispute", out var d) && d.ValueKind != JsonValueKind.Null)
+        {
+            if (d.ValueKind != JsonValueKind.Object) Fail("data.dispute", "must be an object.");
+            else
+            {
+                var disputeId = Text(d, "id", "data.dispute.id", 200);
+                var disputed = Number(d, "amount", "data.dispute.amount");
+                var reason = Text(d, "reason", "data.dispute.reason", 200);
+                if (disputed <= 0) Fail("data.dispute.amount", "must be positive.");
+                if (disputeId is not null && disputed is > 0 && reason is not null) dispute = new ReportedDispute(disputeId, disputed.Value, reason);
+            }
+        }
         if (problem.Field.Length > 0) return NotificationCheck.Unreadable(problem.Field, problem.Reason);
 
         return NotificationCheck.Verified(new ProviderNotification(
-            id!, paymentId!, chargeId, status, amount!.Value, currency!, DateTimeOffset.FromUnixTimeSeconds(created!.Value), type!, refund));
+            id!, paymentId!, chargeId, status, amount!.Value, currency!, DateTimeOffset.FromUnixTimeSeconds(created!.Value), type!, refund) { Dispute = dispute });
     }
 }

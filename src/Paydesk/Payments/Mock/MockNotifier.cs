@@ -8,7 +8,10 @@ namespace Paydesk.Payments.Mock;
 /// <summary>One notification the Mock provider owes Paydesk.</summary>
 public sealed record MockEvent(
     string Id, string Type, string PaymentId, string ChargeId, string Status, long Amount, string Currency, DateTimeOffset Created,
-    MockRefundEvent? Refund = null);
+    MockRefundEvent? Refund = null, MockDisputeEvent? Dispute = null);
+
+/// <summary>The dispute a <c>payment.disputed</c> event reports.</summary>
+public sealed record MockDisputeEvent(string Id, long Amount, string Reason);
 
 /// <summary>The refund a <c>payment.refunded</c> event reports: the provider's id, the amount, and the key Paydesk sent, if it asked.</summary>
 public sealed record MockRefundEvent(string Id, long Amount, string? Key);
@@ -48,6 +51,7 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
         {
             paymentId = e.PaymentId, chargeId = e.ChargeId, status = e.Status, amount = e.Amount, currency = e.Currency,
             refund = e.Refund is { } r ? new { id = r.Id, amount = r.Amount, key = r.Key } : null,
+            dispute = e.Dispute is { } d ? new { id = d.Id, amount = d.Amount, reason = d.Reason } : null,
         },
     });
 

@@ -49,6 +49,20 @@ internal static class MockPayPage
             return Results.Redirect($"/mock-pay/{Uri.EscapeDataString(paymentId)}", permanent: false, preserveMethod: false);
         });
 
+        // The customer's bank disputes the charge; the provider tells the merchant.
+        page.MapPost("/dispute", async (string paymentId, PaydeskDb db, ProviderRegistry providers, MockNotifier notifier, TimeProvider time, CancellationToken ct) =>
+        {
+            if (!providers.MockEnabled) return Results.NotFound();
+            var charge = await db.MockCharges.AsNoTracking().FirstOrDefaultAsync(c => c.PaymentId == paymentId, ct);
+            if (charge is null || charge.Status != "succeeded") return Results.NotFound();
+            var at = time.GetUtcNow();
+            notifier.Enqueue(new MockDelivery(charge.NotifyUrl, charge.AccountId,
+                new MockEvent(MockNotifier.NewEventId(), "payment.disputed", charge.PaymentId, charge.Id, "succeeded", charge.AmountMinor, charge.Currency, at,
+                    Dispute: new MockDisputeEvent("mdp_" + charge.Id, charge.AmountMinor, "fraudulent")),
+                at, 1));
+            return Results.Redirect($"/mock-pay/{Uri.EscapeDataString(paymentId)}", permanent: false, preserveMethod: false);
+        });
+
         page.MapPost("/{action}", async (string paymentId, string action, HttpContext http, PaydeskDb db, ProviderRegistry providers,
             MockNotifier notifier, TimeProvider time, CancellationToken ct) =>
         {
