@@ -61,17 +61,18 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     private readonly ConcurrentDictionary<string, TBankTerminal> _terminals = new();
     private readonly Dictionary<long, TBankPayment> _payments = [];
     private readonly Dictionary<string, TBankRebill> _rebills = [];
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<TBankFault>> _faults = new();
-    private readonly ConcurrentQueue<TBankNotificationFault> _notificationFaults = new();
+    // Faults are the terminal's: tests sharing the emulator break only their own calls.
+    private readonly ConcurrentDictionary<(string Terminal, string Method), ConcurrentQueue<TBankFault>> _faults = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<TBankNotificationFault>> _notificationFaults = new();
     private long _nextPaymentId = 7_000_000;
     private long _nextRebillId = 900_000;
-    private int _calls;
+    private readonly ConcurrentDictionary<string, int> _calls = new();
 
     /// <summary>Where the hosted payment form is reached; the address the emulator listens on.</summary>
     public string PublicUrl { get; set; } = EmulatorHost.DefaultUrl;
 
-    /// <summary>Every API call answered (a test checks the adapter does not call more than it must).</summary>
-    public int Calls => Volatile.Read(ref _calls);
+    /// <summary>The API calls a terminal made (a test checks the adapter does not call more than it must).</summary>
+    public int CallsOf(string terminalKey) => _calls.GetValueOrDefault(terminalKey);
 
     public TBankTerminal AddTerminal(string? key = null, string? password = null)
     {
@@ -80,19 +81,25 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
         return terminal;
     }
 
-    public void Inject(string method, TBankFault fault, int times = 1)
+    /// <summary>Breaks the terminal's next calls of <paramref name="method"/>.</summary>
+    public void Inject(string terminalKey, string method, TBankFault fault, int times = 1)
     {
-        var queue = _faults.GetOrAdd(method, _ => new ConcurrentQueue<TBankFault>());
+        var queue = _faults.GetOrAdd((terminalKey, method), _ => new ConcurrentQueue<TBankFault>());
         for (var i = 0; i < times; i++) queue.Enqueue(fault);
     }
 
-    public void Inject(TBankNotificationFault fault, int times = 1)
+    /// <summary>Doubles, reorders or drops the terminal's next notifications.</summary>
+    public void Inject(string terminalKey, TBankNotificationFault fault, int times = 1)
     {
-        for (var i = 0; i < times; i++) _notificationFaults.Enqueue(fault);
+        var queue = _notificationFaults.GetOrAdd(terminalKey, _ => new ConcurrentQueue<TBankNotificationFault>());
+        for (var i = 0; i < times; i++) queue.Enqueue(fault);
     }
 
-    internal TBankFault? NextFault(string method) =>
-        _faults.TryGetValue(method, out var queue) && queue.TryDequeue(out var fault) ? fault : null;
+    internal TBankFault? NextFault(string? terminalKey, string method) =>
+        terminalKey is not null && _faults.TryGetValue((terminalKey, method), out var queue) && queue.TryDequeue(out var fault) ? fault : null;
+
+    private ConcurrentQueue<TBankNotificationFault> NotificationFaults(string terminalKey) =>
+        _notificationFaults.GetOrAdd(terminalKey, _ => new ConcurrentQueue<TBankNotificationFault>());
 
     public IReadOnlyList<TBankPayment> Payments(string terminalKey)
     {
@@ -113,8 +120,8 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     /// <summary>Answers one API call: the request's terminal and Token checked first, as T-Bank does.</summary>
     public JsonObject Call(string method, JsonObject request)
     {
-        Interlocked.Increment(ref _calls);
-        var key = request["TerminalKey"]?.GetValue<string>();
+        var key = (request["TerminalKey"] as JsonValue)?.ToString();
+        if (key is not null) _calls.AddOrUpdate(key, 1, (_, n) => n + 1);
         if (key is null || !_terminals.TryGetValue(key, out var terminal)) return Error("202", "Терминал не найден.", "Unknown TerminalKey.");
         if (!TokenIsRight(request, terminal.Password)) return Error("204", "Неверный токен. Проверьте пару TerminalKey/SecretKey.", "The Token does not match.");
         lock (_lock)
@@ -333,7 +340,8 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     {
         var authorized = Notification(payment, "AUTHORIZED", true, "0");
         var confirmed = Notification(payment, "CONFIRMED", true, "0");
-        if (_notificationFaults.TryPeek(out var fault) && fault == TBankNotificationFault.OutOfOrder && _notificationFaults.TryDequeue(out _))
+        var faults = NotificationFaults(payment.TerminalKey);
+        if (faults.TryPeek(out var fault) && fault == TBankNotificationFault.OutOfOrder && faults.TryDequeue(out _))
         {
             Deliver(payment, confirmed, TimeSpan.Zero);
             Deliver(payment, authorized, TimeSpan.FromMilliseconds(500));
@@ -365,7 +373,8 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     {
         if (payment.NotificationUrl is null) return;
         var copies = 1;
-        if (_notificationFaults.TryPeek(out var fault) && fault != TBankNotificationFault.OutOfOrder && _notificationFaults.TryDequeue(out _))
+        var faults = NotificationFaults(payment.TerminalKey);
+        if (faults.TryPeek(out var fault) && fault != TBankNotificationFault.OutOfOrder && faults.TryDequeue(out _))
             copies = fault == TBankNotificationFault.Duplicate ? 2 : 0;
         for (var i = 0; i < copies; i++)
             notifier.Send(new Notification("T-Bank", payment.NotificationUrl, notification.ToJsonString(), "application/json", "OK", delay));

@@ -28,8 +28,9 @@ public static class TBankEndpoints
         control.MapPost("/rebills/{rebillId}/decline", (string rebillId, TBankEmulator tbank) => { tbank.Decline(rebillId); return Results.NoContent(); });
         control.MapPost("/faults", (FaultInput input, TBankEmulator tbank) =>
         {
-            if (Enum.TryParse<TBankNotificationFault>(input.Kind, ignoreCase: true, out var n)) tbank.Inject(n, input.Times ?? 1);
-            else if (input.Method is { } method && Enum.TryParse<TBankFault>(input.Kind, ignoreCase: true, out var f)) tbank.Inject(method, f, input.Times ?? 1);
+            if (string.IsNullOrEmpty(input.TerminalKey)) return Results.BadRequest("terminalKey: the terminal whose calls or notifications to break");
+            if (Enum.TryParse<TBankNotificationFault>(input.Kind, ignoreCase: true, out var n)) tbank.Inject(input.TerminalKey, n, input.Times ?? 1);
+            else if (input.Method is { } method && Enum.TryParse<TBankFault>(input.Kind, ignoreCase: true, out var f)) tbank.Inject(input.TerminalKey, method, f, input.Times ?? 1);
             else return Results.BadRequest("kind: timeout, servererror or loseanswer with a method; duplicate, outoforder or drop for notifications");
             return Results.NoContent();
         });
@@ -37,7 +38,7 @@ public static class TBankEndpoints
 
     public sealed record TerminalInput(string? TerminalKey, string? Password);
 
-    public sealed record FaultInput(string Kind, string? Method, int? Times);
+    public sealed record FaultInput(string TerminalKey, string Kind, string? Method, int? Times);
 
     private static object View(TBankPayment p) => new
     {
@@ -58,7 +59,7 @@ public static class TBankEndpoints
         }
         if (request is null) return Results.Json(new JsonObject { ["Success"] = false, ["ErrorCode"] = "3", ["Message"] = "Неверный JSON." });
 
-        switch (tbank.NextFault(method))
+        switch (tbank.NextFault((request["TerminalKey"] as JsonValue)?.ToString(), method))
         {
             case TBankFault.Timeout:
                 // Hangs until the caller gives up, having done nothing.

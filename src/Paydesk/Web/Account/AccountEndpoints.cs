@@ -73,11 +73,7 @@ internal static class AccountEndpoints
                     links.UrlFor(LinkKind.CreditNote, tenant.Id, n.Id).AbsoluteUri))))
                 .OrderByDescending(d => d.IssuedAt).Select(d => d.Row).ToList();
 
-            var cards = (await saved.OfAsync(customerId, ct)).Select(m => new CardRow(m.Id, string.Join(" ", new[]
-            {
-                m.Brand is { } brand ? char.ToUpperInvariant(brand[0]) + brand[1..] : null, m.Last4 is { } last ? $"•••• {last}" : null,
-                m.ExpMonth is { } month && m.ExpYear is { } year ? w.Expires(month, year) : null,
-            }.OfType<string>()))).ToList();
+            var cards = (await saved.OfAsync(customerId, ct)).Select(m => new CardRow(m.Id, CardText.Of(m, w.Expires))).ToList();
 
             return HtmlPages.Page<AccountView>(http, new
             {

@@ -179,7 +179,8 @@ internal static partial class AdminPages
             });
         });
 
-        admin.MapGet("/customers/{id}", async (string slug, string id, string? done, HttpContext http, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        admin.MapGet("/customers/{id}", async (string slug, string id, string? done, HttpContext http, PaydeskDb db, Payments.SavedMethods saved,
+            TimeProvider time, CancellationToken ct) =>
         {
             var opening = await OpenAsync(http, db, slug, ct);
             if (opening.Staff is not { } staff) return opening.Refusal(http);
@@ -202,6 +203,7 @@ internal static partial class AdminPages
                 Uses = uses.Select(u => (Uri.EscapeDataString(u.Id), Uri.EscapeDataString(u.EntitlementId),
                     $"{Display.Date(u.UsedAt, zone, culture)} — {describe.GetValueOrDefault(u.EntitlementId, u.EntitlementId)}", u.UndoneAt is not null)).ToList(),
                 Orders = await RowsAsync(db, staff, orders, ct),
+                Cards = (await saved.OfAsync(id, ct)).Select(m => CardText.Of(m, CardText.Expiry)).ToList(),
                 Notice = done is null ? null : AdminWords.All.For(culture).Done,
             });
         });

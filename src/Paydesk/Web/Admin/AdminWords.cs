@@ -26,6 +26,7 @@ public sealed class AdminWords
     public required string Entitlements { get; init; }
     public required string UseSession { get; init; }
     public required string Uses { get; init; }
+    public required string Cards { get; init; }
     public required string Undo { get; init; }
     public required string Undone { get; init; }
     public required string Payments { get; init; }
@@ -65,7 +66,7 @@ public sealed class AdminWords
             Dashboard = "Dashboard", Orders = "Orders", Customers = "Customers", FailedActivations = "Failed activations", AuditLog = "Audit log",
             TodaysRevenue = "Today's revenue", PaymentsByStatus = "Payments by status", DeadJobs = "Dead jobs", None = "Nothing here.",
             Name = "Name", Email = "Email", Order = "Order", Customer = "Customer", Total = "Total", Status = "Status", Created = "Created",
-            What = "What", Entitlements = "Entitlements", UseSession = "Use a session", Uses = "Sessions used", Undo = "Undo", Undone = "undone",
+            What = "What", Entitlements = "Entitlements", UseSession = "Use a session", Uses = "Sessions used", Cards = "Saved cards (renewals are charged to these)", Undo = "Undo", Undone = "undone",
             Payments = "Payments", Payment = "Payment", Amount = "Amount", Refunded = "Refunded", Refund = "Refund",
             RefundAmount = "Amount to refund", RefundHint = "Leave it as it is to refund all that is left.", Reason = "Reason",
             RefundButton = "Refund", ActivationFailed = error => $"Activation failed: {error}", ActivateNow = "Activate now, by hand",
@@ -88,7 +89,7 @@ public sealed class AdminWords
             Dashboard = "Сводка", Orders = "Заказы", Customers = "Клиенты", FailedActivations = "Сбои активации", AuditLog = "Журнал действий",
             TodaysRevenue = "Выручка за сегодня", PaymentsByStatus = "Платежи по статусам", DeadJobs = "Остановленные задачи", None = "Здесь пусто.",
             Name = "Имя", Email = "Эл. почта", Order = "Заказ", Customer = "Клиент", Total = "Сумма", Status = "Статус", Created = "Создан",
-            What = "Что", Entitlements = "Права", UseSession = "Списать сеанс", Uses = "Списанные сеансы", Undo = "Отменить", Undone = "отменено",
+            What = "Что", Entitlements = "Права", UseSession = "Списать сеанс", Uses = "Списанные сеансы", Cards = "Сохранённые карты (с них списываются продления)", Undo = "Отменить", Undone = "отменено",
             Payments = "Платежи", Payment = "Платёж", Amount = "Сумма", Refunded = "Возвращено", Refund = "Возврат",
             RefundAmount = "Сумма возврата", RefundHint = "Оставьте как есть, чтобы вернуть всё, что осталось.", Reason = "Причина",
             RefundButton = "Вернуть", ActivationFailed = error => $"Сбой активации: {error}", ActivateNow = "Активировать вручную сейчас",
@@ -112,7 +113,7 @@ public sealed class AdminWords
             Dashboard = "Panou", Orders = "Comenzi", Customers = "Clienți", FailedActivations = "Activări eșuate", AuditLog = "Jurnal de acțiuni",
             TodaysRevenue = "Încasări azi", PaymentsByStatus = "Plăți după stare", DeadJobs = "Sarcini oprite", None = "Nimic aici.",
             Name = "Nume", Email = "E-mail", Order = "Comandă", Customer = "Client", Total = "Total", Status = "Stare", Created = "Creată",
-            What = "Ce", Entitlements = "Drepturi", UseSession = "Folosiți o ședință", Uses = "Ședințe folosite", Undo = "Anulați", Undone = "anulată",
+            What = "Ce", Entitlements = "Drepturi", UseSession = "Folosiți o ședință", Uses = "Ședințe folosite", Cards = "Carduri salvate (reînnoirile se plătesc cu ele)", Undo = "Anulați", Undone = "anulată",
             Payments = "Plăți", Payment = "Plată", Amount = "Sumă", Refunded = "Rambursat", Refund = "Rambursare",
             RefundAmount = "Suma de rambursat", RefundHint = "Lăsați-o așa pentru a rambursa tot ce a rămas.", Reason = "Motiv",
             RefundButton = "Rambursați", ActivationFailed = error => $"Activarea a eșuat: {error}", ActivateNow = "Activați acum, manual",

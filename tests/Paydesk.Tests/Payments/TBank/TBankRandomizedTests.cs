@@ -111,7 +111,7 @@ public sealed class TBankRandomizedTests(ITestOutputHelper output)
             case 4:
                 return new Op("double the next notifications", () =>
                 {
-                    shop.TBank.Inject(TBankNotificationFault.Duplicate, 2);
+                    shop.TBank.Inject(shop.Terminal.Key, TBankNotificationFault.Duplicate, 2);
                     return Task.FromResult<string?>(null);
                 });
             default:

@@ -82,8 +82,8 @@ public sealed class TBankTests
         var (paymentId, form) = await shop.CheckoutAsync(order);
 
         // CONFIRMED arrives first, then AUTHORIZED (a pending status) late; each of them twice.
-        shop.TBank.Inject(TBankNotificationFault.OutOfOrder);
-        shop.TBank.Inject(TBankNotificationFault.Duplicate, 2);
+        shop.TBank.Inject(shop.Terminal.Key, TBankNotificationFault.OutOfOrder);
+        shop.TBank.Inject(shop.Terminal.Key, TBankNotificationFault.Duplicate, 2);
         await TBankShop.PressAsync(form, "pay");
         await shop.Tenant.OrderWhenAsync(order, "fulfilled");
         await shop.Emulators.QuietAsync();
@@ -107,7 +107,7 @@ public sealed class TBankTests
         var order = await shop.OrderAsync(shop.Package);
         var (paymentId, form) = await shop.CheckoutAsync(order);
 
-        shop.TBank.Inject(TBankNotificationFault.Drop, 2);
+        shop.TBank.Inject(shop.Terminal.Key, TBankNotificationFault.Drop, 2);
         await TBankShop.PressAsync(form, "pay");
         await shop.Emulators.QuietAsync();
         (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("pending");
@@ -125,7 +125,7 @@ public sealed class TBankTests
         var shop = await TBankShop.OpenAsync(host);
         var order = await shop.OrderAsync(shop.Package);
 
-        shop.TBank.Inject("Init", TBankFault.LoseAnswer);
+        shop.TBank.Inject(shop.Terminal.Key, "Init", TBankFault.LoseAnswer);
         var lost = await shop.Tenant.Post($"/api/v1/orders/{order}/checkout", new { provider = "tbank" });
         await lost.ShouldBeProblem(502);
         var payment = Assert.Single(await shop.Tenant.ListAll($"/api/v1/payments?purpose=order:{order}"));
@@ -135,11 +135,11 @@ public sealed class TBankTests
         // settled either — the customer never saw the form, and T-Bank lets it lapse after its RedirectDueDate.
         var atTBank = shop.TBank.PaymentByOrder(payment.Id())!;
         atTBank.Status.ShouldBe("NEW");
-        var callsBefore = shop.TBank.Calls;
+        var callsBefore = shop.TBank.CallsOf(shop.Terminal.Key);
         var checkedNow = await shop.Tenant.PostOk($"/api/v1/payments/{payment.Id()}/reconcile", new { });
         checkedNow.Str("status").ShouldBe("unknown");
         Assert.Contains(checkedNow.GetProperty("operations").EnumerateArray(), o => o.Str("summary") == "tbank says pending");
-        Assert.Equal(callsBefore + 1, shop.TBank.Calls);
+        Assert.Equal(callsBefore + 1, shop.TBank.CallsOf(shop.Terminal.Key));
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
@@ -165,10 +165,10 @@ public sealed class TBankTests
     {
         var host = await PaydeskHost.Shared(engine);
         var shop = await TBankShop.OpenAsync(host);
-        var calls = shop.TBank.Calls;
+        var calls = shop.TBank.CallsOf(shop.Terminal.Key);
         var good = await shop.Tenant.PostOk($"/api/v1/provider-accounts/{shop.Account}/check", new { });
         (good.GetProperty("ok").GetBoolean(), good.Str("detail")).ShouldBe((true, "T-Bank accepted the terminal key and password."));
-        Assert.Equal(calls + 1, shop.TBank.Calls);
+        Assert.Equal(calls + 1, shop.TBank.CallsOf(shop.Terminal.Key));
 
         (await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/provider-accounts/{shop.Account}", new { credentials = new { password = "an old password" } }))
             .EnsureSuccessStatusCode();
@@ -302,7 +302,7 @@ public sealed class TBankTests
         var provider = host.Services.GetRequiredService<TBankProvider>();
         var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
 
-        shop.TBank.Inject("Charge", TBankFault.LoseAnswer);
+        shop.TBank.Inject(shop.Terminal.Key, "Charge", TBankFault.LoseAnswer);
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => provider.ChargeSavedMethodAsync(account, renewal, rebill, CancellationToken.None));
         // Asked again (a retry after a crash): T-Bank says it is paid, and nothing is charged a second time.
         var again = await provider.ChargeSavedMethodAsync(account, renewal, rebill, CancellationToken.None);
@@ -362,7 +362,7 @@ public sealed class TBankTests
         var (order, _, atTBank) = await shop.BuyAsync(shop.Package);
         var package = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
 
-        shop.TBank.Inject("SendClosingReceipt", TBankFault.ServerError);
+        shop.TBank.Inject(shop.Terminal.Key, "SendClosingReceipt", TBankFault.ServerError);
         await shop.Tenant.PostOk($"/api/v1/entitlements/{package}/uses", new { });
         await host.RunDueJobsAsync();
         Assert.Empty(shop.TBank.Payment(atTBank.PaymentId)!.ClosingReceipts);
@@ -414,6 +414,49 @@ public sealed class TBankTests
         ];
         Assert.Contains(answers, a => a.Contains(shop.Account, StringComparison.Ordinal));
         Assert.DoesNotContain(answers, a => a.Contains(password, StringComparison.Ordinal));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_customer_sees_the_card_kept_for_renewals_on_their_account_page_and_removes_it_there(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        await shop.BuyAsync(shop.Monthly);
+        var slug = await host.SlugOfAsync(shop.Tenant.TenantId);
+        var card = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
+
+        // The clinic's staff see it on the customer's page.
+        await host.NewUserAsync(shop.Tenant.TenantId, $"desk-{engine}@example.ru", Paydesk.Tenancy.Role.Staff, "a long enough password");
+        using var staff = new PageClient(host.BaseAddress);
+        await staff.SignInAsync($"desk-{engine}@example.ru", "a long enough password");
+        Assert.Contains("Visa •••• 0777 12/30", await staff.GetStringAsync($"/admin/{slug}/customers/{shop.Customer}"));
+
+        // The customer, signed in by the link their email would bring.
+        var token = host.Services.GetRequiredService<Paydesk.Web.SignIn.SignInTokens>().ForCustomer(shop.Tenant.TenantId, shop.Customer);
+        using var customer = new PageClient(host.BaseAddress);
+        var link = $"/t/{slug}/sign-in/link?token={Uri.EscapeDataString(token)}";
+        (await customer.PostAsync(link, $"/t/{slug}/sign-in/link", new() { ["token"] = token })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var account = await customer.GetStringAsync($"/t/{slug}/account");
+        Assert.Contains("Visa •••• 0777 expires 12/30", account);
+
+        // Another customer's card is not theirs to remove; their own is, and it is gone from the page and the API.
+        var other = await shop.Tenant.CreateCustomerAsync("Пётр", "petr@example.ru");
+        var otherCard = await host.InTenantAsync(shop.Tenant.TenantId, async db =>
+        {
+            var method = new Paydesk.Payments.SavedMethod
+            {
+                TenantId = shop.Tenant.TenantId, Id = $"pm_other_{engine}", CustomerId = other, Provider = "tbank", ProviderAccountId = shop.Account,
+                ProviderMethodId = $"rebill-other-{engine}", Last4 = "1111", PaymentId = "pay_none", CreatedAt = DateTimeOffset.UnixEpoch,
+            };
+            db.SavedMethods.Add(method);
+            await db.SaveChangesAsync();
+            return method.Id;
+        });
+        (await customer.PostAsync($"/t/{slug}/account", $"/t/{slug}/account/cards/{otherCard}/remove", new())).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={other}")).Items());
+        (await customer.PostAsync($"/t/{slug}/account", $"/t/{slug}/account/cards/{card.Id()}/remove", new())).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        Assert.DoesNotContain("0777", await customer.GetStringAsync($"/t/{slug}/account"));
+        Assert.Empty((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
     }
 
     /// <summary>A payment as a renewal would make it (issue the period's invoice, charge the saved card): not yet known to T-Bank.</summary>
