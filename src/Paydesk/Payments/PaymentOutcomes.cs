@@ -342,9 +342,15 @@ public sealed class PaymentOutcomes(
             Summary = Api.Text.Cut(summary, 500)!, Detail = detail, CreatedAt = time.GetUtcNow(),
         });
 
-    private IPaymentPurpose PurposeOf(Payment payment)
+    private IPaymentPurpose PurposeOf(Payment payment) => purposes.Of(payment.Purpose);
+}
+
+public static class PaymentPurposes
+{
+    /// <summary>The handler of <paramref name="purpose"/> (<c>kind:id</c>).</summary>
+    public static IPaymentPurpose Of(this IEnumerable<IPaymentPurpose> purposes, string purpose)
     {
-        var kind = payment.Purpose.Split(':', 2)[0];
+        var kind = purpose.Split(':', 2)[0];
         return purposes.FirstOrDefault(p => p.Kind == kind)
             ?? throw new InvalidOperationException($"No handler for payment purpose '{kind}'.");
     }

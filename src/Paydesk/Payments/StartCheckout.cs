@@ -83,7 +83,7 @@ public sealed class StartCheckout(
         var cancelUrl = ReturnUrl(errors, "cancelUrl", input.CancelUrl, baseUrl, "canceled");
         if (errors.Any) return errors.ToProblem();
 
-        var payable = purposes.First(p => p.Kind == purpose.Split(':', 2)[0]);
+        var payable = purposes.Of(purpose);
         if ((named ?? await AccountFor(provider!.Name, ct)) is not { } payThrough)
         {
             errors.Add("provider", $"The tenant has no enabled {provider!.Name} account; add one, or enable one (/api/v1/provider-accounts).");

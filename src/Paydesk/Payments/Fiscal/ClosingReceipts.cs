@@ -61,7 +61,7 @@ public interface IClosingReceiptProvider
 /// whole package add up to exactly what its line was paid.
 /// </summary>
 public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, JobQueue jobs, IdGenerator ids, TimeProvider time,
-    IEnumerable<IPaymentPurpose> purposes, ILogger<ClosingReceipts> log)
+    IEnumerable<IPaymentPurpose> purposes, Receipts receipts, ILogger<ClosingReceipts> log)
 {
     public const string JobKind = "send-closing-receipt";
 
@@ -96,10 +96,8 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
         if (receipt is null || receipt.Status != ClosingReceiptStatus.Pending) return null;
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == receipt.PaymentId, ct);
         var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
-        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == db.Tenant.TenantId, ct);
-        var customer = await db.Customers.AsNoTracking().Where(c => c.Id == payment.CustomerId).Select(c => new { c.Email, c.Phone }).FirstOrDefaultAsync(ct);
-        var purpose = purposes.First(p => p.Kind == payment.Purpose.Split(':', 2)[0]);
-        var line = tenant.Taxation is null ? null : await purpose.ReceiptLineAsync(db, payment.Purpose, receipt.LineId, FiscalVats.Of(tenant.Vat), ct);
+        var tax = await receipts.TaxSettingsAsync(ct);
+        var line = tax is null ? null : await purposes.Of(payment.Purpose).ReceiptLineAsync(db, payment.Purpose, receipt.LineId, tax.Value.Vat, ct);
         if (line is null || providers.Find(payment.Provider) is not IClosingReceiptProvider provider)
             return await Finish(receipt, ClosingReceiptStatus.Failed, "the tenant no longer sends receipts, or the line or provider is gone");
 
@@ -110,8 +108,7 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
         receipt.Attempts++;
         try
         {
-            await provider.SendClosingReceiptAsync(account, payment,
-                new ReceiptRequest(closing, tenant.Taxation!, customer?.Email, customer?.Email is null ? customer?.Phone : null), ct);
+            await provider.SendClosingReceiptAsync(account, payment, await receipts.ForCustomerAsync(closing, tax!.Value.Taxation, payment.CustomerId, ct), ct);
         }
         catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
         {

@@ -43,7 +43,7 @@ public sealed class AccountWords
             Invoice = number => $"Invoice {number}", CreditNote = number => $"Credit note {number}", Buy = "See the prices",
             Purchases = "Purchases", What = "What", When = "When", Amount = "Amount",
             Cards = "Saved cards", CardsNote = "Renewals are charged to these cards. Remove one and it is not charged again.",
-            Expires = (m, y) => $"expires {m:00}/{y % 100:00}", Remove = "Remove",
+            Expires = (m, y) => $"expires {CardText.Expiry(m, y)}", Remove = "Remove",
         },
         ru: new()
         {
@@ -58,7 +58,7 @@ public sealed class AccountWords
             Invoice = number => $"Счёт {number}", CreditNote = number => $"Кредит-нота {number}", Buy = "Посмотреть цены",
             Purchases = "Покупки", What = "Что", When = "Когда", Amount = "Сумма",
             Cards = "Сохранённые карты", CardsNote = "С этих карт списываются продления. Удалённая карта больше не списывается.",
-            Expires = (m, y) => $"до {m:00}/{y % 100:00}", Remove = "Удалить",
+            Expires = (m, y) => $"до {CardText.Expiry(m, y)}", Remove = "Удалить",
         },
         ro: new()
         {
@@ -73,6 +73,6 @@ public sealed class AccountWords
             Invoice = number => $"Factura {number}", CreditNote = number => $"Factura de stornare {number}", Buy = "Vedeți prețurile",
             Purchases = "Cumpărături", What = "Ce", When = "Când", Amount = "Sumă",
             Cards = "Carduri salvate", CardsNote = "Reînnoirile se plătesc cu aceste carduri. Un card eliminat nu mai este debitat.",
-            Expires = (m, y) => $"expiră {m:00}/{y % 100:00}", Remove = "Eliminați",
+            Expires = (m, y) => $"expiră {CardText.Expiry(m, y)}", Remove = "Eliminați",
         });
 }
