@@ -51,7 +51,8 @@ public sealed class CheckoutTargets
     /// <summary>Adds the origin of <paramref name="url"/> when it is plain http on a loopback address.</summary>
     public void AddLoopback(string? url)
     {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)
-            Origins.Add(uri.GetLeftPart(UriPartial.Authority));
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback
+            && uri.GetLeftPart(UriPartial.Authority) is var origin && !Origins.Contains(origin))
+            Origins.Add(origin);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Paydesk.Core;
 
 namespace Paydesk.Payments;
@@ -17,6 +18,34 @@ public sealed record CheckoutRequest(
 
     /// <summary>The fiscal receipt to send with the payment (54-FZ), when the tenant sends receipts.</summary>
     public ReceiptRequest? Receipt { get; init; }
+
+    /// <summary>The payment's number at a provider that knows payments by the shop's number (<see cref="INumbersPayments"/>).</summary>
+    public long? Number { get; init; }
+}
+
+/// <summary>
+/// A provider that knows a shop's payments by a number the shop gives them (Robokassa's
+/// <c>InvId</c>, a whole number unique in the shop), not by an id of its own: Paydesk gives one
+/// from the account's counter (<see cref="ProviderNumbers"/>) in the transaction that records the
+/// payment, and keeps it as the provider's payment id from the start.
+/// </summary>
+public interface INumbersPayments;
+
+/// <summary>The account's counter of numbers for payments and receipts.</summary>
+public static class ProviderNumbers
+{
+    /// <summary>
+    /// The account's next number: one update that takes the account's row lock, so two
+    /// transactions never get the same number (the second waits for the first). Run it in the
+    /// transaction that records what the number is for: rolled back, the number is not used.
+    /// </summary>
+    public static async Task<long> NextAsync(Storage.PaydeskDb db, string accountId, CancellationToken ct)
+    {
+        var accounts = db.ProviderAccounts.Where(a => a.Id == accountId);
+        if (await accounts.ExecuteUpdateAsync(s => s.SetProperty(a => a.LastNumber, a => a.LastNumber + 1), ct) != 1)
+            throw new InvalidOperationException($"No provider account '{accountId}' to number for.");
+        return await accounts.Select(a => a.LastNumber).SingleAsync(ct);
+    }
 }
 
 /// <summary>A fiscal receipt to send with a payment: its items, the tenant's tax regime, and where the customer gets it.</summary>

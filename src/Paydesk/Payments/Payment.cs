@@ -32,6 +32,12 @@ public sealed class Payment : IHasId, ICustomerOwned
     public string? RequestKey { get; init; }
     public string? ProviderPaymentId { get; set; }
     public string? RedirectUrl { get; set; }
+    /// <summary>
+    /// Where the customer goes back to, paid or not: kept for providers whose return addresses are
+    /// fixed in their cabinet (Robokassa), which send the customer to Paydesk, and Paydesk on to these.
+    /// </summary>
+    public string? SuccessUrl { get; set; }
+    public string? CancelUrl { get; set; }
     /// <summary>Given back: the sum of the refunds the provider carried out.</summary>
     public long RefundedMinor { get; set; }
     /// <summary>
@@ -152,6 +158,11 @@ public sealed class ProviderAccount : IHasId
     /// <summary>The hash the provider's cabinet is set to sign with (Robokassa: md5, sha256, sha512).</summary>
     public string? HashAlgorithm { get; set; }
     public bool IsDefault { get; set; }
+    /// <summary>
+    /// The last number given to a payment or receipt of this account, for providers that know
+    /// them by a number the shop gives (Robokassa's <c>InvId</c>); see <see cref="ProviderNumbers"/>.
+    /// </summary>
+    public long LastNumber { get; set; }
     /// <summary>Set when the tenant stops using the account: no new checkouts; what is in flight still settles through it.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
@@ -211,6 +222,8 @@ internal sealed class PaymentConfiguration :
         b.Property(p => p.Currency).HasMaxLength(3);
         b.Property(p => p.Provider).HasMaxLength(32);
         b.Property(p => p.IdempotencyKey).HasMaxLength(80);
+        b.Property(p => p.SuccessUrl).HasMaxLength(2048);
+        b.Property(p => p.CancelUrl).HasMaxLength(2048);
         b.Property(p => p.Revision).IsConcurrencyToken();
         b.HasOne<ProviderAccount>().WithMany().HasForeignKey(p => new { p.TenantId, p.ProviderAccountId });
         b.HasOne<Customers.Customer>().WithMany().HasForeignKey(p => new { p.TenantId, p.CustomerId });

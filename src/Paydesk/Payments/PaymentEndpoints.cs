@@ -58,13 +58,18 @@ public static class PaymentRegistrations
         services.Configure<TBank.TBankOptions>(configuration.GetSection("Payments:TBank"));
         services.AddHttpClient(TBank.TBankProvider.HttpClientName);
         services.AddSingleton<TBank.TBankProvider>();
+        services.Configure<Robokassa.RobokassaOptions>(configuration.GetSection("Payments:Robokassa"));
+        services.AddHttpClient(Robokassa.RobokassaProvider.HttpClientName);
+        services.AddSingleton<Robokassa.RobokassaProvider>();
         services.AddSingleton(sp =>
         {
             var targets = new CheckoutTargets();
             targets.AddLoopback(sp.GetRequiredService<IOptions<TBank.TBankOptions>>().Value.BaseUrl);
+            targets.AddLoopback(sp.GetRequiredService<IOptions<Robokassa.RobokassaOptions>>().Value.BaseUrl);
             return targets;
         });
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<TBank.TBankProvider>());
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<Robokassa.RobokassaProvider>());
         services.AddScoped<MockAccounts>();
         services.AddSingleton<MockNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<MockNotifier>());
@@ -104,9 +109,9 @@ public static class PaymentRegistrations
 
         // Answers the payment as GET does, with the operations the reconciliation logged.
         payments.MapPost("/{id}/reconcile", async (string id, ReconcilePayment reconcile, PaydeskDb db, CancellationToken ct) =>
-            ApiResults.OkOrNotFound(await reconcile.RunAsync(id, ct) is null ? null : await ReadAsync(db, id, ct), "payment", id))
+            ApiResults.OkOrNotFound(await reconcile.CheckNowAsync(id, ct) is null ? null : await ReadAsync(db, id, ct), "payment", id))
             .RequireAuthorization(Policies.Admin).WithMetadata(new CommitsInSteps()).Reads<PaymentView>()
-            .WithName("reconcilePayment").WithSummary("Ask the provider about a payment now");
+            .WithName("reconcilePayment").WithSummary("Ask the provider about a payment now, and about refunds made in its dashboard");
     }
 
     public static void MapProviderAccounts(this RouteGroupBuilder api)
@@ -165,6 +170,7 @@ public static class PaymentRegistrations
             .Produces<NotificationReceived>(StatusCodes.Status200OK, "application/json", "text/plain").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .AnswersCommonProblems();
+        Robokassa.RobokassaReturns.Map(app);
         app.MapMockPay();
     }
 

@@ -47,7 +47,13 @@ public sealed record ProviderAccountInput(
 /// <summary>An account as it is shown: which credentials are set, never what they are.</summary>
 public sealed record ProviderAccountView(
     string Id, string Provider, string Name, string Mode, string Status, bool IsDefault, IReadOnlyList<string> CredentialsSet,
-    string? Login, string? HashAlgorithm, string NotificationUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string? Login, string? HashAlgorithm, string NotificationUrl, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Robokassa's Success URL and Fail URL, set in its cabinet beside the Result URL (<see cref="NotificationUrl"/>); null for other providers.</summary>
+    public string? SuccessUrl { get; init; }
+
+    public string? FailUrl { get; init; }
+}
 
 /// <summary>What checking an account's connection found.</summary>
 public sealed record ConnectionView(string AccountId, bool Ok, string Detail, DateTimeOffset CheckedAt);
@@ -68,7 +74,11 @@ public sealed class SaveProviderAccount(PaydeskDb db, ProviderSecrets secrets, I
         if (a.CredentialsProtected is not null) set.AddRange(Credentials(a).Keys);
         return new ProviderAccountView(a.Id, a.Provider, a.Name, a.Mode, a.DisabledAt is null ? "active" : "disabled", a.IsDefault,
             set.Order(StringComparer.Ordinal).ToList(), a.Login, a.HashAlgorithm,
-            new Uri(address.Url, $"webhooks/{a.Provider}/{Uri.EscapeDataString(a.Id)}").ToString(), a.CreatedAt, a.UpdatedAt);
+            new Uri(address.Url, $"webhooks/{a.Provider}/{Uri.EscapeDataString(a.Id)}").ToString(), a.CreatedAt, a.UpdatedAt)
+        {
+            SuccessUrl = a.Provider == Robokassa.RobokassaProvider.ProviderName ? new Uri(address.Url, Robokassa.RobokassaReturns.SuccessPath(a.Id)).ToString() : null,
+            FailUrl = a.Provider == Robokassa.RobokassaProvider.ProviderName ? new Uri(address.Url, Robokassa.RobokassaReturns.FailPath(a.Id)).ToString() : null,
+        };
     }
 
     public async Task<Result<ProviderAccountView>> Create(ProviderAccountInput input, CancellationToken ct)

@@ -11,7 +11,8 @@ namespace Paydesk.Payments;
 /// crash between the provider's answer and the commit, a notification that never came — by
 /// asking the provider, on a backoff schedule. It never charges: it only asks.
 /// </summary>
-public sealed class ReconcilePayment(PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, TimeProvider time, ILogger<ReconcilePayment> log)
+public sealed class ReconcilePayment(
+    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, SyncRefunds refunds, TimeProvider time, ILogger<ReconcilePayment> log)
 {
     /// <summary>First check 5 minutes after the payment starts, then an hour later, then daily for a week.</summary>
     public static readonly TimeSpan[] Schedule =
@@ -49,6 +50,27 @@ public sealed class ReconcilePayment(PaydeskDb db, ProviderRegistry providers, P
             log.LogWarning(e, "Reconciling payment {PaymentId}: {Trouble}", seen.Id, ProviderErrors.Describe(failure, provider.Name));
         }
         return await SettleAsync(paymentId, provider, state, ct);
+    }
+
+    /// <summary>
+    /// A person's "check now": <see cref="RunAsync"/>, and for a paid payment also the refunds the
+    /// provider made that Paydesk has not heard of (a provider that sends no word of refunds made
+    /// in its dashboard, such as Robokassa, is found out this way). Null if there is no such payment.
+    /// </summary>
+    public async Task<Reconciled?> CheckNowAsync(string paymentId, CancellationToken ct)
+    {
+        var reconciled = await RunAsync(paymentId, ct);
+        if (reconciled?.Payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded)) return reconciled;
+        try
+        {
+            // False: refunds of Paydesk's own are in flight, and their job checks again when they settle.
+            await refunds.RunAsync(paymentId, ct);
+        }
+        catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
+        {
+            log.LogWarning(e, "Checking the refunds of payment {PaymentId}: {Trouble}", paymentId, ProviderErrors.Describe(failure, reconciled.Payment.Provider));
+        }
+        return new Reconciled(await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, ct), null);
     }
 
     /// <summary>

@@ -109,7 +109,10 @@ public sealed class StartCheckout(
                 TenantId = "", Id = paymentId, Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor,
                 Currency = amount.Currency.Code, Status = PaymentStatus.Created, Provider = provider!.Name, ProviderAccountId = account.Id,
                 IdempotencyKey = paymentId, RequestKey = request.Key, CreatedAt = now, UpdatedAt = now,
+                SuccessUrl = ForPayment(successUrl, paymentId), CancelUrl = ForPayment(cancelUrl, paymentId),
             };
+            if (provider is INumbersPayments)
+                payment.ProviderPaymentId = (await ProviderNumbers.NextAsync(db, account.Id, ct)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             db.Payments.Add(payment);
             // The reconciler's first check, committed with the payment: a crash after this commit is recovered.
             jobs.Add(db, ReconcilePayment.JobKind, payment.Id, now + ReconcilePayment.Schedule[0]);
@@ -123,9 +126,10 @@ public sealed class StartCheckout(
 
         var checkoutRequest = new CheckoutRequest(
             payment.Id, payment.IdempotencyKey, amount, description,
-            ForPayment(successUrl, payment.Id), ForPayment(cancelUrl, payment.Id),
+            payment.SuccessUrl ?? ForPayment(successUrl, payment.Id), payment.CancelUrl ?? ForPayment(cancelUrl, payment.Id),
             new Uri(baseUrl, $"webhooks/{chosen.Name}/{account.Id}").ToString())
         {
+            Number = chosen is INumbersPayments ? long.Parse(payment.ProviderPaymentId!, System.Globalization.CultureInfo.InvariantCulture) : null,
             CustomerId = customerId, Language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName,
             Receipt = await receipts.ForAsync(purpose, customerId, amount, ct),
             SaveMethod = await payable.KeepsPaymentMethodAsync(db, purpose, ct),

@@ -34,6 +34,9 @@ public sealed class ProviderEmulators
     [
         new("Payments:TBank:BaseUrl", Url.ToString()),
         new("Payments:TBank:Timeout", "00:00:03"),
+        new("Payments:Robokassa:BaseUrl", Url.ToString()),
+        new("Payments:Robokassa:FiscalUrl", Url.ToString()),
+        new("Payments:Robokassa:Timeout", "00:00:03"),
     ];
 
     private static async Task<ProviderEmulators> StartAsync()

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Buffers.Text;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Paydesk.Emulators.Robokassa;
 
@@ -27,6 +30,12 @@ public sealed class RobokassaInvoice
     public IReadOnlyList<KeyValuePair<string, string>> UserParameters { get; init; } = [];
     public int State { get; set; } = 5;
     public int Captures { get; set; }
+    /// <summary>The payment link's <c>ExpirationDate</c>: after it the invoice cannot be paid.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>The operation's key, as OpStateExt gives it once the invoice is paid.</summary>
+    public string OpKey { get; } = Guid.NewGuid().ToString();
+    /// <summary>Second receipts attached to the operation (the JSON Robokassa's fiscal service received).</summary>
+    public List<JsonObject> SecondReceipts { get; } = [];
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset StateAt { get; set; }
 }
@@ -38,9 +47,52 @@ public sealed class RobokassaInvoice
 /// <c>OK{InvId}</c>), recurring charges (<c>/Merchant/Recurring</c> with <c>PreviousInvoiceID</c>)
 /// and <c>OpStateExt</c>. Kept in memory.
 /// </summary>
+/// <summary>What goes wrong with a shop's next call: no answer in time, a 500, or the call done and its answer lost.</summary>
+public enum RobokassaFault { Timeout, ServerError, LoseAnswer }
+
+/// <summary>What goes wrong with a shop's next ResultURL notification: sent twice, or never.</summary>
+public enum RobokassaNotificationFault { Duplicate, Drop }
+
 public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
 {
     private readonly Lock _lock = new();
+    // Faults are the shop's: tests sharing the emulator break only their own calls.
+    private readonly ConcurrentDictionary<(string Login, string Method), ConcurrentQueue<RobokassaFault>> _faults = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<RobokassaNotificationFault>> _notificationFaults = new();
+
+    /// <summary>Makes the shop's next <paramref name="times"/> calls of <paramref name="method"/> (OpStateExt, Recurring, Receipt/Attach) go wrong.</summary>
+    public void Inject(string login, string method, RobokassaFault fault, int times = 1)
+    {
+        var queue = _faults.GetOrAdd((login, method), _ => new ConcurrentQueue<RobokassaFault>());
+        for (var i = 0; i < times; i++) queue.Enqueue(fault);
+    }
+
+    public void Inject(string login, RobokassaNotificationFault fault, int times = 1)
+    {
+        var queue = _notificationFaults.GetOrAdd(login, _ => new ConcurrentQueue<RobokassaNotificationFault>());
+        for (var i = 0; i < times; i++) queue.Enqueue(fault);
+    }
+
+    internal RobokassaFault? NextFault(string? login, string method) =>
+        login is not null && _faults.TryGetValue((login, method), out var queue) && queue.TryDequeue(out var fault) ? fault : null;
+
+    /// <summary>A person returns the payment in the cabinet: the invoice is returned (OpStateExt state 60); Robokassa tells the shop nothing.</summary>
+    public bool RefundInCabinet(string login, long invId)
+    {
+        lock (_lock)
+        {
+            if (!_invoices.TryGetValue((login, invId), out var invoice) || invoice.State != 100) return false;
+            invoice.State = 60;
+            invoice.StateAt = time.GetUtcNow();
+            return true;
+        }
+    }
+
+    /// <summary>The shop's invoices, oldest first.</summary>
+    public IReadOnlyList<RobokassaInvoice> Invoices(string login)
+    {
+        lock (_lock) return [.. _invoices.Values.Where(i => i.Login == login).OrderBy(i => i.InvId)];
+    }
     private readonly ConcurrentDictionary<string, RobokassaShop> _shops = new();
     private readonly Dictionary<(string Login, long InvId), RobokassaInvoice> _invoices = [];
     private readonly HashSet<(string Login, long InvId)> _declining = [];
@@ -88,6 +140,13 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
         var signed = receipt is null ? new[] { login, outSum, invIdText!, shop.Password1 } : [login, outSum, invIdText!, receipt, shop.Password1];
         if (!Matches(form.GetValueOrDefault("SignatureValue"), Hash(shop.Hash, signed, user))) return (null, "SignatureValue is wrong.");
         if (form.GetValueOrDefault("Description") is { Length: > 100 }) return (null, "Description is longer than 100 characters.");
+        DateTimeOffset? expires = null;
+        if (form.GetValueOrDefault("ExpirationDate") is { Length: > 0 } expiration)
+        {
+            if (!DateTimeOffset.TryParse(expiration, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)) return (null, "ExpirationDate is not an ISO 8601 date.");
+            if (at <= time.GetUtcNow()) return (null, "The invoice has expired.");
+            expires = at;
+        }
         lock (_lock)
         {
             if (_invoices.TryGetValue((login, invId), out var existing))
@@ -97,7 +156,7 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
                 Login = login, InvId = invId, OutSum = outSum, Description = form.GetValueOrDefault("Description"), IsTest = form.GetValueOrDefault("IsTest") == "1",
                 Culture = form.GetValueOrDefault("Culture"), Email = form.GetValueOrDefault("Email"), Receipt = receipt is null ? null : Uri.UnescapeDataString(receipt),
                 Recurring = string.Equals(form.GetValueOrDefault("Recurring"), "true", StringComparison.OrdinalIgnoreCase), UserParameters = user,
-                CreatedAt = time.GetUtcNow(), StateAt = time.GetUtcNow(),
+                CreatedAt = time.GetUtcNow(), StateAt = time.GetUtcNow(), ExpiresAt = expires,
             };
             _invoices[(login, invId)] = invoice;
             return (invoice, null);
@@ -110,6 +169,11 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
         lock (_lock)
         {
             if (!_invoices.TryGetValue((login, invId), out var invoice) || !_shops.TryGetValue(login, out var shop)) return null;
+            if (invoice.State == 5 && invoice.ExpiresAt <= time.GetUtcNow())
+            {
+                invoice.State = 10;
+                invoice.StateAt = time.GetUtcNow();
+            }
             if (invoice.State == 5)
             {
                 if (action == "pay")
@@ -176,6 +240,46 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
         lock (_lock) return StateXml(0, _invoices.GetValueOrDefault((login, invId)));
     }
 
+    /// <summary>
+    /// <c>RoboFiscal/Receipt/Attach</c>: a second receipt, the JSON in base64url, a dot, and the
+    /// base64url of the hex hash of that text with password #1. At most two receipts per operation.
+    /// Answers the JSON Robokassa answers.
+    /// </summary>
+    public string AttachReceipt(string body)
+    {
+        static string Answer(string code, string description) => new JsonObject { ["ResultCode"] = code, ["ResultDescription"] = description }.ToJsonString();
+        var parts = body.Trim().Split('.');
+        if (parts.Length != 2) return Answer("1000", "The body is not base64url.base64url");
+        JsonObject? receipt;
+        try
+        {
+            receipt = JsonNode.Parse(Base64Url.DecodeFromChars(parts[0])) as JsonObject;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return Answer("1000", "The receipt is not base64url JSON");
+        }
+        var login = receipt?["merchantId"]?.ToString();
+        if (receipt is null || login is null || !_shops.TryGetValue(login, out var shop)) return Answer("1000", "Unknown merchantId");
+        var expected = Base64Url.EncodeToString(Encoding.ASCII.GetBytes(Hash(shop.Hash, [parts[0] + shop.Password1], [])));
+        if (!Matches(parts[1], expected.ToLowerInvariant()) || parts[1] != expected) return Answer("1000", "The signature is wrong");
+        if (receipt["operation"]?.ToString() != "sell") return Answer("3", "operation must be sell");
+        if (!long.TryParse(receipt["originId"]?.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var originId)
+            || !long.TryParse(receipt["id"]?.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id == originId)
+            return Answer("3", "id and originId must be different whole numbers");
+        if (receipt["items"] is not JsonArray { Count: > 0 } items || items.Any(i => i?["payment_method"]?.ToString() != "full_payment"))
+            return Answer("3", "A second receipt's items must all be full_payment");
+        lock (_lock)
+        {
+            if (!_invoices.TryGetValue((login, originId), out var origin) || origin.State != 100) return Answer("3", "No paid operation with this originId");
+            if (origin.SecondReceipts.Any(r => r["id"]?.ToString() == receipt["id"]?.ToString())) return Answer("0", "ok");
+            // The first receipt, sent with the payment, is one of the two.
+            if (origin.SecondReceipts.Count + (origin.Receipt is null ? 0 : 1) >= 2) return Answer("3", "At most two receipts per operation");
+            origin.SecondReceipts.Add(receipt);
+        }
+        return Answer("0", "ok");
+    }
+
     private void Paid(RobokassaShop shop, RobokassaInvoice invoice)
     {
         invoice.State = 100;
@@ -191,13 +295,19 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
         };
         fields.AddRange(invoice.UserParameters);
         var body = string.Join('&', fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}"));
-        notifier.Send(new Notification("Robokassa", shop.ResultUrl, body, "application/x-www-form-urlencoded", $"OK{id}", TimeSpan.Zero));
+        var copies = 1;
+        if (_notificationFaults.TryGetValue(shop.Login, out var faults) && faults.TryDequeue(out var fault))
+            copies = fault == RobokassaNotificationFault.Duplicate ? 2 : 0;
+        for (var i = 0; i < copies; i++)
+            notifier.Send(new Notification("Robokassa", shop.ResultUrl, body, "application/x-www-form-urlencoded", $"OK{id}", TimeSpan.Zero));
     }
 
     private static string StateXml(int result, RobokassaInvoice? invoice)
     {
+        // OutSum in Info is what the shop gets: the invoice's sum less Robokassa's fee (3.5 % here).
+        var shopSum = invoice is null ? "" : Math.Round(decimal.Parse(invoice.OutSum, CultureInfo.InvariantCulture) * 0.965m, 2).ToString("0.00", CultureInfo.InvariantCulture);
         var state = invoice is null ? "" : $"<State><Code>{invoice.State}</Code><RequestDate>{invoice.CreatedAt:O}</RequestDate><StateDate>{invoice.StateAt:O}</StateDate></State>" +
-            $"<Info><IncCurrLabel>BankCardPSR</IncCurrLabel><IncSum>{invoice.OutSum}</IncSum><IncAccount>430000******0777</IncAccount><PaymentMethod><Code>BankCard</Code></PaymentMethod><OutCurrLabel>RUB</OutCurrLabel><OutSum>{invoice.OutSum}</OutSum></Info>";
+            $"<Info><IncCurrLabel>BankCardPSR</IncCurrLabel><IncSum>{invoice.OutSum}</IncSum><IncAccount>430000******0777</IncAccount><PaymentMethod><Code>BankCard</Code></PaymentMethod><OutCurrLabel>RUB</OutCurrLabel><OutSum>{shopSum}</OutSum><OpKey>{invoice.OpKey}</OpKey></Info>";
         var code = invoice is null && result == 0 ? 3 : result;
         return $"<?xml version=\"1.0\" encoding=\"utf-8\"?><OperationStateResponse xmlns=\"http://merchant.roboxchange.com/WebService/\"><Result><Code>{code}</Code></Result>{state}</OperationStateResponse>";
     }

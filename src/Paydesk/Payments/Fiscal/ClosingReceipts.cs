@@ -27,6 +27,8 @@ public sealed class ClosingReceipt : IHasId
     public int Parts { get; init; }
     public ClosingReceiptStatus Status { get; set; }
     public long? AmountMinor { get; set; }
+    /// <summary>The receipt's own number, for a provider that wants one (Robokassa's <c>id</c>), given when it is queued.</summary>
+    public long? Number { get; init; }
     public int Attempts { get; set; }
     public string? Error { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
@@ -46,10 +48,17 @@ internal sealed class ClosingReceiptConfiguration : IEntityTypeConfiguration<Clo
     }
 }
 
-/// <summary>A provider that sends receipts closing what an earlier payment prepaid (T-Bank's <c>SendClosingReceipt</c>).</summary>
+/// <summary>A provider that sends receipts closing what an earlier payment prepaid (T-Bank's <c>SendClosingReceipt</c>, Robokassa's second receipt).</summary>
 public interface IClosingReceiptProvider
 {
-    Task SendClosingReceiptAsync(ProviderAccount account, Payment payment, ReceiptRequest receipt, CancellationToken ct);
+    /// <summary>
+    /// Whether the provider takes one closing receipt per payment (Robokassa: two receipts per
+    /// operation at most), sent when all the payment prepaid is delivered, rather than one per part
+    /// delivered (T-Bank, per session used).
+    /// </summary>
+    bool ClosesOncePerPayment { get; }
+
+    Task SendClosingReceiptAsync(ProviderAccount account, Payment payment, ClosingReceipt closing, ReceiptRequest receipt, CancellationToken ct);
 }
 
 /// <summary>
@@ -65,6 +74,9 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
 {
     public const string JobKind = "send-closing-receipt";
 
+    /// <summary>The <see cref="ClosingReceipt.Part"/> of a receipt that closes everything its payment prepaid (its subject is the payment).</summary>
+    public const int WholePayment = 0;
+
     /// <summary>
     /// Part <paramref name="part"/> of <paramref name="parts"/> of what <paramref name="subjectId"/>
     /// (sold on line <paramref name="lineId"/> of what the payment for <paramref name="purpose"/> paid)
@@ -78,12 +90,24 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
         var payment = await db.Payments.AsNoTracking()
             .Where(p => p.Purpose == purpose && (p.Status == PaymentStatus.Succeeded || p.Status == PaymentStatus.PartiallyRefunded))
             .OrderBy(p => p.SettledAt).FirstOrDefaultAsync(ct);
-        if (payment is null || providers.Find(payment.Provider) is not IClosingReceiptProvider) return;
+        var provider = payment is null ? null : providers.Find(payment.Provider);
+        if (payment is null || provider is not IClosingReceiptProvider closes) return;
+        if (closes.ClosesOncePerPayment)
+        {
+            // One receipt closes all the payment prepaid: sent when the last of its packages is used up.
+            if (part < parts) return;
+            var source = purpose.Split(':', 2);
+            if (await db.Entitlements.AnyAsync(e => e.SourceKind == source[0] && e.SourceId == source[1] && e.Id != subjectId
+                && e.SessionsTotal != null && e.Status == EntitlementStatus.Active, ct))
+                return;
+            (subjectId, lineId, part, parts) = (payment.Id, "", WholePayment, 1);
+        }
         if (await db.ClosingReceipts.AnyAsync(r => r.SubjectId == subjectId && r.Part == part, ct)) return;
         var receipt = new ClosingReceipt
         {
             TenantId = "", Id = ids.New("crc"), PaymentId = payment.Id, SubjectId = subjectId, LineId = lineId, Part = part, Parts = parts,
             Status = ClosingReceiptStatus.Pending, CreatedAt = time.GetUtcNow(),
+            Number = provider is INumbersPayments ? await ProviderNumbers.NextAsync(db, payment.ProviderAccountId, ct) : null,
         };
         db.ClosingReceipts.Add(receipt);
         jobs.Add(db, JobKind, receipt.Id);
@@ -97,18 +121,15 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == receipt.PaymentId, ct);
         var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
         var tax = await receipts.TaxSettingsAsync(ct);
-        var line = tax is null ? null : await purposes.Of(payment.Purpose).ReceiptLineAsync(db, payment.Purpose, receipt.LineId, tax.Value.Vat, ct);
-        if (line is null || providers.Find(payment.Provider) is not IClosingReceiptProvider provider)
+        var closing = tax is null ? null : await ClosingAsync(payment, receipt, tax.Value.Vat, ct);
+        if (closing is null || providers.Find(payment.Provider) is not IClosingReceiptProvider provider)
             return await Finish(receipt, ClosingReceiptStatus.Failed, "the tenant no longer sends receipts, or the line or provider is gone");
 
-        // This part's share of the line, the shares of all parts adding up to the line exactly.
-        var share = new Money(line.AmountMinor, Currency.Parse(payment.Currency)).Allocate([.. Enumerable.Repeat(1L, receipt.Parts)])[receipt.Part - 1];
-        var closing = FiscalReceipt.For(share, [line with { Quantity = 1, AmountMinor = share.Minor, Method = FiscalPaymentMethod.FullPayment }]);
-        receipt.AmountMinor = share.Minor;
+        receipt.AmountMinor = closing.Total.Minor;
         receipt.Attempts++;
         try
         {
-            await provider.SendClosingReceiptAsync(account, payment, await receipts.ForCustomerAsync(closing, tax!.Value.Taxation, payment.CustomerId, ct), ct);
+            await provider.SendClosingReceiptAsync(account, payment, receipt, await receipts.ForCustomerAsync(closing, tax!.Value.Taxation, payment.CustomerId, ct), ct);
         }
         catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
         {
@@ -126,6 +147,26 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
         return await Finish(receipt, ClosingReceiptStatus.Sent, null);
     }
 
+    /// <summary>
+    /// What the receipt closes, as <c>full_payment</c>: this part's share of its line (the shares of
+    /// all parts adding up to the line exactly), or every prepaid line of the payment; null when
+    /// there is nothing to close.
+    /// </summary>
+    private async Task<FiscalReceipt?> ClosingAsync(Payment payment, ClosingReceipt receipt, FiscalVat vat, CancellationToken ct)
+    {
+        var currency = Currency.Parse(payment.Currency);
+        var purpose = purposes.Of(payment.Purpose);
+        if (receipt.Part == WholePayment)
+        {
+            var prepaid = (await purpose.ReceiptLinesAsync(db, payment.Purpose, vat, ct)).Where(l => l.Method == FiscalPaymentMethod.FullPrepayment).ToList();
+            return prepaid.Count == 0 ? null : FiscalReceipt.For(new Money(prepaid.Sum(l => l.AmountMinor), currency), prepaid).Closing();
+        }
+        var line = await purpose.ReceiptLineAsync(db, payment.Purpose, receipt.LineId, vat, ct);
+        if (line is null) return null;
+        var share = new Money(line.AmountMinor, currency).Allocate([.. Enumerable.Repeat(1L, receipt.Parts)])[receipt.Part - 1];
+        return FiscalReceipt.For(share, [line with { Quantity = 1, AmountMinor = share.Minor, Method = FiscalPaymentMethod.FullPayment }]);
+    }
+
     private async Task<string?> Finish(ClosingReceipt receipt, ClosingReceiptStatus status, string? error)
     {
         receipt.Status = status;
@@ -139,6 +180,14 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
 public static class FiscalVats
 {
     public static FiscalVat Of(string? vat) => vat switch { "vat0" => FiscalVat.Vat0, "vat10" => FiscalVat.Vat10, "vat20" => FiscalVat.Vat20, _ => FiscalVat.None };
+
+    /// <summary>The VAT included in an amount at the rate (20/120, 10/110), in minor units, half away from zero.</summary>
+    public static long Included(long amountMinor, FiscalVat vat) => vat switch
+    {
+        FiscalVat.Vat20 => (long)Math.Round(amountMinor * 20m / 120m, MidpointRounding.AwayFromZero),
+        FiscalVat.Vat10 => (long)Math.Round(amountMinor * 10m / 110m, MidpointRounding.AwayFromZero),
+        _ => 0,
+    };
 }
 
 /// <summary>The <c>send-closing-receipt</c> job: retried while the provider cannot be reached.</summary>

@@ -47,7 +47,7 @@ public static class ReceiptFormats
     /// <summary>An amount in the currency's major unit, exactly (<c>7499.95</c>).</summary>
     private static decimal Major(long minor, Currency currency) => new Money(minor, currency).ToMajor();
 
-    private static string Tax(FiscalVat vat) => vat switch
+    public static string Tax(FiscalVat vat) => vat switch
     {
         FiscalVat.Vat0 => "vat0",
         FiscalVat.Vat10 => "vat10",

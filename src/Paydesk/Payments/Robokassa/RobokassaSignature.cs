@@ -39,7 +39,10 @@ public static class RobokassaSignature
         IEnumerable<KeyValuePair<string, string>>? userParameters = null) =>
         Compute(hash, receipt is null ? [login, outSum, invId ?? "", password1] : [login, outSum, invId ?? "", receipt, password1], userParameters);
 
-    /// <summary>The ResultURL notification's signature, with password #2, over the values exactly as they were sent.</summary>
+    /// <summary>
+    /// The ResultURL notification's signature, with password #2, over the values exactly as they were
+    /// sent; the SuccessURL redirect is signed the same way with password #1.
+    /// </summary>
     public static string Result(RobokassaHash hash, string outSum, string invId, string password2, IEnumerable<KeyValuePair<string, string>>? userParameters = null) =>
         Compute(hash, [outSum, invId, password2], userParameters);
 

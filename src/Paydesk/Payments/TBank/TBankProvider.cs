@@ -35,6 +35,9 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
 
     public bool Accepts(Currency currency) => currency.Code == "RUB";
 
+    /// <summary>T-Bank closes a prepayment part by part: one receipt per session used.</summary>
+    public bool ClosesOncePerPayment => false;
+
     public async Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct)
     {
         if (request.Amount.Currency.Code != "RUB")
@@ -193,7 +196,7 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
     }
 
     /// <summary>Sends a closing receipt (items <c>full_payment</c>) for a payment whose Init receipt prepaid them.</summary>
-    public async Task SendClosingReceiptAsync(ProviderAccount account, Payment payment, ReceiptRequest receipt, CancellationToken ct)
+    public async Task SendClosingReceiptAsync(ProviderAccount account, Payment payment, ClosingReceipt closing, ReceiptRequest receipt, CancellationToken ct)
     {
         if (payment.ProviderPaymentId is not { } id) throw new ProviderException(ProviderFailure.InvalidRequest, "T-Bank never named this payment.");
         await CallAsync(account, "cashbox/SendClosingReceipt", new JsonObject

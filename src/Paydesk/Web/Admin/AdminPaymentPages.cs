@@ -83,7 +83,7 @@ internal static partial class AdminPages
             if (act is null) return refusal;
             var (staff, _, back) = act;
             var before = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-            if (before is null || await reconcile.RunAsync(id, ct) is not { } reconciled) return Results.NotFound();
+            if (before is null || await reconcile.CheckNowAsync(id, ct) is not { } reconciled) return Results.NotFound();
             var after = reconciled.Payment;
             await audit.RecordAsync(db, staff.User, "reconcile", "payment", id,
                 new { status = before.Status.ToApi(), checkAttempts = before.CheckAttempts, reviewReason = before.ReviewReason },

@@ -20,6 +20,9 @@ public sealed class ProviderWords
     public required string CredentialsSet { get; init; }
     public required string NotificationUrl { get; init; }
     public required string NotificationHint { get; init; }
+    public required string SuccessUrl { get; init; }
+    public required string FailUrl { get; init; }
+    public required string ReturnHint { get; init; }
     public required string Edit { get; init; }
     public required string KeepHint { get; init; }
     public required string SealedHint { get; init; }
@@ -54,6 +57,7 @@ public sealed class ProviderWords
             Active = "active", Disabled = "disabled", Default = "default", MakeDefault = "Make it the default", Disable = "Disable", Enable = "Enable", Check = "Check connection",
             CredentialsSet = "Credentials set", NotificationUrl = "Notification address",
             NotificationHint = "Give this address to the provider: Stripe's webhook endpoint, T-Bank's NotificationURL, Robokassa's Result URL.",
+            SuccessUrl = "Success URL", FailUrl = "Fail URL", ReturnHint = "Set both in Robokassa's cabinet (Technical settings), method GET: Paydesk sends the customer back to where the payment was started from.",
             Edit = "Change", KeepHint = "Leave a credential empty to keep the one that is set.",
             SealedHint = "Credentials are encrypted as they arrive and never shown again, here or in the API.", Save = "Save",
             Login = "Shop identifier (MerchantLogin)", HashAlgorithm = "Hash algorithm (as set in the cabinet)", None = "No accounts yet.",
@@ -79,6 +83,7 @@ public sealed class ProviderWords
             Active = "включён", Disabled = "выключен", Default = "по умолчанию", MakeDefault = "Сделать основным", Disable = "Выключить", Enable = "Включить", Check = "Проверить подключение",
             CredentialsSet = "Заданы ключи", NotificationUrl = "Адрес уведомлений",
             NotificationHint = "Укажите этот адрес у платёжной системы: вебхук Stripe, NotificationURL Т-Банка, Result URL Робокассы.",
+            SuccessUrl = "Success URL", FailUrl = "Fail URL", ReturnHint = "Укажите оба адреса в личном кабинете Robokassa (Технические настройки), метод GET: Paydesk вернёт покупателя туда, откуда начата оплата.",
             Edit = "Изменить", KeepHint = "Оставьте поле пустым, чтобы сохранить заданный ключ.",
             SealedHint = "Ключи шифруются при получении и больше нигде не показываются — ни здесь, ни в API.", Save = "Сохранить",
             Login = "Идентификатор магазина (MerchantLogin)", HashAlgorithm = "Алгоритм хеша (как в личном кабинете)", None = "Аккаунтов пока нет.",
@@ -104,6 +109,7 @@ public sealed class ProviderWords
             Active = "activ", Disabled = "dezactivat", Default = "implicit", MakeDefault = "Faceți-l implicit", Disable = "Dezactivați", Enable = "Activați", Check = "Verificați conexiunea",
             CredentialsSet = "Chei setate", NotificationUrl = "Adresa de notificări",
             NotificationHint = "Dați această adresă procesatorului: endpointul de webhook Stripe, NotificationURL T-Bank, Result URL Robokassa.",
+            SuccessUrl = "Success URL", FailUrl = "Fail URL", ReturnHint = "Setați ambele adrese în cabinetul Robokassa (Setări tehnice), metoda GET: Paydesk trimite clientul înapoi de unde a început plata.",
             Edit = "Modificați", KeepHint = "Lăsați câmpul gol pentru a păstra cheia setată.",
             SealedHint = "Cheile sunt criptate la sosire și nu mai sunt arătate niciodată, nici aici, nici în API.", Save = "Salvați",
             Login = "Identificatorul magazinului (MerchantLogin)", HashAlgorithm = "Algoritmul de hash (ca în cabinet)", None = "Niciun cont încă.",

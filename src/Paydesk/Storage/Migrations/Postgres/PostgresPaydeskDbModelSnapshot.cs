@@ -1742,6 +1742,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnName("line_id")
                         .UseCollation("C");
 
+                    b.Property<long?>("Number")
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
                     b.Property<int>("Part")
                         .HasColumnType("integer")
                         .HasColumnName("part");
@@ -1919,6 +1923,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("amount_minor");
 
+                    b.Property<string>("CancelUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("cancel_url");
+
                     b.Property<int>("CheckAttempts")
                         .HasColumnType("integer")
                         .HasColumnName("check_attempts");
@@ -2003,6 +2012,11 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
+
+                    b.Property<string>("SuccessUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("success_url");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -2112,6 +2126,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.Property<bool>("IsDefault")
                         .HasColumnType("boolean")
                         .HasColumnName("is_default");
+
+                    b.Property<long>("LastNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_number");
 
                     b.Property<string>("LegacyClearWebhookSecret")
                         .HasMaxLength(200)

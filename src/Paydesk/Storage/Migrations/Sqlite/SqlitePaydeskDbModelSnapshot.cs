@@ -1650,6 +1650,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("line_id");
 
+                    b.Property<long?>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
                     b.Property<int>("Part")
                         .HasColumnType("INTEGER")
                         .HasColumnName("part");
@@ -1819,6 +1823,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount_minor");
 
+                    b.Property<string>("CancelUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cancel_url");
+
                     b.Property<int>("CheckAttempts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("check_attempts");
@@ -1900,6 +1909,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
+
+                    b.Property<string>("SuccessUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("success_url");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")
@@ -2004,6 +2018,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.Property<bool>("IsDefault")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_default");
+
+                    b.Property<long>("LastNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_number");
 
                     b.Property<string>("LegacyClearWebhookSecret")
                         .HasMaxLength(200)
