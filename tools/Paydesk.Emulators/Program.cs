@@ -14,7 +14,9 @@ app.Lifetime.ApplicationStarted.Register(() =>
                      more terminals: POST {url}/_emulator/tbank/terminals
           Robokassa: payment page {url}/Merchant/Index.aspx
                      a shop: MerchantLogin {shop.Login}, password #1 {shop.Password1}, password #2 {shop.Password2}, hash md5
-                     more shops (with their ResultURL): POST {url}/_emulator/robokassa/shops
+                     its cabinet's Result, Success and Fail URLs (from Paydesk's providers page):
+                       PUT {url}/_emulator/robokassa/shops/{shop.Login} {"{"}"resultUrl":…,"successUrl":…,"failUrl":…{"}"}
+                     more shops: POST {url}/_emulator/robokassa/shops
         """);
 });
 app.Run();

@@ -42,6 +42,13 @@ public static class RobokassaEndpoints
         var control = app.MapGroup("/_emulator/robokassa");
         control.MapPost("/shops", (ShopInput? input, RobokassaEmulator robokassa) =>
             robokassa.AddShop(input?.Login, input?.Hash ?? "md5", input?.ResultUrl, input?.SuccessUrl, input?.FailUrl));
+        // What the shop's owner sets in the cabinet's technical settings: the Result, Success and Fail URLs.
+        control.MapPut("/shops/{login}", (string login, ShopInput input, RobokassaEmulator robokassa) =>
+        {
+            if (robokassa.Shop(login) is null) return Results.NotFound();
+            robokassa.Configure(login, input.ResultUrl, input.SuccessUrl, input.FailUrl);
+            return Results.Ok(robokassa.Shop(login));
+        });
         control.MapPost("/shops/{login}/refund/{invId:long}", (string login, long invId, RobokassaEmulator robokassa) =>
             robokassa.RefundInCabinet(login, invId) ? Results.NoContent() : Results.NotFound());
         control.MapPost("/shops/{login}/faults/{method}/{fault}", (string login, string method, RobokassaFault fault, RobokassaEmulator robokassa) =>
