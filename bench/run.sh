@@ -45,6 +45,7 @@ dotnet publish -c Release -r "$rid" --self-contained false "$here/src/Paydesk" -
 dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true "$here/bench/EmptyApp" -o "$work/empty" -v q -nologo >/dev/null
 dotnet publish -c Release -r "$rid" --self-contained false "$here/bench/StackFloor" -o "$work/stack" -v q -nologo >/dev/null
 dotnet build -c Release "$here/bench/Paydesk.Bench" -v q -nologo >/dev/null
+dotnet publish -c Release "$here/tools/Paydesk.Emulators" -o "$work/emulators" -v q -nologo >/dev/null
 app="$work/app"
 empty_app="$work/empty"
 key=sk_test_demo_clinic
@@ -220,6 +221,59 @@ notify() {
   settle "$base"
 }
 
+# The providers' emulators (tools/Paydesk.Emulators), for the T-Bank and Robokassa rows: Paydesk's
+# checkouts through them call them as they would the providers; the notifications are the bench's.
+emulators_url=""
+start_emulators() {
+  local port; port=$(free_port)
+  started_in "http://127.0.0.1:$port/" "$work/emulators.log" env Logging__LogLevel__Default=Warning dotnet "$work/emulators/Paydesk.Emulators.dll" --urls "http://127.0.0.1:$port"
+  emulators_url="http://127.0.0.1:$port"
+}
+
+# Webhook intake of the real providers: on the demo bot (a tenant in roubles), an account at each
+# emulator; per load, orders made and checked out through the provider beforehand (not measured),
+# then each payment's "paid" notification as the provider signs it — T-Bank's JSON with its Token,
+# Robokassa's ResultURL form with password #2 — sent once each, beside the same floor as the Mock's.
+provider_rows() {
+  local engine=$1 base=$2 c=$3 floor=${4:-} key=sk_test_demo_bot customer plan provider
+  customer=$(api "$base/api/v1/customers?limit=1" | field items.0.id)
+  plan=$(api "$base/api/v1/plans?limit=1" | field items.0.id)
+  if [ -z "$(api "$base/api/v1/provider-accounts" | python3 -c 'import json,sys; print("\n".join(a["provider"] for a in json.load(sys.stdin)["items"]))' | grep -x tbank || true)" ]; then
+    local terminal shop
+    terminal=$(curl -sf -X POST "$emulators_url/_emulator/tbank/terminals")
+    shop=$(curl -sf -X POST "$emulators_url/_emulator/robokassa/shops" -H 'Content-Type: application/json' -d '{}')
+    api -X POST "$base/api/v1/provider-accounts" -d "{\"provider\":\"tbank\",\"name\":\"T-Bank\",\"mode\":\"test\",\"credentials\":{\"terminalKey\":\"$(field key <<<"$terminal")\",\"password\":\"$(field password <<<"$terminal")\"}}" >/dev/null
+    api -X POST "$base/api/v1/provider-accounts" -d "{\"provider\":\"robokassa\",\"name\":\"Robokassa\",\"mode\":\"test\",\"login\":\"$(field login <<<"$shop")\",\"hashAlgorithm\":\"md5\",\"credentials\":{\"password1\":\"$(field password1 <<<"$shop")\",\"password2\":\"$(field password2 <<<"$shop")\"}}" >/dev/null
+  fi
+  for provider in tbank robokassa; do
+    local file="$work/$provider-notifications-$engine-$c" orders="$work/orders-$provider-$engine-$c" n out rps p50 p99 bad taken sent
+    wrk -t2 -c8 -d"${PROVIDER_ORDER_SECONDS:-4}s" "$base/api/v1/orders" -s "$here/bench/orders.lua" -- "$provider-$engine-$c" "$customer" "$plan" "$key" > "$work/orders-$provider.log" 2>&1
+    unpaid_orders "$base" > "$orders"
+    n=$(wc -l < "$orders")
+    if [ "$n" -lt 2 ]; then
+      echo "bench: no orders to check out through $provider on $engine (made with customer $customer, plan $plan)" >&2
+      row "$engine" "POST /webhooks/$provider/{account} (no orders)" "$c" "—" "—" "—" "—" "—" "—"
+      continue
+    fi
+    # wrk waits out its duration after the list runs out: long enough for the slower T-Bank checkout (Init at the emulator).
+    wrk -t2 -c8 -d"$(( n / 150 + 3 ))s" "$base/api/v1/orders" -s "$here/bench/checkout.lua" -- "$orders" "$key" "$provider" >/dev/null
+    (cd "$work/$engine" && exec env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=None ASPNETCORE_CONTENTROOT="$work/$engine" \
+      DataProtection__KeyRingPath="$work/$engine/keys" "${env[@]}" dotnet "$here/bench/Paydesk.Bench/bin/Release/net10.0/Paydesk.Bench.dll" \
+      provider-notifications "$provider" bot "$work/notified-$provider-$engine") > "$file" 2>"$work/notifications.log" \
+      || { echo "bench: signing the $provider notifications failed:" >&2; tail -5 "$work/notifications.log" >&2; }
+    if [ ! -s "$file" ]; then
+      row "$engine" "POST /webhooks/$provider/{account} (none signed)" "$c" "—" "—" "—" "—" "—" "—"
+      continue
+    fi
+    out=$(wrk -t2 -c"$c" -d"${duration}s" --latency "$base/webhooks" -s "$here/bench/provider-webhooks.lua" -- "$file" 2>&1)
+    rps=$(awk '/^Rate:/ {r=$2} /^Requests\/sec/ {w=int($2)} END {print (r!="" ? r : w)}' <<<"$out"); p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+    p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")"); bad=$(awk '/Non-2xx or 3xx responses/ {print $NF}' <<<"$out")
+    taken=$(awk '/^Taken:/ {print $2}' <<<"$out"); sent=$(awk '/requests in/ {print $1}' <<<"$out")
+    row "$engine" "POST /webhooks/$provider/{account} ($taken/$sent taken)" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "$floor" "$(ratio "$rps" "${floor#sql }")"
+    settle "$base"
+  done
+}
+
 bench_engine() {
   local engine=$1 port floor="" order_floor="" checkout_floor="" webhook_floor="" env=()
   port=$(free_port)
@@ -243,6 +297,7 @@ bench_engine() {
          "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench"
          "ConnectionStrings__PaydeskOwner=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=postgres")
   fi
+  env+=("Payments__TBank__BaseUrl=$emulators_url" "Payments__Robokassa__BaseUrl=$emulators_url")
   echo "bench: starting Paydesk on $engine" >&2
   # The first start migrates and writes the demo data; the second, measured, starts on that database.
   start_paydesk "$engine" "$port" "$work/$engine" "${env[@]}"
@@ -298,12 +353,14 @@ bench_engine() {
     notify "$engine" "$base" "$c" "$duration" "${webhook_floor:+sql $webhook_floor}" || continue
     settle "$base"
   done
+  for c in $connections; do provider_rows "$engine" "$base" "$c" "${webhook_floor:+sql $webhook_floor}"; done
   kill "${pids[-1]}" 2>/dev/null || true
   wait "${pids[-1]}" 2>/dev/null || true
 }
 
 ratio() { if [ -n "${2:-}" ] && python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) > 0 else 1)" "$2" 2>/dev/null; then python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.2f}')" "$1" "$2"; else echo "—"; fi; }
 
+start_emulators
 for engine in $engines; do bench_engine "$engine"; done
 
 echo

@@ -41,6 +41,8 @@ public static class ProviderNumbers
     /// </summary>
     public static async Task<long> NextAsync(Storage.PaydeskDb db, string accountId, CancellationToken ct)
     {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("A provider number is given only inside the transaction that records what it numbers.");
         var accounts = db.ProviderAccounts.Where(a => a.Id == accountId);
         if (await accounts.ExecuteUpdateAsync(s => s.SetProperty(a => a.LastNumber, a => a.LastNumber + 1), ct) != 1)
             throw new InvalidOperationException($"No provider account '{accountId}' to number for.");

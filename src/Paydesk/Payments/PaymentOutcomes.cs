@@ -85,6 +85,13 @@ public sealed class PaymentOutcomes(
         {
             Log(payment, OperationKind.RefusedTransition, $"{source}: {decision.Reason}");
             log.LogWarning("Payment {PaymentId}: ignored {Reported} from {Source}: {Reason}", payment.Id, reported, source, decision.Reason);
+            if (reported == PaymentStatus.Succeeded && payment.Status is PaymentStatus.Failed or PaymentStatus.Canceled or PaymentStatus.Expired)
+            {
+                // The customer's money was taken after Paydesk gave up on the payment: nothing was delivered for it.
+                Review(payment, $"{source} reports the payment paid, after it was {payment.Status.ToApi()}: the customer may have paid for nothing. " +
+                    "Refund it at the provider, or deliver the purchase by hand.");
+                return "late_success";
+            }
             return "ignored";
         }
         if (decision.IsAlreadyThere) return "already";

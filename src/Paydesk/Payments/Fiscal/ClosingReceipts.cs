@@ -96,6 +96,9 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
         {
             // One receipt closes all the payment prepaid: sent when the last of its packages is used up.
             if (part < parts) return;
+            // Locked: the last sessions of two packages of one purchase, used at once, each see the other done
+            // only if one waits for the other.
+            await db.LockedAsync<Payment>(payment.Id, ct);
             var source = purpose.Split(':', 2);
             if (await db.Entitlements.AnyAsync(e => e.SourceKind == source[0] && e.SourceId == source[1] && e.Id != subjectId
                 && e.SessionsTotal != null && e.Status == EntitlementStatus.Active, ct))

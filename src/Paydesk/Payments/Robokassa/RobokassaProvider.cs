@@ -95,6 +95,9 @@ public sealed class RobokassaProvider(
             return NotificationCheck.Refused("OutSum or InvId is missing");
         if (!RobokassaSignature.Matches(fields.GetValueOrDefault("SignatureValue"), RobokassaSignature.Result(HashOf(account), outSum, invId, password2, UserParameters(fields))))
             return NotificationCheck.Refused("the SignatureValue does not match");
+        // A test payment pays nothing: a live account takes none, whatever it is signed with.
+        if (fields.GetValueOrDefault("IsTest") == "1" && account.Mode == ProviderModes.Live)
+            return NotificationCheck.Refused("a test payment's notification for a live account");
 
         if (fields.GetValueOrDefault(PaymentParameter) is not { Length: > 0 } paymentId)
             return NotificationCheck.Unreadable(PaymentParameter, "is missing: the invoice was not made by Paydesk");
@@ -113,6 +116,11 @@ public sealed class RobokassaProvider(
     public async Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct)
     {
         var state = await OpStateAsync(account, payment, ct);
+        if (state is { } seen && seen.At < payment.CreatedAt - TimeSpan.FromMinutes(5))
+            // An invoice of this number that moved before this payment existed is not this payment's: the shop
+            // numbered invoices elsewhere too. Neither yes nor no; the reconciler gives up on it in time, for a person.
+            throw new ProviderException(ProviderFailure.Outage,
+                $"Robokassa's invoice {payment.ProviderPaymentId} changed at {seen.At:u}, before this payment was made: the shop numbers invoices elsewhere too.");
         return state switch
         {
             // Robokassa never saw the invoice: the customer has not opened the link. Once it has expired nobody can.
@@ -124,20 +132,20 @@ public sealed class RobokassaProvider(
         };
     }
 
-    /// <summary><c>OpStateExt</c>: the invoice's state code and operation key, or null when Robokassa has no such invoice.</summary>
-    private async Task<(int Code, string? OpKey)?> OpStateAsync(ProviderAccount account, Payment payment, CancellationToken ct)
+    /// <summary><c>OpStateExt</c>: the invoice's state code, when it last changed, and its operation key; null when Robokassa has no such invoice.</summary>
+    private async Task<(int Code, DateTimeOffset At, string? OpKey)?> OpStateAsync(ProviderAccount account, Payment payment, CancellationToken ct)
     {
         var invId = payment.ProviderPaymentId ?? throw new InvalidOperationException($"Robokassa payment {payment.Id} has no number.");
         var answer = await OpStateExtAsync(account, invId, ct);
         return answer.Result switch
         {
-            0 => (answer.State ?? 0, answer.OpKey),
+            0 => (answer.State ?? 0, answer.StateAt ?? DateTimeOffset.MaxValue, answer.OpKey),
             3 => null,
             _ => throw Refusal(answer.Result, "OpStateExt"),
         };
     }
 
-    private async Task<(int Result, int? State, string? OpKey)> OpStateExtAsync(ProviderAccount account, string invoiceId, CancellationToken ct)
+    private async Task<(int Result, int? State, DateTimeOffset? StateAt, string? OpKey)> OpStateExtAsync(ProviderAccount account, string invoiceId, CancellationToken ct)
     {
         var (login, hash) = Shop(account);
         var query = Form([
@@ -157,14 +165,21 @@ public sealed class RobokassaProvider(
         int? Code(string parent) => root.Elements().FirstOrDefault(e => e.Name.LocalName == parent)?.Elements().FirstOrDefault(e => e.Name.LocalName == "Code") is { } c
             && int.TryParse(c.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
         var opKey = root.Elements().FirstOrDefault(e => e.Name.LocalName == "Info")?.Elements().FirstOrDefault(e => e.Name.LocalName == "OpKey")?.Value;
-        return (Code("Result") ?? 1000, Code("State"), opKey);
+        var stateAt = root.Elements().FirstOrDefault(e => e.Name.LocalName == "State")?.Elements().FirstOrDefault(e => e.Name.LocalName == "StateDate") is { } date
+            && DateTimeOffset.TryParse(date.Value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : (DateTimeOffset?)null;
+        return (Code("Result") ?? 1000, Code("State"), stateAt, opKey);
     }
 
     public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct)
     {
         // Asked first: a charge whose answer was lost is not made again.
         if (await OpStateAsync(account, payment, ct) is { } seen)
+        {
+            if (seen.At < payment.CreatedAt - TimeSpan.FromMinutes(5))
+                return new ProviderChargeResult(PaymentStatus.Failed, payment.ProviderPaymentId,
+                    $"Robokassa already has an invoice {payment.ProviderPaymentId} from before this payment: nothing was charged.");
             return new ProviderChargeResult(StatusOf(seen.Code), payment.ProviderPaymentId, seen.Code == 10 ? "Robokassa: the charge was declined" : null);
+        }
         var (login, hash) = Shop(account);
         var invId = payment.ProviderPaymentId!;
         var outSum = OutSum(payment.AmountMinor);
@@ -278,10 +293,10 @@ public sealed class RobokassaProvider(
         return encoded + "." + Base64Url.EncodeToString(Encoding.ASCII.GetBytes(signature));
     }
 
-    /// <summary>OpStateExt's state codes: 5 made, 10 canceled (no money), 50 paid and being credited, 60 returned, 80 suspended, 100 paid.</summary>
+    /// <summary>OpStateExt's state codes: 5 made, 10 canceled (no money), 20 held, 50 paid and being credited, 60 returned, 80 suspended, 100 paid.</summary>
     public static PaymentStatus StatusOf(int state) => state switch
     {
-        5 or 50 or 80 => PaymentStatus.Pending,
+        5 or 20 or 50 or 80 => PaymentStatus.Pending,
         10 => PaymentStatus.Canceled,
         60 => PaymentStatus.Refunded,
         100 => PaymentStatus.Succeeded,
@@ -309,7 +324,7 @@ public sealed class RobokassaProvider(
         (account.Login ?? throw new ProviderException(ProviderFailure.Authentication, $"The Robokassa account {account.Id} has no shop login; set it on the payment providers page."),
             HashOf(account));
 
-    internal static RobokassaHash HashOf(ProviderAccount account) => account.HashAlgorithm switch
+    public static RobokassaHash HashOf(ProviderAccount account) => account.HashAlgorithm switch
     {
         "sha256" => RobokassaHash.Sha256,
         "sha512" => RobokassaHash.Sha512,

@@ -44,9 +44,14 @@ public static class RobokassaReturns
             && fields.GetValueOrDefault("OutSum") is { } outSum
             && RobokassaSignature.Matches(fields.GetValueOrDefault("SignatureValue"), RobokassaSignature.Result(RobokassaProvider.HashOf(account),
                 outSum, payment.ProviderPaymentId!, password1, fields.Where(f => f.Key.StartsWith("shp_", StringComparison.OrdinalIgnoreCase))));
-        var to = paid
-            ? payment.SuccessUrl ?? new Uri(address.Url, $"pay/{payment.Id}/success").ToString()
-            : payment.CancelUrl ?? new Uri(address.Url, $"pay/{payment.Id}/canceled").ToString();
-        return Results.Redirect(to);
+        // The Fail URL is signed by nobody: anyone may send a browser to it. So it leads off Paydesk's
+        // own address only to where Robokassa's signature (the Success URL's) vouches for, never to a
+        // return address some key gave, lest Paydesk's domain send people wherever a link says.
+        var own = new Uri(address.Url, $"pay/{payment.Id}/{(paid ? "success" : "canceled")}").ToString();
+        var given = paid ? payment.SuccessUrl : payment.CancelUrl;
+        return Results.Redirect(given is not null && (paid || SameOrigin(given, address.Url)) ? given : own);
     }
+
+    private static bool SameOrigin(string url, Uri origin) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && Uri.Compare(uri, origin, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 }

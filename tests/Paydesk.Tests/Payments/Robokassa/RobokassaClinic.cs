@@ -17,10 +17,12 @@ public sealed record RobokassaClinic(
 
     public string Login => Shop.Login;
 
-    public static async Task<RobokassaClinic> OpenAsync(PaydeskHost host, bool receipts = true, string hash = "md5")
+    /// <param name="shop">A shop at the emulator to connect (one another clinic uses too); a new one when not given.</param>
+    public static async Task<RobokassaClinic> OpenAsync(PaydeskHost host, bool receipts = true, string hash = "md5", Paydesk.Emulators.Robokassa.RobokassaShop? shop = null)
     {
         var emulators = await ProviderEmulators.Shared;
-        var shop = emulators.Robokassa.AddShop(hash: hash);
+        shop ??= emulators.Robokassa.AddShop(hash: hash);
+        hash = shop.Hash;
         var t = await host.NewTenantAsync("RUB", "Europe/Moscow");
         if (receipts)
             (await t.Http.PatchAsJsonAsync("/api/v1/tenant", new { fiscalReceipts = true, taxation = "usn_income", vat = "vat20" })).EnsureSuccessStatusCode();
@@ -51,9 +53,9 @@ public sealed record RobokassaClinic(
         (await Tenant.PostOk("/api/v1/orders", new { customerId = Customer, lines = new[] { new { planId = plan } } })).Id();
 
     /// <summary>Starts the order's checkout through Robokassa; answers the payment and the payment link.</summary>
-    public async Task<(string PaymentId, Uri Link)> CheckoutAsync(string orderId)
+    public async Task<(string PaymentId, Uri Link)> CheckoutAsync(string orderId, string? successUrl = null, string? cancelUrl = null)
     {
-        var checkout = await Tenant.PostOk($"/api/v1/orders/{orderId}/checkout", new { provider = "robokassa" });
+        var checkout = await Tenant.PostOk($"/api/v1/orders/{orderId}/checkout", new { provider = "robokassa", successUrl, cancelUrl });
         return (checkout.Str("paymentId"), new Uri(checkout.Str("redirectUrl")));
     }
 

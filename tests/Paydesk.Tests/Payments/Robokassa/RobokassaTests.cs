@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Paydesk.Core;
 using Paydesk.Emulators.Robokassa;
 using Paydesk.Payments;
@@ -66,6 +67,73 @@ public sealed class RobokassaTests
         RobokassaClinic.InvIdOf(again).ShouldBe(2);
         await shop.PressAsync(again, "pay");
         (await shop.Tenant.OrderWhenAsync(order, "fulfilled")).Str("paidByPaymentId").ShouldBe(paid);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_way_back_leads_off_Paydesk_only_where_Robokassa_signed_it(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await RobokassaClinic.OpenAsync(host, receipts: false);
+        var order = await shop.OrderAsync(shop.Package);
+
+        // The Fail URL carries no signature: anyone can send a browser there, so it never leads to an address a key chose.
+        var (canceled, link) = await shop.CheckoutAsync(order, cancelUrl: "https://elsewhere.example/back");
+        (await shop.PressAsync(link, "cancel")).ShouldBe(new Uri(host.BaseAddress, $"pay/{canceled}/canceled"));
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var crafted = await browser.GetAsync(new Uri(host.BaseAddress, $"return/robokassa/{shop.Account}/fail?InvId={RobokassaClinic.InvIdOf(link)}&Shp_payment={canceled}"));
+        crafted.Headers.Location.ShouldBe(new Uri(host.BaseAddress, $"pay/{canceled}/canceled"));
+        var unknown = await browser.GetAsync(new Uri(host.BaseAddress, $"return/robokassa/{shop.Account}/fail?InvId=99&Shp_payment={canceled}"));
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // A Success URL Robokassa signed leads to where the checkout asked.
+        var (paid, again) = await shop.CheckoutAsync(order, successUrl: "https://clinic.example/thanks?payment={PAYMENT_ID}");
+        (await shop.PressAsync(again, "pay")).ShouldBe(new Uri($"https://clinic.example/thanks?payment={paid}"));
+        await shop.Tenant.OrderWhenAsync(order, "fulfilled");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_payment_reported_paid_after_it_was_given_up_is_flagged_for_a_person(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await RobokassaClinic.OpenAsync(host, receipts: false);
+        var order = await shop.OrderAsync(shop.Package);
+        var (paymentId, link) = await shop.CheckoutAsync(order);
+        await shop.PressAsync(link, "cancel");
+        (await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/reconcile", new { })).Str("status").ShouldBe("canceled");
+
+        // Then Robokassa says it was paid after all (the customer kept the link): the money is taken, and nothing was delivered.
+        var invId = RobokassaClinic.InvIdOf(link).ToString(CultureInfo.InvariantCulture);
+        using var client = new HttpClient();
+        var taken = await client.PostAsync(new Uri(host.BaseAddress, $"webhooks/robokassa/{shop.Account}"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["OutSum"] = "5000.00", ["InvId"] = invId, ["Shp_payment"] = paymentId,
+            ["SignatureValue"] = RobokassaSignature.Result(RobokassaHash.Md5, "5000.00", invId, shop.Shop.Password2, [new("Shp_payment", paymentId)]),
+        }));
+        Assert.Equal((HttpStatusCode.OK, $"OK{invId}"), (taken.StatusCode, await taken.Content.ReadAsStringAsync()));
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        payment.Str("status").ShouldBe("canceled");
+        Assert.Contains("after it was canceled", payment.Str("reviewReason"));
+        Assert.Single(await shop.Tenant.ListAll("/api/v1/payments?needsReview=true"), p => p.Id() == paymentId);
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order}")).Str("status").ShouldBe("awaiting_payment");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_invoice_number_the_shop_used_before_is_not_taken_for_a_new_payment(Engine engine)
+    {
+        // One clinic sells through a shop, and its invoice 1 is paid.
+        var first = await RobokassaClinic.OpenAsync(await PaydeskHost.Shared(engine), receipts: false);
+        await first.BuyAsync(first.Package);
+        // Later the same shop is connected to another Paydesk (an hour on): its first invoice is number 1 too.
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow() + TimeSpan.FromHours(1)) });
+        var second = await RobokassaClinic.OpenAsync(host, receipts: false, shop: first.Shop);
+        var order = await second.OrderAsync(second.Package);
+        var (paymentId, link) = await second.CheckoutAsync(order);
+        RobokassaClinic.InvIdOf(link).ShouldBe(1);
+
+        // Robokassa says invoice 1 is paid, but it was paid before this payment existed: not this payment's.
+        (await second.Tenant.PostOk($"/api/v1/payments/{paymentId}/reconcile", new { })).Str("status").ShouldBe("pending");
+        (await second.Tenant.GetOk($"/api/v1/orders/{order}")).Str("status").ShouldBe("awaiting_payment");
+        Assert.Contains(host.Logs.Lines, l => l.Contains("before this payment was made", StringComparison.Ordinal));
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
@@ -135,7 +203,7 @@ public sealed class RobokassaTests
         var orders = new List<string>();
         for (var i = 0; i < 8; i++) orders.Add(await shop.OrderAsync(shop.Package));
 
-        var links = await Task.WhenAll(orders.Select(shop.CheckoutAsync));
+        var links = await Task.WhenAll(orders.Select(o => shop.CheckoutAsync(o)));
         var numbers = links.Select(l => long.Parse(QueryHelpers.ParseQuery(l.Link.Query)["InvId"]!, CultureInfo.InvariantCulture)).Order().ToList();
         Assert.Equal(Enumerable.Range(1, 8).Select(n => (long)n), numbers);
         await Task.WhenAll(links.Select(l => shop.PressAsync(l.Link, "pay")));
