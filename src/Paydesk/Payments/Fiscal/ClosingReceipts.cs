@@ -83,7 +83,11 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
     /// was delivered. Queued unless it was before, or the purchase was not paid through a provider
     /// that closes receipts, or the tenant sends none. Runs in the caller's transaction.
     /// </summary>
-    public async Task DeliveredAsync(string purpose, string subjectId, string lineId, int part, int parts, CancellationToken ct)
+    /// <param name="restDelivered">
+    /// Whether everything else the purchase prepaid is delivered too (the caller knows what it sold),
+    /// asked with the payment locked, for a provider that closes a payment once.
+    /// </param>
+    public async Task DeliveredAsync(string purpose, string subjectId, string lineId, int part, int parts, Func<Task<bool>> restDelivered, CancellationToken ct)
     {
         var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == db.Tenant.TenantId).Select(t => t.Taxation).FirstOrDefaultAsync(ct);
         if (tenant is null) return;
@@ -99,10 +103,7 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
             // Locked: the last sessions of two packages of one purchase, used at once, each see the other done
             // only if one waits for the other.
             await db.LockedAsync<Payment>(payment.Id, ct);
-            var source = purpose.Split(':', 2);
-            if (await db.Entitlements.AnyAsync(e => e.SourceKind == source[0] && e.SourceId == source[1] && e.Id != subjectId
-                && e.SessionsTotal != null && e.Status == EntitlementStatus.Active, ct))
-                return;
+            if (!await restDelivered()) return;
             (subjectId, lineId, part, parts) = (payment.Id, "", WholePayment, 1);
         }
         if (await db.ClosingReceipts.AnyAsync(r => r.SubjectId == subjectId && r.Part == part, ct)) return;
