@@ -48,7 +48,8 @@ internal static class EntitlementEndpoints
     private static IQueryable<Entitlement> Visible(PaydeskDb db) => db.Entitlements;
 
     public static IServiceCollection AddEntitlements(this IServiceCollection services) => services
-        .AddScoped<UseSession>().AddScoped<MoveShipment>().AddScoped<GrantEntitlements>().AddScoped<Messages.ShipmentNotice>();
+        .AddScoped<UseSession>().AddScoped<MoveShipment>().AddScoped<GrantEntitlements>().AddScoped<Messages.ShipmentNotice>()
+        .AddSingleton<Jobs.IJobHandler, PackageEnd>();
 
     public static void MapEntitlements(this RouteGroupBuilder api)
     {

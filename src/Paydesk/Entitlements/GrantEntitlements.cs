@@ -19,7 +19,7 @@ public sealed record GrantLine(Source Source, string LineId, string CustomerId, 
 /// and saves. What exists already is not made again (one entitlement per source line and grant,
 /// one shipment per source line: unique keys).
 /// </summary>
-public sealed class GrantEntitlements(IdGenerator ids)
+public sealed class GrantEntitlements(IdGenerator ids, Jobs.JobQueue jobs)
 {
     /// <summary>Adds the entitlements of the line's grants that it does not have yet; answers them.</summary>
     public async Task<List<Entitlement>> IssueAsync(PaydeskDb db, GrantLine line, DateTimeZone zone, DateTimeOffset now, CancellationToken ct)
@@ -33,6 +33,8 @@ public sealed class GrantEntitlements(IdGenerator ids)
         {
             var entitlement = await EntitlementFor(db, line, grant, zone, now, ct);
             db.Entitlements.Add(entitlement);
+            // A package that runs out of time closes what it prepaid then (54-FZ), used or not.
+            if (entitlement.SessionsTotal is not null && entitlement.EndsAt is { } end) jobs.Add(db, PackageEnd.JobKind, entitlement.Id, end);
             issued.Add(entitlement);
         }
         return issued;

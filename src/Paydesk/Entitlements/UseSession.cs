@@ -78,9 +78,7 @@ public sealed class UseSession(PaydeskDb db, IdGenerator ids, TimeProvider time,
             // The session is delivered: its share of the package's prepaid receipt is closed (54-FZ).
             await closing.DeliveredAsync($"{entitlement.SourceKind}:{entitlement.SourceId}", entitlement.Id, entitlement.SourceLineId,
                 entitlement.SessionsUsed, entitlement.SessionsTotal!.Value,
-                // The purchase's other packages used up too (or taken back): nothing it prepaid is left to deliver.
-                async () => !await db.Entitlements.AnyAsync(e => e.SourceKind == entitlement.SourceKind && e.SourceId == entitlement.SourceId
-                    && e.Id != entitlement.Id && e.SessionsTotal != null && e.Status == EntitlementStatus.Active, ct), ct);
+                () => PackageEnd.RestDeliveredAsync(db, entitlement, now, ct), ct);
             await db.SaveChangesAsync(ct);
             return SessionUseView.From(use, entitlement, now);
         }, ct);

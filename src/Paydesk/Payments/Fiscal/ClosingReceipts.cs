@@ -117,6 +117,18 @@ public sealed class ClosingReceipts(PaydeskDb db, ProviderRegistry providers, Jo
         jobs.Add(db, JobKind, receipt.Id);
     }
 
+    /// <summary>
+    /// What <paramref name="subjectId"/> prepaid ended with <paramref name="used"/> of its
+    /// <paramref name="parts"/> parts used (a package that expired): the parts never used are closed
+    /// too, since the service is over — one receipt each at a provider that closes part by part, the
+    /// whole payment's at one that closes it once. Runs in the caller's transaction.
+    /// </summary>
+    public async Task EndedAsync(string purpose, string subjectId, string lineId, int used, int parts, Func<Task<bool>> restDelivered, CancellationToken ct)
+    {
+        for (var part = used + 1; part <= parts; part++)
+            await DeliveredAsync(purpose, subjectId, lineId, part, parts, restDelivered, ct);
+    }
+
     /// <summary>Sends one closing receipt; answers null when it is sent or will not be, else the trouble that is worth another try.</summary>
     public async Task<string?> SendAsync(string receiptId, CancellationToken ct)
     {

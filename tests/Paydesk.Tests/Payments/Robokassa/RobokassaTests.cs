@@ -279,6 +279,35 @@ public sealed class RobokassaTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_package_that_ends_with_sessions_unused_gets_its_second_receipt_then(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await RobokassaClinic.OpenAsync(host);
+        var (order, paymentId, invoice) = await shop.BuyAsync(shop.Package);
+        var package = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
+        await shop.Tenant.PostOk($"/api/v1/entitlements/{package}/uses", new { });
+        await host.RunDueJobsAsync();
+        Assert.Empty(shop.Robokassa.Invoice(shop.Login, invoice.InvId)!.SecondReceipts);
+
+        // Its three months are over (moved into the past here, with the job queued for then).
+        await PackageEndsAsync(host, shop.Tenant.TenantId, package);
+        await host.RunDueJobsAsync();
+        var closing = Assert.Single(shop.Robokassa.Invoice(shop.Login, invoice.InvId)!.SecondReceipts);
+        closing["total"]!.GetValue<decimal>().ShouldBe(5000m);
+        Assert.Single(await host.InTenantAsync(shop.Tenant.TenantId, db => db.ClosingReceipts.Where(r => r.PaymentId == paymentId).ToListAsync()));
+    }
+
+    /// <summary>The package's end moved into the past, and its end's job made due.</summary>
+    internal static Task PackageEndsAsync(PaydeskHost host, string tenantId, string package) =>
+        host.InTenantAsync(tenantId, async db =>
+        {
+            var past = TimeProvider.System.GetUtcNow() - TimeSpan.FromMinutes(1);
+            await db.Entitlements.Where(e => e.Id == package).ExecuteUpdateAsync(u => u.SetProperty(e => e.EndsAt, past));
+            return await db.Jobs.Where(j => j.Kind == "close-ended-package" && j.Payload == package).ExecuteUpdateAsync(u => u.SetProperty(j => j.DueAt, past)) == 1
+                ? 0 : throw new InvalidOperationException($"No close-ended-package job for {package}.");
+        });
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_refund_made_in_the_cabinet_is_found_by_check_now_and_revokes_the_package(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);

@@ -355,6 +355,23 @@ public sealed class TBankTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_package_that_ends_with_sessions_unused_closes_the_rest_of_its_receipt_then(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await TBankShop.OpenAsync(host);
+        var (order, _, atTBank) = await shop.BuyAsync(shop.Package);
+        var package = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
+        for (var i = 0; i < 3; i++) await shop.Tenant.PostOk($"/api/v1/entitlements/{package}/uses", new { });
+
+        await Paydesk.Tests.Payments.Robokassa.RobokassaTests.PackageEndsAsync(host, shop.Tenant.TenantId, package);
+        await host.RunDueJobsAsync();
+        // Three used, seven never: ten closing receipts in all, adding up to the package's line.
+        var closings = shop.TBank.Payment(atTBank.PaymentId)!.ClosingReceipts;
+        Assert.Equal(10, closings.Count);
+        Assert.Equal(15_000_00, closings.Sum(TBankShop.Sum));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_closing_receipt_TBank_cannot_take_now_is_sent_again_later(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);
