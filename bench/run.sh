@@ -19,14 +19,15 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 engines=${1:-"postgres sqlite"}
 duration=${SECONDS_PER_RUN:-10}
 connections=${CONNECTIONS:-"8 32 128"}
-work=$(mktemp -d /tmp/paydesk-bench.XXXXXX)
-chmod 755 "$work"
 pids=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 
 need() { echo "bench: $1. Fix: $2" >&2; exit 1; }
+# Checked before anything is made: a missing prerequisite leaves nothing behind.
 command -v wrk >/dev/null || need "wrk is not installed" "apt-get install -y wrk"
 [ -n "$pg_bin" ] || [ "$engines" = sqlite ] || need "PostgreSQL server binaries were not found" "apt-get install -y postgresql"
+work=$(mktemp -d /tmp/paydesk-bench.XXXXXX)
+chmod 755 "$work"
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 

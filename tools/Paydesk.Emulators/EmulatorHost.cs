@@ -22,10 +22,12 @@ public static class EmulatorHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Notifier>());
         builder.Services.AddSingleton<TBankEmulator>();
         builder.Services.AddSingleton<RobokassaEmulator>();
+        builder.Services.AddSingleton<Stripe.StripeEmulator>();
         var app = builder.Build();
-        app.MapGet("/", () => Results.Text("Paydesk payment provider emulators: T-Bank (/v2/…), Robokassa (/Merchant/…)\n"));
+        app.MapGet("/", () => Results.Text("Paydesk payment provider emulators: T-Bank (/v2/…), Robokassa (/Merchant/…), Stripe (/v1/…)\n"));
         TBankEndpoints.Map(app);
         RobokassaEndpoints.Map(app);
+        Stripe.StripeEndpoints.Map(app);
         return app;
     }
 }

@@ -5,7 +5,12 @@ using System.Threading.Channels;
 namespace Paydesk.Emulators;
 
 /// <summary>One notification owed to a merchant: where, what, and the answer that counts as taken.</summary>
-public sealed record Notification(string Provider, string Url, string Body, string ContentType, string ExpectedAnswer, TimeSpan Delay);
+/// <param name="ExpectedAnswer">The body that counts as taken; empty: any 2xx does (Stripe).</param>
+public sealed record Notification(string Provider, string Url, string Body, string ContentType, string ExpectedAnswer, TimeSpan Delay)
+{
+    /// <summary>Headers sent with it (Stripe's signature).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>What became of one notification: the answers the merchant gave, the last one first.</summary>
 public sealed record Delivered(Notification Notification, bool Taken, int Attempts, string? LastAnswer);
@@ -56,6 +61,7 @@ public sealed class Notifier(IHttpClientFactory http, TimeProvider time, ILogger
                 try
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, n.Url) { Content = new StringContent(n.Body, Encoding.UTF8, n.ContentType) };
+                    foreach (var (name, value) in n.Headers) request.Headers.TryAddWithoutValidation(name, value);
                     using var response = await http.CreateClient(nameof(Notifier)).SendAsync(request, ct);
                     answer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
                     taken = response.IsSuccessStatusCode && (n.ExpectedAnswer == "" || (await response.Content.ReadAsStringAsync(ct)) == n.ExpectedAnswer);

@@ -27,6 +27,8 @@ public sealed class ProviderEmulators
 
     public Paydesk.Emulators.Robokassa.RobokassaEmulator Robokassa => _app.Services.GetRequiredService<Paydesk.Emulators.Robokassa.RobokassaEmulator>();
 
+    public Paydesk.Emulators.Stripe.StripeEmulator Stripe => _app.Services.GetRequiredService<Paydesk.Emulators.Stripe.StripeEmulator>();
+
     public Notifier Notifier => _app.Services.GetRequiredService<Notifier>();
 
     /// <summary>The settings that point a Paydesk at these emulators, with timeouts short enough for a test to wait out.</summary>
@@ -45,6 +47,7 @@ public sealed class ProviderEmulators
         await app.StartAsync();
         var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         app.Services.GetRequiredService<TBankEmulator>().PublicUrl = url.ToString();
+        app.Services.GetRequiredService<Paydesk.Emulators.Stripe.StripeEmulator>().PublicUrl = url.ToString();
         // Retries a test can wait out, not T-Bank's hourly ones.
         app.Services.GetRequiredService<Notifier>().Retries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
         return new ProviderEmulators(app, url);
