@@ -40,16 +40,6 @@ public sealed class RobokassaInvoice
     public DateTimeOffset StateAt { get; set; }
 }
 
-/// <summary>
-/// Robokassa as its documentation describes it: the payment page (<c>/Merchant/Index.aspx</c>,
-/// signed with password #1, <c>Shp_*</c> sorted after the password, a URL-encoded <c>Receipt</c>
-/// signed as sent), the ResultURL callback (signed with password #2, sent until answered
-/// <c>OK{InvId}</c>), recurring charges (<c>/Merchant/Recurring</c> with <c>PreviousInvoiceID</c>)
-/// and <c>OpStateExt</c>. Kept in memory.
-/// </summary>
-/// <summary>What goes wrong with a shop's next call: no answer in time, a 500, or the call done and its answer lost.</summary>
-public enum RobokassaFault { Timeout, ServerError, LoseAnswer }
-
 /// <summary>What goes wrong with a shop's next ResultURL notification: sent twice, or never.</summary>
 public enum RobokassaNotificationFault { Duplicate, Drop }
 
@@ -57,13 +47,13 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
 {
     private readonly Lock _lock = new();
     // Faults are the shop's: tests sharing the emulator break only their own calls.
-    private readonly ConcurrentDictionary<(string Login, string Method), ConcurrentQueue<RobokassaFault>> _faults = new();
+    private readonly ConcurrentDictionary<(string Login, string Method), ConcurrentQueue<CallFault>> _faults = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<RobokassaNotificationFault>> _notificationFaults = new();
 
     /// <summary>Makes the shop's next <paramref name="times"/> calls of <paramref name="method"/> (OpStateExt, Recurring, Receipt/Attach) go wrong.</summary>
-    public void Inject(string login, string method, RobokassaFault fault, int times = 1)
+    public void Inject(string login, string method, CallFault fault, int times = 1)
     {
-        var queue = _faults.GetOrAdd((login, method), _ => new ConcurrentQueue<RobokassaFault>());
+        var queue = _faults.GetOrAdd((login, method), _ => new ConcurrentQueue<CallFault>());
         for (var i = 0; i < times; i++) queue.Enqueue(fault);
     }
 
@@ -73,7 +63,7 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
         for (var i = 0; i < times; i++) queue.Enqueue(fault);
     }
 
-    internal RobokassaFault? NextFault(string? login, string method) =>
+    internal CallFault? NextFault(string? login, string method) =>
         login is not null && _faults.TryGetValue((login, method), out var queue) && queue.TryDequeue(out var fault) ? fault : null;
 
     /// <summary>A person returns the payment in the cabinet: the invoice is returned (OpStateExt state 60); Robokassa tells the shop nothing.</summary>

@@ -24,19 +24,19 @@ public static class RobokassaEndpoints
         app.MapPost("/Merchant/Recurring", async (HttpContext http, RobokassaEmulator robokassa) =>
         {
             var f = await FieldsAsync(http);
-            return await WithFaultAsync(http, robokassa, f.GetValueOrDefault("MerchantLogin"), "Recurring", () => Results.Text(robokassa.Recur(f)));
+            return await CallFaults.AnswerAsync(http, robokassa.NextFault(f.GetValueOrDefault("MerchantLogin"), "Recurring"), () => Results.Text(robokassa.Recur(f)));
         });
         app.MapMethods("/Merchant/WebService/Service.asmx/OpStateExt", ["GET", "POST"], async (HttpContext http, RobokassaEmulator robokassa) =>
         {
             var f = await FieldsAsync(http);
-            return await WithFaultAsync(http, robokassa, f.GetValueOrDefault("MerchantLogin"), "OpStateExt", () => Results.Content(
+            return await CallFaults.AnswerAsync(http, robokassa.NextFault(f.GetValueOrDefault("MerchantLogin"), "OpStateExt"), () => Results.Content(
                 robokassa.OpStateExt(f.GetValueOrDefault("MerchantLogin"), f.GetValueOrDefault("InvoiceID"), f.GetValueOrDefault("Signature")), "text/xml; charset=utf-8"));
         });
         app.MapPost("/RoboFiscal/Receipt/Attach", async (HttpContext http, RobokassaEmulator robokassa) =>
         {
             var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
             var login = MerchantOf(body);
-            return await WithFaultAsync(http, robokassa, login, "Receipt/Attach", () => Results.Content(robokassa.AttachReceipt(body), "application/json"));
+            return await CallFaults.AnswerAsync(http, robokassa.NextFault(login, "Receipt/Attach"), () => Results.Content(robokassa.AttachReceipt(body), "application/json"));
         });
 
         var control = app.MapGroup("/_emulator/robokassa");
@@ -51,7 +51,7 @@ public static class RobokassaEndpoints
         });
         control.MapPost("/shops/{login}/refund/{invId:long}", (string login, long invId, RobokassaEmulator robokassa) =>
             robokassa.RefundInCabinet(login, invId) ? Results.NoContent() : Results.NotFound());
-        control.MapPost("/shops/{login}/faults/{method}/{fault}", (string login, string method, RobokassaFault fault, RobokassaEmulator robokassa) =>
+        control.MapPost("/shops/{login}/faults/{method}/{fault}", (string login, string method, CallFault fault, RobokassaEmulator robokassa) =>
         {
             robokassa.Inject(login, method.Replace('-', '/'), fault);
             return Results.NoContent();
@@ -61,28 +61,6 @@ public static class RobokassaEndpoints
             robokassa.Decline(login, parentInvId);
             return Results.NoContent();
         });
-    }
-
-    /// <summary>Runs the call, or what the shop's next fault makes of it: a 500, no answer in time, or the call done and its answer dropped.</summary>
-    private static async Task<IResult> WithFaultAsync(HttpContext http, RobokassaEmulator robokassa, string? login, string method, Func<IResult> call)
-    {
-        switch (robokassa.NextFault(login, method))
-        {
-            case RobokassaFault.ServerError:
-                return Results.StatusCode(StatusCodes.Status500InternalServerError);
-            case RobokassaFault.Timeout:
-                // Hangs until the caller gives up, having done nothing.
-                try { await Task.Delay(TimeSpan.FromSeconds(60), http.RequestAborted); } catch (OperationCanceledException) { }
-                http.Abort();
-                return Results.Empty;
-            case RobokassaFault.LoseAnswer:
-                // Does the work, then the answer never reaches the caller.
-                call();
-                http.Abort();
-                return Results.Empty;
-            default:
-                return call();
-        }
     }
 
     /// <summary>The shop a RoboFiscal body names (its merchantId), to find the shop's faults; null when unreadable.</summary>

@@ -43,9 +43,6 @@ public sealed class TBankPayment
 /// <summary>A card saved for recurring payments, charged by its <c>RebillId</c>.</summary>
 public sealed record TBankRebill(string RebillId, string TerminalKey, string CustomerKey, string Pan, string ExpDate, bool Declines);
 
-/// <summary>What to do to the next call of a method: hang until the caller gives up, answer 500, or do the work and lose the answer.</summary>
-public enum TBankFault { Timeout, ServerError, LoseAnswer }
-
 /// <summary>What to do to the next notifications: send each twice, send the next pair in reverse order, or not send them.</summary>
 public enum TBankNotificationFault { Duplicate, OutOfOrder, Drop }
 
@@ -62,7 +59,7 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     private readonly Dictionary<long, TBankPayment> _payments = [];
     private readonly Dictionary<string, TBankRebill> _rebills = [];
     // Faults are the terminal's: tests sharing the emulator break only their own calls.
-    private readonly ConcurrentDictionary<(string Terminal, string Method), ConcurrentQueue<TBankFault>> _faults = new();
+    private readonly ConcurrentDictionary<(string Terminal, string Method), ConcurrentQueue<CallFault>> _faults = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<TBankNotificationFault>> _notificationFaults = new();
     private long _nextPaymentId = 7_000_000;
     private long _nextRebillId = 900_000;
@@ -82,9 +79,9 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     }
 
     /// <summary>Breaks the terminal's next calls of <paramref name="method"/>.</summary>
-    public void Inject(string terminalKey, string method, TBankFault fault, int times = 1)
+    public void Inject(string terminalKey, string method, CallFault fault, int times = 1)
     {
-        var queue = _faults.GetOrAdd((terminalKey, method), _ => new ConcurrentQueue<TBankFault>());
+        var queue = _faults.GetOrAdd((terminalKey, method), _ => new ConcurrentQueue<CallFault>());
         for (var i = 0; i < times; i++) queue.Enqueue(fault);
     }
 
@@ -95,7 +92,7 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
         for (var i = 0; i < times; i++) queue.Enqueue(fault);
     }
 
-    internal TBankFault? NextFault(string? terminalKey, string method) =>
+    internal CallFault? NextFault(string? terminalKey, string method) =>
         terminalKey is not null && _faults.TryGetValue((terminalKey, method), out var queue) && queue.TryDequeue(out var fault) ? fault : null;
 
     private ConcurrentQueue<TBankNotificationFault> NotificationFaults(string terminalKey) =>

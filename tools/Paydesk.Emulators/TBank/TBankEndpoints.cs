@@ -30,7 +30,7 @@ public static class TBankEndpoints
         {
             if (string.IsNullOrEmpty(input.TerminalKey)) return Results.BadRequest("terminalKey: the terminal whose calls or notifications to break");
             if (Enum.TryParse<TBankNotificationFault>(input.Kind, ignoreCase: true, out var n)) tbank.Inject(input.TerminalKey, n, input.Times ?? 1);
-            else if (input.Method is { } method && Enum.TryParse<TBankFault>(input.Kind, ignoreCase: true, out var f)) tbank.Inject(input.TerminalKey, method, f, input.Times ?? 1);
+            else if (input.Method is { } method && Enum.TryParse<CallFault>(input.Kind, ignoreCase: true, out var f)) tbank.Inject(input.TerminalKey, method, f, input.Times ?? 1);
             else return Results.BadRequest("kind: timeout, servererror or loseanswer with a method; duplicate, outoforder or drop for notifications");
             return Results.NoContent();
         });
@@ -59,22 +59,7 @@ public static class TBankEndpoints
         }
         if (request is null) return Results.Json(new JsonObject { ["Success"] = false, ["ErrorCode"] = "3", ["Message"] = "Неверный JSON." });
 
-        switch (tbank.NextFault((request["TerminalKey"] as JsonValue)?.ToString(), method))
-        {
-            case TBankFault.Timeout:
-                // Hangs until the caller gives up, having done nothing.
-                try { await Task.Delay(TimeSpan.FromSeconds(60), http.RequestAborted); } catch (OperationCanceledException) { }
-                http.Abort();
-                return Results.Empty;
-            case TBankFault.ServerError:
-                return Results.StatusCode((int)HttpStatusCode.InternalServerError);
-            case TBankFault.LoseAnswer:
-                // Does the work, then the answer never reaches the caller.
-                tbank.Call(method, request);
-                http.Abort();
-                return Results.Empty;
-        }
-        return Results.Json(tbank.Call(method, request));
+        return await CallFaults.AnswerAsync(http, tbank.NextFault((request["TerminalKey"] as JsonValue)?.ToString(), method), () => Results.Json(tbank.Call(method, request)));
     }
 
     private static string Form(TBankPayment p)

@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Paydesk.Payments.Robokassa;
 
 namespace Paydesk.Tests.Payments.Robokassa;
@@ -40,7 +34,8 @@ public sealed class RobokassaEmulatorTests
     public async Task A_paid_invoice_is_reported_to_the_ResultURL_signed_with_password_2_until_answered_OK_and_OpStateExt_says_paid()
     {
         var emulators = await ProviderEmulators.Shared;
-        await using var merchant = await Merchant.StartAsync(failFirst: 1);
+        // Refuses the first ResultURL call, then answers OK{InvId} as a shop must.
+        await using var merchant = await MerchantEndpoint.StartAsync(refuseFirst: 1, body => "OK" + System.Web.HttpUtility.ParseQueryString(body)["InvId"]);
         var shop = emulators.Robokassa.AddShop(hash: "sha256", resultUrl: merchant.Url + "result", successUrl: merchant.Url + "success", failUrl: merchant.Url + "fail");
         var hash = RobokassaHash.Sha256;
         var receipt = Uri.EscapeDataString("""{"sno":"usn_income","items":[{"name":"10 сеансов","quantity":1,"sum":15000,"payment_method":"full_prepayment","payment_object":"service","tax":"none"}]}""");
@@ -62,10 +57,10 @@ public sealed class RobokassaEmulatorTests
         Assert.StartsWith(merchant.Url + "success", paid.Headers.Location.ToString());
         Assert.True(RobokassaSignature.Matches(success["SignatureValue"], RobokassaSignature.Compute(hash, ["15000.00", "42", shop.Password1], shp)));
 
-        // Refused once (not OK42), then sent again and taken.
+        // Refused once, then sent again and taken.
         await emulators.QuietAsync();
         Assert.Equal(2, merchant.Received.Count);
-        var result = System.Web.HttpUtility.ParseQueryString(merchant.Received.Last());
+        var result = System.Web.HttpUtility.ParseQueryString(merchant.Received.Last().Body);
         Assert.Equal(("15000.00", "42", "pay_1"), (result["OutSum"], result["InvId"], result["Shp_payment"]));
         Assert.True(RobokassaSignature.Matches(result["SignatureValue"], RobokassaSignature.Result(hash, "15000.00", "42", shop.Password2, shp)));
 
@@ -91,37 +86,5 @@ public sealed class RobokassaEmulatorTests
         child["SignatureValue"] = Recur("44");
         Assert.Equal("OK44", await (await Browser.PostAsync(new Uri(emulators.Url, "Merchant/Recurring"), new FormUrlEncodedContent(child))).Content.ReadAsStringAsync());
         Assert.Equal((10, 0), (emulators.Robokassa.Invoice(shop.Login, 44)!.State, emulators.Robokassa.Invoice(shop.Login, 44)!.Captures));
-    }
-
-    /// <summary>A shop's ResultURL: records each form it receives, answers the first <c>failFirst</c> wrongly, then <c>OK{InvId}</c>.</summary>
-    private sealed class Merchant : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private int _refuse;
-
-        private Merchant(WebApplication app, string url, int failFirst) => (_app, Url, _refuse) = (app, url, failFirst);
-
-        public string Url { get; }
-        public ConcurrentQueue<string> Received { get; } = new();
-
-        public static async Task<Merchant> StartAsync(int failFirst)
-        {
-            var app = WebApplication.CreateSlimBuilder(["--urls=http://127.0.0.1:0"]).Build();
-            Merchant? merchant = null;
-            app.MapPost("/result", async (HttpContext http) =>
-            {
-                using var reader = new StreamReader(http.Request.Body);
-                var body = await reader.ReadToEndAsync();
-                merchant!.Received.Enqueue(body);
-                if (Interlocked.Decrement(ref merchant._refuse) >= 0) return Results.Text("try later");
-                return Results.Text("OK" + System.Web.HttpUtility.ParseQueryString(body)["InvId"]);
-            });
-            await app.StartAsync();
-            var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
-            merchant = new Merchant(app, url, failFirst);
-            return merchant;
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }

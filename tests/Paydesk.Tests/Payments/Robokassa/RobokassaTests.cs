@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Paydesk.Core;
+using Paydesk.Emulators;
 using Paydesk.Emulators.Robokassa;
 using Paydesk.Payments;
 using Paydesk.Payments.Robokassa;
@@ -226,7 +227,7 @@ public sealed class RobokassaTests
         var provider = host.Services.GetRequiredService<RobokassaProvider>();
         var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
         var renewal = await NewPaymentAsync(host, shop, first, 990_00);
-        shop.Robokassa.Inject(shop.Login, "Recurring", RobokassaFault.LoseAnswer);
+        shop.Robokassa.Inject(shop.Login, "Recurring", CallFault.LoseAnswer);
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => provider.ChargeSavedMethodAsync(account, renewal, parentId, CancellationToken.None));
         // Asked again (a retry after a crash): Robokassa says the invoice is paid, and nothing is charged a second time.
         (await provider.ChargeSavedMethodAsync(account, renewal, parentId, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Succeeded);

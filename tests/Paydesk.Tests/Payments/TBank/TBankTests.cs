@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Paydesk.Emulators;
 using Paydesk.Emulators.TBank;
 using Paydesk.Core;
 using Paydesk.Payments;
@@ -125,7 +126,7 @@ public sealed class TBankTests
         var shop = await TBankShop.OpenAsync(host);
         var order = await shop.OrderAsync(shop.Package);
 
-        shop.TBank.Inject(shop.Terminal.Key, "Init", TBankFault.LoseAnswer);
+        shop.TBank.Inject(shop.Terminal.Key, "Init", CallFault.LoseAnswer);
         var lost = await shop.Tenant.Post($"/api/v1/orders/{order}/checkout", new { provider = "tbank" });
         await lost.ShouldBeProblem(502);
         var payment = Assert.Single(await shop.Tenant.ListAll($"/api/v1/payments?purpose=order:{order}"));
@@ -302,7 +303,7 @@ public sealed class TBankTests
         var provider = host.Services.GetRequiredService<TBankProvider>();
         var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
 
-        shop.TBank.Inject(shop.Terminal.Key, "Charge", TBankFault.LoseAnswer);
+        shop.TBank.Inject(shop.Terminal.Key, "Charge", CallFault.LoseAnswer);
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => provider.ChargeSavedMethodAsync(account, renewal, rebill, CancellationToken.None));
         // Asked again (a retry after a crash): T-Bank says it is paid, and nothing is charged a second time.
         var again = await provider.ChargeSavedMethodAsync(account, renewal, rebill, CancellationToken.None);
@@ -379,7 +380,7 @@ public sealed class TBankTests
         var (order, _, atTBank) = await shop.BuyAsync(shop.Package);
         var package = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
 
-        shop.TBank.Inject(shop.Terminal.Key, "SendClosingReceipt", TBankFault.ServerError);
+        shop.TBank.Inject(shop.Terminal.Key, "SendClosingReceipt", CallFault.ServerError);
         await shop.Tenant.PostOk($"/api/v1/entitlements/{package}/uses", new { });
         await host.RunDueJobsAsync();
         Assert.Empty(shop.TBank.Payment(atTBank.PaymentId)!.ClosingReceipts);
