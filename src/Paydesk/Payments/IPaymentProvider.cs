@@ -90,6 +90,11 @@ public sealed record NotificationCheck(ProviderNotification? Notification, strin
     public static NotificationCheck Refused(string reason) => new(null, reason);
     public static NotificationCheck Verified(ProviderNotification notification) => new(notification, null);
     public static NotificationCheck Unreadable(string field, string reason) => new(null, reason, field);
+
+    /// <summary>Verified, and of a kind Paydesk takes no action on (an event type it does not read): answered 2xx so it is not sent again.</summary>
+    public static NotificationCheck Ignored(string reason) => new(null, reason) { IsIgnored = true };
+
+    public bool IsIgnored { get; init; }
 }
 
 public sealed record ProviderChargeResult(PaymentStatus Status, string? ProviderPaymentId, string? Error);

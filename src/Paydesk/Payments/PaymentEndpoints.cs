@@ -61,15 +61,20 @@ public static class PaymentRegistrations
         services.Configure<Robokassa.RobokassaOptions>(configuration.GetSection("Payments:Robokassa"));
         services.AddHttpClient(Robokassa.RobokassaProvider.HttpClientName);
         services.AddSingleton<Robokassa.RobokassaProvider>();
+        services.Configure<Stripe.StripeOptions>(configuration.GetSection("Payments:Stripe"));
+        services.AddHttpClient(Stripe.StripeProvider.HttpClientName);
+        services.AddSingleton<Stripe.StripeProvider>();
         services.AddSingleton(sp =>
         {
             var targets = new CheckoutTargets();
+            targets.AddLoopback(sp.GetRequiredService<IOptions<Stripe.StripeOptions>>().Value.BaseUrl);
             targets.AddLoopback(sp.GetRequiredService<IOptions<TBank.TBankOptions>>().Value.BaseUrl);
             targets.AddLoopback(sp.GetRequiredService<IOptions<Robokassa.RobokassaOptions>>().Value.BaseUrl);
             return targets;
         });
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<TBank.TBankProvider>());
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<Robokassa.RobokassaProvider>());
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<Stripe.StripeProvider>());
         services.AddScoped<MockAccounts>();
         services.AddSingleton<MockNotifier>();
         services.AddHostedService(sp => sp.GetRequiredService<MockNotifier>());

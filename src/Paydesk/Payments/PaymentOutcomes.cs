@@ -165,7 +165,8 @@ public sealed class PaymentOutcomes(
         }
         if (refund is null)
         {
-            await jobs.EnqueueAsync(db, SyncRefunds.JobKind, payment.Id, null, ct);
+            // A check of its own for each report: one already running may have read the provider's list before this refund.
+            jobs.Add(db, SyncRefunds.JobKind, SyncRefunds.Subject(payment.Id, ids.New("chk")));
             Log(payment, OperationKind.Request, $"{source} reports a refund without naming it; asking the provider for its refunds");
             return "refund_check_queued";
         }

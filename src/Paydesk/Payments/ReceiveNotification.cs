@@ -50,6 +50,11 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
         if (account is null) return Refuse(StatusCodes.Status404NotFound, "Unknown account", $"No {provider.Name} account '{accountId}'.");
 
         var check = provider.CheckNotification(account, headers, raw, time.GetUtcNow());
+        if (check.IsIgnored)
+        {
+            log.LogInformation("A verified {Provider} notification for account {AccountId} needs nothing done: {Reason}", provider.Name, accountId, check.Refusal);
+            return TypedResults.Ok(new NotificationReceived(true, "ignored_type"));
+        }
         if (check.UnreadableField is { } field)
         {
             // Signed by the provider, so retrying will not make it readable: say what is wrong, once.

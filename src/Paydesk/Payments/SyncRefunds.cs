@@ -22,6 +22,15 @@ public sealed class SyncRefunds(PaydeskDb db, ProviderRegistry providers, Paymen
 {
     public const string JobKind = "sync-refunds";
 
+    /// <summary>
+    /// A check's subject: the payment, and the check's own id. Each report of a refund gets a check
+    /// of its own — a check already running when another refund is reported may have read the
+    /// provider's list before that refund was on it, so it cannot stand for the later one.
+    /// </summary>
+    public static string Subject(string paymentId, string checkId) => $"{paymentId}/{checkId}";
+
+    public static string PaymentOf(string subject) => subject.Split('/', 2)[0];
+
     /// <summary>How long to wait for Paydesk's own refunds in flight before asking a provider that names no refunds again.</summary>
     public static readonly TimeSpan InFlightWait = TimeSpan.FromSeconds(3);
 
@@ -87,7 +96,7 @@ internal sealed class SyncRefundsJob : IJobHandler
     public string Kind => SyncRefunds.JobKind;
 
     public async Task<JobOutcome> RunAsync(JobRun run, IServiceProvider services, CancellationToken ct) =>
-        await services.GetRequiredService<SyncRefunds>().RunAsync(run.Payload, ct)
+        await services.GetRequiredService<SyncRefunds>().RunAsync(SyncRefunds.PaymentOf(run.Payload), ct)
             ? JobOutcome.Done
             : JobOutcome.Later(services.GetRequiredService<TimeProvider>().GetUtcNow() + SyncRefunds.InFlightWait);
 }

@@ -39,6 +39,8 @@ public sealed class ProviderEmulators
         new("Payments:Robokassa:BaseUrl", Url.ToString()),
         new("Payments:Robokassa:FiscalUrl", Url.ToString()),
         new("Payments:Robokassa:Timeout", "00:00:03"),
+        new("Payments:Stripe:BaseUrl", Url.ToString()),
+        new("Payments:Stripe:Timeout", "00:00:03"),
     ];
 
     private static async Task<ProviderEmulators> StartAsync()

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Paydesk.Core;
+using global::Stripe;
+using global::Stripe.Checkout;
+
+namespace Paydesk.Payments.Stripe;
+
+public sealed class StripeOptions
+{
+    /// <summary>Stripe's API: production by default; the emulator's address in tests and demos.</summary>
+    public string BaseUrl { get; set; } = "https://api.stripe.com";
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Stripe through its official client (Stripe.net), a client per account: Checkout Sessions in
+/// payment mode (Paydesk's payment id as <c>client_reference_id</c> and in the metadata of the
+/// session and its PaymentIntent; the payment's idempotency key as Stripe's), webhooks verified by
+/// <see cref="StripeSignature"/> and read here (checkout completed, paid later, failed or expired;
+/// PaymentIntents of off-session charges; charges refunded), refunds with the refund's id as their
+/// idempotency key and in their metadata, off-session charges of the card a session saved.
+/// </summary>
+public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptions> options, ProviderSecrets secrets, TimeProvider time)
+    : IPaymentProvider
+{
+    public const string ProviderName = "stripe";
+    public const string HttpClientName = "stripe";
+
+    /// <summary>The metadata key that carries Paydesk's payment id (and a refund's, <see cref="RefundKey"/>).</summary>
+    public const string PaymentKey = "paydesk_payment";
+    public const string RefundKey = "paydesk_refund";
+
+    /// <summary>How long a checkout session can be paid: Stripe allows 30 minutes to 24 hours.</summary>
+    public static readonly TimeSpan CheckoutLifetime = TimeSpan.FromHours(23);
+
+    public string Name => ProviderName;
+
+    public bool Accepts(Currency currency) => true;
+
+    public async Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct)
+    {
+        var metadata = new Dictionary<string, string> { [PaymentKey] = request.PaymentId };
+        var session = await CallAsync(() => new SessionService(Client(account)).CreateAsync(new SessionCreateOptions
+        {
+            Mode = "payment", SuccessUrl = request.SuccessUrl, CancelUrl = request.CancelUrl, ClientReferenceId = request.PaymentId, Metadata = metadata,
+            LineItems =
+            [
+                new()
+                {
+                    Quantity = 1,
+                    PriceData = new() { Currency = request.Amount.Currency.Code.ToLowerInvariant(), UnitAmount = request.Amount.Minor, ProductData = new() { Name = Api.Text.Cut(request.Description, 250) } },
+                },
+            ],
+            PaymentIntentData = new() { Metadata = metadata, SetupFutureUsage = request.SaveMethod ? "off_session" : null },
+            ExpiresAt = (time.GetUtcNow() + CheckoutLifetime).UtcDateTime,
+            Locale = request.Language is "en" or "ru" or "ro" or "de" or "fr" or "es" ? request.Language : null,
+        }, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct));
+        return new CheckoutSession(session.Id, session.Url);
+    }
+
+    public NotificationCheck CheckNotification(ProviderAccount account, IReadOnlyDictionary<string, string> headers, string rawBody, DateTimeOffset now)
+    {
+        if (!headers.TryGetValue(StripeSignature.Header, out var header)) return NotificationCheck.Refused($"no {StripeSignature.Header} header");
+        if (StripeSignature.Refusal(header, rawBody, () => secrets.Reveal(account, ProviderSecret.Webhook), now) is { } refusal) return NotificationCheck.Refused(refusal);
+        JsonObject? e;
+        try
+        {
+            e = JsonNode.Parse(rawBody) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return NotificationCheck.Unreadable("body", "is not JSON");
+        }
+        if (e?["id"]?.ToString() is not { } eventId || e["type"]?.ToString() is not { } type || e["data"]?["object"] is not JsonObject o)
+            return NotificationCheck.Unreadable("data.object", "is missing");
+        var paymentId = o["metadata"]?[PaymentKey]?.ToString() ?? o["client_reference_id"]?.ToString();
+        var at = e["created"] is JsonValue created && created.TryGetValue<long>(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : now;
+        ProviderNotification Note(PaymentStatus status, long? amount) => new(eventId, paymentId!, o["id"]?.ToString(), status, amount,
+            o["currency"]?.ToString().ToUpperInvariant() ?? "", at, type);
+        long? Long(string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+
+        var note = type switch
+        {
+            "checkout.session.completed" => Note(o["payment_status"]?.ToString() is "paid" or "no_payment_required" ? PaymentStatus.Succeeded : PaymentStatus.Pending, Long("amount_total")),
+            "checkout.session.async_payment_succeeded" => Note(PaymentStatus.Succeeded, Long("amount_total")),
+            "checkout.session.async_payment_failed" => Note(PaymentStatus.Failed, null),
+            "checkout.session.expired" => Note(PaymentStatus.Expired, null),
+            "payment_intent.succeeded" => Note(PaymentStatus.Succeeded, Long("amount")) with
+            {
+                SavedMethod = o["customer"]?.ToString() is { Length: > 0 } customer && o["payment_method"]?.ToString() is { Length: > 0 } method
+                    ? new SavedMethodReport($"{customer}/{method}", null, null, null, null)
+                    : null,
+            },
+            "payment_intent.payment_failed" => Note(PaymentStatus.Failed, null),
+            "charge.refunded" => Note(Long("amount_refunded") >= Long("amount") ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded, null),
+            _ => null,
+        };
+        if (note is null) return NotificationCheck.Ignored($"Paydesk takes no action on '{type}'");
+        if (paymentId is null) return NotificationCheck.Unreadable($"data.object.metadata.{PaymentKey}", "is missing: the object was not made by Paydesk");
+        return NotificationCheck.Verified(note);
+    }
+
+    /// <summary>Stripe takes any 2xx; Paydesk says what it made of the event, as it tells its own callers.</summary>
+    public IResult Acknowledge(ProviderNotification notification, NotificationReceived received) => TypedResults.Ok(received);
+
+    public async Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct)
+    {
+        var client = Client(account);
+        switch (payment.ProviderPaymentId)
+        {
+            // The session was never made, or its answer never came: Paydesk never gave anyone its page, so nothing can be paid.
+            case null:
+                return new ProviderPaymentState(PaymentStatus.Canceled, null, null);
+            case { } id when id.StartsWith("cs_", StringComparison.Ordinal):
+                var session = await CallAsync(() => new SessionService(client).GetAsync(id, null, null, ct));
+                return (session.Status, session.PaymentStatus) switch
+                {
+                    ("complete", "paid" or "no_payment_required") => new ProviderPaymentState(PaymentStatus.Succeeded, session.AmountTotal, session.Currency.ToUpperInvariant()),
+                    ("expired", _) => new ProviderPaymentState(PaymentStatus.Expired, null, null),
+                    _ => new ProviderPaymentState(PaymentStatus.Pending, null, null),
+                };
+            case { } id:
+                var intent = await CallAsync(() => new PaymentIntentService(client).GetAsync(id, null, null, ct));
+                return new ProviderPaymentState(StatusOf(intent.Status), intent.Status == "succeeded" ? intent.Amount : null, intent.Currency.ToUpperInvariant());
+        }
+    }
+
+    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct)
+    {
+        var (customer, method) = savedMethod.Split('/', 2) is [var c, var m] ? (c, m) : throw new ArgumentException("A Stripe saved method is customer/payment method.", nameof(savedMethod));
+        try
+        {
+            var intent = await new PaymentIntentService(Client(account)).CreateAsync(new PaymentIntentCreateOptions
+            {
+                Amount = payment.AmountMinor, Currency = payment.Currency.ToLowerInvariant(), Customer = customer, PaymentMethod = method,
+                OffSession = true, Confirm = true, Metadata = new() { [PaymentKey] = payment.Id },
+            }, new RequestOptions { IdempotencyKey = payment.IdempotencyKey }, ct);
+            return new ProviderChargeResult(StatusOf(intent.Status), intent.Id, null);
+        }
+        catch (StripeException e) when (e.StripeError?.Type == "card_error")
+        {
+            return new ProviderChargeResult(PaymentStatus.Failed, e.StripeError.PaymentIntent?.Id, $"Stripe: {e.StripeError.Code}: {e.StripeError.Message}");
+        }
+        catch (StripeException e)
+        {
+            throw Failure(e);
+        }
+    }
+
+    public async Task<ProviderRefundResult> RefundAsync(ProviderAccount account, Payment payment, Refund refund, ReceiptRequest? receipt, CancellationToken ct)
+    {
+        if (await PaymentIntentOfAsync(account, payment, ct) is not { } intent) return ProviderRefundResult.No("Stripe has no charge for this payment");
+        try
+        {
+            var made = await new RefundService(Client(account)).CreateAsync(new RefundCreateOptions
+            {
+                PaymentIntent = intent, Amount = refund.AmountMinor, Metadata = new() { [RefundKey] = refund.Id, [PaymentKey] = payment.Id },
+            }, new RequestOptions { IdempotencyKey = refund.Id }, ct);
+            return ProviderRefundResult.Done(made.Id);
+        }
+        catch (StripeException e) when (e.HttpStatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.PaymentRequired)
+        {
+            return ProviderRefundResult.No($"Stripe: {e.StripeError?.Code}: {e.StripeError?.Message}");
+        }
+        catch (StripeException e)
+        {
+            throw Failure(e);
+        }
+    }
+
+    public async Task<ProviderRefunds> GetRefundsAsync(ProviderAccount account, Payment payment, CancellationToken ct)
+    {
+        if (await PaymentIntentOfAsync(account, payment, ct) is not { } intent) return new ProviderRefunds([], 0);
+        var listed = await CallAsync(() => new RefundService(Client(account)).ListAsync(new RefundListOptions { PaymentIntent = intent, Limit = 100 }, null, ct));
+        var refunds = listed.Data.Where(r => r.Status is "succeeded" or "pending")
+            .Select(r => new ReportedRefund(r.Id, r.Amount, r.Metadata?.GetValueOrDefault(RefundKey))).ToList();
+        return new ProviderRefunds(refunds, refunds.Sum(r => r.AmountMinor));
+    }
+
+    public async Task<ConnectionCheck> CheckConnectionAsync(ProviderAccount account, CancellationToken ct)
+    {
+        try
+        {
+            // A PaymentIntent that cannot exist: Stripe checks the key before it looks for it.
+            await new PaymentIntentService(Client(account)).GetAsync("pi_paydesk_connection_check", null, null, ct);
+            return new ConnectionCheck(true, "Stripe accepted the secret key.");
+        }
+        catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            return new ConnectionCheck(true, "Stripe accepted the secret key.");
+        }
+        catch (Exception e) when (ProviderErrors.Classify(e is StripeException s ? Failure(s) : e) is { } failure)
+        {
+            return new ConnectionCheck(false, $"{ProviderErrors.Describe(failure, "Stripe")}. {(e is StripeException se ? se.StripeError?.Message : e.Message)}");
+        }
+    }
+
+    /// <summary>The PaymentIntent that took the money: the payment's own, or its checkout session's (null while it has none).</summary>
+    private async Task<string?> PaymentIntentOfAsync(ProviderAccount account, Payment payment, CancellationToken ct) =>
+        payment.ProviderPaymentId switch
+        {
+            null => null,
+            { } id when id.StartsWith("cs_", StringComparison.Ordinal) => (await CallAsync(() => new SessionService(Client(account)).GetAsync(id, null, null, ct))).PaymentIntentId,
+            { } id => id,
+        };
+
+    public static PaymentStatus StatusOf(string status) => status switch
+    {
+        "succeeded" => PaymentStatus.Succeeded,
+        "processing" or "requires_action" or "requires_confirmation" or "requires_capture" => PaymentStatus.Pending,
+        "requires_payment_method" => PaymentStatus.Failed,
+        "canceled" => PaymentStatus.Canceled,
+        _ => PaymentStatus.Unknown,
+    };
+
+    /// <summary>What a Stripe error means for Paydesk, as <see cref="ProviderErrors"/> reads provider trouble.</summary>
+    public static ProviderException Failure(StripeException e) => new(
+        e.StripeError?.Type == "card_error" ? ProviderFailure.Declined : ProviderErrors.ForHttpStatus(e.HttpStatusCode),
+        $"Stripe answered {(int)e.HttpStatusCode}: {e.StripeError?.Code} {e.StripeError?.Message}".Trim());
+
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (StripeException e)
+        {
+            throw Failure(e);
+        }
+    }
+
+    private StripeClient Client(ProviderAccount account)
+    {
+        var client = http.CreateClient(HttpClientName);
+        client.Timeout = options.Value.Timeout;
+        return new StripeClient(secrets.Credential(account, "secretKey"), httpClient: new SystemNetHttpClient(client, 2), apiBase: options.Value.BaseUrl.TrimEnd('/'));
+    }
+}

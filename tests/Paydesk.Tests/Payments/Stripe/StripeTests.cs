@@ -1,0 +1,196 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Paydesk.Core;
+using Paydesk.Emulators;
+using Paydesk.Payments;
+using Paydesk.Payments.Stripe;
+using Paydesk.Storage;
+
+namespace Paydesk.Tests.Payments.Stripe;
+
+/// <summary>Paying, refunding and charging saved cards through Stripe's official client against the Stripe emulator, on both engines.</summary>
+public sealed class StripeTests
+{
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_plan_paid_on_the_Stripe_page_is_activated_and_its_card_kept_for_renewals(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await StripeClinic.OpenAsync(host);
+        var order = await shop.OrderAsync(shop.Monthly);
+        var (paymentId, page) = await shop.CheckoutAsync(order);
+        Assert.StartsWith("/stripe/pay/cs_test_", page.AbsolutePath);
+        var session = shop.Emulator.Find(page.Segments[^1])!;
+        (session["client_reference_id"]!.ToString(), session["metadata"]![StripeProvider.PaymentKey]!.ToString(), session["amount_total"]!.GetValue<long>())
+            .ShouldBe((paymentId, paymentId, 29_00L));
+
+        (await StripeClinic.PressAsync(page, "pay")).ShouldBe(new Uri(host.BaseAddress, $"pay/{paymentId}/success"));
+        (await shop.Tenant.OrderWhenAsync(order, "fulfilled")).Str("paidByPaymentId").ShouldBe(paymentId);
+        await shop.Emulators.QuietAsync();
+        // Every event Stripe sent was taken (2xx), those Paydesk takes no action on too.
+        var deliveries = shop.Emulators.Notifier.Done.Where(d => d.Notification.Url.EndsWith(shop.Account, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, deliveries.Count);
+        Assert.All(deliveries, d => Assert.True(d.Taken, d.LastAnswer));
+        var card = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
+        card.Str("provider").ShouldBe("stripe");
+        shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(1);
+
+        // The renewal charges the kept card off-session; its answer lost, asked again with the same key: charged once.
+        var method = await host.InTenantAsync(shop.Tenant.TenantId, db => db.SavedMethods.Where(m => m.Id == card.Id()).Select(m => m.ProviderMethodId).SingleAsync());
+        var provider = host.Services.GetRequiredService<StripeProvider>();
+        var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
+        var renewal = await NewPaymentAsync(host, shop.Tenant.TenantId, paymentId, 29_00);
+        shop.Emulator.Inject(shop.Stripe.SecretKey, "POST /v1/payment_intents", CallFault.LoseAnswer);
+        var charged = await provider.ChargeSavedMethodAsync(account, renewal, method, CancellationToken.None);
+        charged.Status.ShouldBe(PaymentStatus.Succeeded);
+        (await provider.ChargeSavedMethodAsync(account, renewal, method, CancellationToken.None)).ProviderPaymentId.ShouldBe(charged.ProviderPaymentId);
+        shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(2);
+        renewal.ProviderPaymentId = charged.ProviderPaymentId;
+        (await provider.GetStateAsync(account, renewal, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Succeeded);
+
+        // A card that now declines: the renewal fails, and says why.
+        shop.Emulator.Decline(method.Split('/')[1]);
+        var declined = await provider.ChargeSavedMethodAsync(account, await NewPaymentAsync(host, shop.Tenant.TenantId, paymentId, 29_00), method, CancellationToken.None);
+        declined.Status.ShouldBe(PaymentStatus.Failed);
+        Assert.Contains("card_declined", declined.Error);
+        shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_webhook_signed_by_Stripe_net_is_taken_and_one_changed_stale_or_without_a_secret_is_not(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await StripeClinic.OpenAsync(host, webhooks: false);
+        var order = await shop.OrderAsync(shop.Session);
+        var (paymentId, page) = await shop.CheckoutAsync(order);
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = $"evt_test_{engine}_1", ["object"] = "event", ["type"] = "checkout.session.completed", ["created"] = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
+            ["data"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["object"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["id"] = page.Segments[^1], ["object"] = "checkout.session", ["client_reference_id"] = paymentId,
+                    ["metadata"] = new System.Text.Json.Nodes.JsonObject { [StripeProvider.PaymentKey] = paymentId },
+                    ["payment_status"] = "paid", ["status"] = "complete", ["amount_total"] = 12000, ["currency"] = "usd",
+                },
+            },
+        }.ToJsonString();
+        using var client = new HttpClient();
+        Task<HttpResponseMessage> Send(string text, string header)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.BaseAddress, $"webhooks/stripe/{shop.Account}")) { Content = new StringContent(text, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", header);
+            return client.SendAsync(request);
+        }
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        (await Send(body.Replace("12000", "12001"), global::Stripe.EventUtility.GenerateSignatureHeader(body, shop.Stripe.WebhookSecret, now))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await Send(body, global::Stripe.EventUtility.GenerateSignatureHeader(body, shop.Stripe.WebhookSecret, now - 600))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await Send(body, global::Stripe.EventUtility.GenerateSignatureHeader(body, "whsec_not_this_accounts", now))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("pending");
+
+        (await Send(body, global::Stripe.EventUtility.GenerateSignatureHeader(body, shop.Stripe.WebhookSecret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await shop.Tenant.OrderWhenAsync(order, "fulfilled");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_payment_whose_webhooks_never_came_is_found_paid_by_the_reconciler(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await StripeClinic.OpenAsync(host, webhooks: false);
+        var order = await shop.OrderAsync(shop.Session);
+        var (paymentId, page) = await shop.CheckoutAsync(order);
+        await StripeClinic.PressAsync(page, "pay");
+        (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("pending");
+        (await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/reconcile", new { })).Str("status").ShouldBe("succeeded");
+        await shop.Tenant.OrderWhenAsync(order, "fulfilled");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Refunds_through_the_API_and_in_the_dashboard_are_each_recorded_once(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await StripeClinic.OpenAsync(host);
+        var (order, paymentId, sessionId) = await shop.BuyAsync(shop.Session);
+        var intent = shop.Emulator.Find(sessionId)!["payment_intent"]!.ToString();
+
+        // Eight refunds of $50 at once, of a $120 payment: two fit, and Stripe gives back each of them once.
+        var asked = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => shop.Tenant.PostRaw($"/api/v1/payments/{paymentId}/refunds", """{"amount":{"amount":5000,"currency":"USD"}}""")));
+        Assert.Equal(2, asked.Count(r => r.IsSuccessStatusCode));
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payments/{paymentId}"), p => p.GetProperty("refunded").GetProperty("amount").GetInt64() == 100_00, "the two refunds");
+
+        // The rest given back in Stripe's dashboard: Stripe's charge.refunded, then its list of refunds, tell Paydesk.
+        shop.Emulator.RefundInDashboard(shop.Stripe.SecretKey, intent, null).Status.ShouldBe(200);
+        await shop.Tenant.PaymentWhenAsync(paymentId, "refunded");
+        await shop.Emulators.QuietAsync();
+        await host.SettleAsync();
+
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        var refunds = payment.GetProperty("refunds").EnumerateArray().Where(r => r.Str("status") == "succeeded").ToList();
+        Assert.Equal([(20_00L, "provider"), (50_00L, "merchant"), (50_00L, "merchant")],
+            refunds.Select(r => (r.GetProperty("amount").GetProperty("amount").GetInt64(), r.Str("origin"))).Order());
+        Assert.Equal(JsonValueKind.Null, payment.GetProperty("reviewReason").ValueKind);
+        Assert.Equal(120_00L, shop.Emulator.EventsOf(shop.Stripe.SecretKey).Where(e => e["type"]!.ToString() == "refund.created")
+            .Sum(e => e["data"]!["object"]!["amount"]!.GetValue<long>()));
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/orders/{order}"), o => o.Str("status") == "refunded", "the order to be refunded");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task The_secret_key_and_webhook_secret_are_in_the_clear_nowhere_in_the_database_the_log_an_answer_or_a_page(Engine engine)
+    {
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions());
+        var shop = await StripeClinic.OpenAsync(host);
+        // Every call made with the key, every webhook verified with the secret: a purchase, a refund, a check.
+        var (_, paymentId, _) = await shop.BuyAsync(shop.Session);
+        await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 20_00, currency = "USD" } });
+        await shop.Tenant.PostOk($"/api/v1/provider-accounts/{shop.Account}/check", new { });
+        await shop.Emulators.QuietAsync();
+        await host.SettleAsync();
+
+        var stored = await ProviderSecretTests.StoredBytesAsync(host);
+        Assert.True(ProviderSecretTests.Holds(stored, paymentId), "the search reads the payments");
+        var slug = await host.SlugOfAsync(shop.Tenant.TenantId);
+        using var staff = new PageClient(host.BaseAddress);
+        await host.NewUserAsync(shop.Tenant.TenantId, "owner@example.com", password: "a long enough password");
+        await staff.SignInAsync("owner@example.com", "a long enough password");
+        string[] answers =
+        [
+            .. await Task.WhenAll(new[] { "/api/v1/provider-accounts", $"/api/v1/payments/{paymentId}", "/api/v1/jobs" }.Select(path => shop.Tenant.Http.GetStringAsync(path))),
+            await staff.GetStringAsync($"/admin/{slug}/providers"), await staff.GetStringAsync($"/admin/{slug}/payments/{paymentId}"),
+        ];
+        foreach (var secret in new[] { shop.Stripe.SecretKey, shop.Stripe.WebhookSecret })
+        {
+            Assert.False(ProviderSecretTests.Holds(stored, secret), $"a Stripe secret is stored in the clear ({engine})");
+            Assert.DoesNotContain(host.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(answers, a => a.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Checking_the_connection_says_whether_Stripe_takes_the_secret_key(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await StripeClinic.OpenAsync(host);
+        var good = await shop.Tenant.PostOk($"/api/v1/provider-accounts/{shop.Account}/check", new { });
+        (good.GetProperty("ok").GetBoolean(), good.Str("detail")).ShouldBe((true, "Stripe accepted the secret key."));
+        (await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/provider-accounts/{shop.Account}", new { credentials = new { secretKey = "sk_test_an_old_key" } }))
+            .EnsureSuccessStatusCode();
+        var bad = await shop.Tenant.PostOk($"/api/v1/provider-accounts/{shop.Account}/check", new { });
+        Assert.False(bad.GetProperty("ok").GetBoolean());
+        Assert.Contains("refused the account's credentials", bad.Str("detail"));
+        Assert.DoesNotContain("sk_test_an_old_key", bad.ToString());
+    }
+
+    /// <summary>A payment as a renewal would make it: not yet known to Stripe.</summary>
+    private static async Task<Payment> NewPaymentAsync(PaydeskHost host, string tenantId, string like, long amount) =>
+        await host.InTenantAsync(tenantId, async db =>
+        {
+            var model = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == like);
+            var id = host.Services.GetRequiredService<IdGenerator>().New("pay");
+            return new Payment
+            {
+                TenantId = model.TenantId, Id = id, Purpose = model.Purpose, CustomerId = model.CustomerId, AmountMinor = amount, Currency = model.Currency,
+                Status = PaymentStatus.Created, Provider = "stripe", ProviderAccountId = model.ProviderAccountId, IdempotencyKey = id,
+                CreatedAt = model.CreatedAt, UpdatedAt = model.CreatedAt,
+            };
+        });
+}
