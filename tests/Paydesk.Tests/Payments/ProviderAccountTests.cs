@@ -131,6 +131,8 @@ public sealed class ProviderAccountTests
         var (paid, _) = await tenant.CheckoutAsync(order);
         var mock = Assert.Single(await tenant.ListAll("/api/v1/provider-accounts"), a => a.Str("provider") == "mock").Id();
         await tenant.PostOk($"/api/v1/provider-accounts/{mock}/disable", new { });
+        // With its Stripe account disabled too, the tenant has no provider to pay through.
+        await tenant.PostOk($"/api/v1/provider-accounts/{first}/disable", new { });
         await (await tenant.Post($"/api/v1/orders/{order}/checkout", new { })).ShouldBeProblem(400, "provider");
         await (await tenant.Post($"/api/v1/orders/{order}/checkout", new { account = mock })).ShouldBeProblem(400, "account");
         await (await tenant.Post($"/api/v1/orders/{order}/checkout", new { provider = "mock", account = first })).ShouldBeProblem(400, "account");
