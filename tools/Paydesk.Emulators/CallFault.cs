@@ -31,3 +31,23 @@ public static class CallFaults
         }
     }
 }
+
+/// <summary>
+/// The faults waiting for the calls of each account (terminal, shop, secret key) to each method:
+/// an account's own, so tests sharing an emulator break only their own calls.
+/// </summary>
+public sealed class CallFaultQueue
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Account, string Method), System.Collections.Concurrent.ConcurrentQueue<CallFault>> _faults = new();
+
+    /// <summary>Makes the account's next <paramref name="times"/> calls of <paramref name="method"/> go wrong.</summary>
+    public void Inject(string account, string method, CallFault fault, int times = 1)
+    {
+        var queue = _faults.GetOrAdd((account, method), _ => new());
+        for (var i = 0; i < times; i++) queue.Enqueue(fault);
+    }
+
+    /// <summary>The fault the account's call of <paramref name="method"/> meets now, if any (taken off the queue).</summary>
+    public CallFault? Next(string? account, string method) =>
+        account is not null && _faults.TryGetValue((account, method), out var queue) && queue.TryDequeue(out var fault) ? fault : null;
+}

@@ -47,15 +47,11 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
 {
     private readonly Lock _lock = new();
     // Faults are the shop's: tests sharing the emulator break only their own calls.
-    private readonly ConcurrentDictionary<(string Login, string Method), ConcurrentQueue<CallFault>> _faults = new();
+    private readonly CallFaultQueue _faults = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<RobokassaNotificationFault>> _notificationFaults = new();
 
     /// <summary>Makes the shop's next <paramref name="times"/> calls of <paramref name="method"/> (OpStateExt, Recurring, Receipt/Attach) go wrong.</summary>
-    public void Inject(string login, string method, CallFault fault, int times = 1)
-    {
-        var queue = _faults.GetOrAdd((login, method), _ => new ConcurrentQueue<CallFault>());
-        for (var i = 0; i < times; i++) queue.Enqueue(fault);
-    }
+    public void Inject(string login, string method, CallFault fault, int times = 1) => _faults.Inject(login, method, fault, times);
 
     public void Inject(string login, RobokassaNotificationFault fault, int times = 1)
     {
@@ -64,7 +60,7 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
     }
 
     internal CallFault? NextFault(string? login, string method) =>
-        login is not null && _faults.TryGetValue((login, method), out var queue) && queue.TryDequeue(out var fault) ? fault : null;
+        _faults.Next(login, method);
 
     /// <summary>A person returns the payment in the cabinet: the invoice is returned (OpStateExt state 60); Robokassa tells the shop nothing.</summary>
     public bool RefundInCabinet(string login, long invId)

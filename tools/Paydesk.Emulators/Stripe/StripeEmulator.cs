@@ -32,7 +32,7 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
     private readonly List<(string Account, JsonObject Event)> _events = [];
     private readonly Dictionary<(string Account, string Key), StripeAnswer> _idempotent = [];
     private readonly HashSet<string> _declining = [];
-    private readonly ConcurrentDictionary<(string Account, string Method), ConcurrentQueue<CallFault>> _faults = new();
+    private readonly CallFaultQueue _faults = new();
 
     /// <summary>Where the hosted pages are, for the URLs the API answers.</summary>
     public string PublicUrl { get; set; } = EmulatorHost.DefaultUrl;
@@ -53,14 +53,10 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
 
     public StripeAccount? AccountOf(string? secretKey) => secretKey is null ? null : _accounts.GetValueOrDefault(secretKey);
 
-    public void Inject(string secretKey, string method, CallFault fault, int times = 1)
-    {
-        var queue = _faults.GetOrAdd((secretKey, method), _ => new ConcurrentQueue<CallFault>());
-        for (var i = 0; i < times; i++) queue.Enqueue(fault);
-    }
+    public void Inject(string secretKey, string method, CallFault fault, int times = 1) => _faults.Inject(secretKey, method, fault, times);
 
     internal CallFault? NextFault(string secretKey, string method) =>
-        _faults.TryGetValue((secretKey, method), out var queue) && queue.TryDequeue(out var fault) ? fault : null;
+        _faults.Next(secretKey, method);
 
     /// <summary>Makes later off-session charges of this saved payment method fail (<c>card_declined</c>).</summary>
     public void Decline(string paymentMethodId)

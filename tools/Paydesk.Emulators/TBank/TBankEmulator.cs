@@ -59,7 +59,7 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     private readonly Dictionary<long, TBankPayment> _payments = [];
     private readonly Dictionary<string, TBankRebill> _rebills = [];
     // Faults are the terminal's: tests sharing the emulator break only their own calls.
-    private readonly ConcurrentDictionary<(string Terminal, string Method), ConcurrentQueue<CallFault>> _faults = new();
+    private readonly CallFaultQueue _faults = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<TBankNotificationFault>> _notificationFaults = new();
     private long _nextPaymentId = 7_000_000;
     private long _nextRebillId = 900_000;
@@ -79,11 +79,7 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     }
 
     /// <summary>Breaks the terminal's next calls of <paramref name="method"/>.</summary>
-    public void Inject(string terminalKey, string method, CallFault fault, int times = 1)
-    {
-        var queue = _faults.GetOrAdd((terminalKey, method), _ => new ConcurrentQueue<CallFault>());
-        for (var i = 0; i < times; i++) queue.Enqueue(fault);
-    }
+    public void Inject(string terminalKey, string method, CallFault fault, int times = 1) => _faults.Inject(terminalKey, method, fault, times);
 
     /// <summary>Doubles, reorders or drops the terminal's next notifications.</summary>
     public void Inject(string terminalKey, TBankNotificationFault fault, int times = 1)
@@ -93,7 +89,7 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     }
 
     internal CallFault? NextFault(string? terminalKey, string method) =>
-        terminalKey is not null && _faults.TryGetValue((terminalKey, method), out var queue) && queue.TryDequeue(out var fault) ? fault : null;
+        _faults.Next(terminalKey, method);
 
     private ConcurrentQueue<TBankNotificationFault> NotificationFaults(string terminalKey) =>
         _notificationFaults.GetOrAdd(terminalKey, _ => new ConcurrentQueue<TBankNotificationFault>());
