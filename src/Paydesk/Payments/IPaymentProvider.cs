@@ -31,6 +31,20 @@ public sealed record CheckoutRequest(
 /// </summary>
 public interface INumbersPayments;
 
+/// <summary>
+/// A provider that lists the events it sent (Stripe's <c>/v1/events</c>): what its webhooks could
+/// not deliver while Paydesk was down is read from the list and applied as a webhook would have
+/// been (<see cref="CatchUpEvents"/>); the inbox's unique event id makes the overlap harmless.
+/// </summary>
+public interface IListsEvents
+{
+    /// <summary>The account's events of the kinds Paydesk reads, created at or after <paramref name="since"/>, oldest first, each as its JSON.</summary>
+    Task<IReadOnlyList<string>> EventsSinceAsync(ProviderAccount account, DateTimeOffset since, CancellationToken ct);
+
+    /// <summary>Reads one listed event as its webhook would be read. It came over TLS from the API the account's key opens, so there is no signature to check.</summary>
+    NotificationCheck ReadEvent(string rawEvent, DateTimeOffset now);
+}
+
 /// <summary>The account's counter of numbers for payments and receipts.</summary>
 public static class ProviderNumbers
 {
@@ -70,6 +84,12 @@ public sealed record ProviderNotification(
 
     /// <summary>The customer's bank disputes the payment (a chargeback): the money may be taken back; a person must answer it at the provider.</summary>
     public ReportedDispute? Dispute { get; init; }
+
+    /// <summary>
+    /// The provider's object to ask about when the notification does not carry Paydesk's payment id
+    /// (<see cref="PaymentId"/> is then empty until <see cref="IPaymentProvider.CompleteAsync"/> finds it).
+    /// </summary>
+    public string? LookUp { get; init; }
 }
 
 /// <summary>A dispute the provider reports: its own id, the amount disputed, and the reason the bank gave.</summary>
@@ -152,6 +172,15 @@ public interface IPaymentProvider
     /// seen before): exactly what its documentation asks for, or it sends it again and again.
     /// </summary>
     IResult Acknowledge(ProviderNotification notification, NotificationReceived received);
+
+    /// <summary>
+    /// What a verified notification leaves out, asked of the provider before it is applied and
+    /// outside any transaction: Stripe's dispute names its PaymentIntent, not Paydesk's payment
+    /// (<see cref="ProviderNotification.LookUp"/>), and its kept card only by the PaymentMethod's id.
+    /// Provider trouble throws, and the notification is answered 5xx so the provider sends it again.
+    /// </summary>
+    Task<ProviderNotification> CompleteAsync(ProviderAccount account, ProviderNotification notification, CancellationToken ct) =>
+        Task.FromResult(notification);
 
     /// <summary>Asks the provider what became of a payment (the reconciler's question).</summary>
     Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct);

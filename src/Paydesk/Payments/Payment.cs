@@ -163,6 +163,11 @@ public sealed class ProviderAccount : IHasId
     /// them by a number the shop gives (Robokassa's <c>InvId</c>); see <see cref="ProviderNumbers"/>.
     /// </summary>
     public long LastNumber { get; set; }
+    /// <summary>
+    /// For providers that list the events they sent (<see cref="IListsEvents"/>): every event
+    /// created before this was read, by webhook or from the list (<see cref="CatchUpEvents"/>).
+    /// </summary>
+    public DateTimeOffset? EventsReadTo { get; set; }
     /// <summary>Set when the tenant stops using the account: no new checkouts; what is in flight still settles through it.</summary>
     public DateTimeOffset? DisabledAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }

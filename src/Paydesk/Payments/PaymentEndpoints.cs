@@ -53,6 +53,8 @@ public static class PaymentRegistrations
         services.AddScoped<ReconcilePayment>();
         services.AddSingleton<IJobHandler, ReconcilePaymentJob>();
         services.AddSingleton<ReceiveNotification>();
+        services.AddScoped<CatchUpEvents>();
+        services.AddSingleton<IJobHandler, CatchUpEventsJob>();
         services.AddSingleton<MockProvider>();
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<MockProvider>());
         services.Configure<TBank.TBankOptions>(configuration.GetSection("Payments:TBank"));

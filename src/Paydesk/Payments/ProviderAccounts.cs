@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Paydesk.Api;
 using Paydesk.Storage;
 
@@ -65,7 +66,9 @@ public sealed record ConnectionView(string AccountId, bool Ok, string Detail, Da
 /// provider has at most one default account (the one a checkout uses when it names none); the
 /// first enabled account of a provider becomes it.
 /// </summary>
-public sealed class SaveProviderAccount(PaydeskDb db, ProviderSecrets secrets, IdGenerator ids, TimeProvider time, PublicAddress address)
+public sealed class SaveProviderAccount(
+    PaydeskDb db, ProviderSecrets secrets, IdGenerator ids, TimeProvider time, PublicAddress address, ProviderRegistry providers, Jobs.JobQueue jobs,
+    IOptions<PaymentOptions> options)
 {
     public ProviderAccountView View(ProviderAccount a)
     {
@@ -104,6 +107,9 @@ public sealed class SaveProviderAccount(PaydeskDb db, ProviderSecrets secrets, I
             if (input.IsDefault == true) await ClearDefaultAsync(account.Provider, ct);
             account.IsDefault = input.IsDefault ?? !anyDefault;
             db.ProviderAccounts.Add(account);
+            // Events its webhooks miss are read from the provider's list, from now on.
+            if (providers.Find(account.Provider) is IListsEvents)
+                jobs.Add(db, CatchUpEvents.JobKind, account.Id, now + options.Value.CatchUpEvery);
             await db.SaveChangesAsync(ct);
             return View(account);
         }, ct);

@@ -68,6 +68,30 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             return Refuse(StatusCodes.Status400BadRequest, "Notification refused", "The notification could not be verified.");
         }
 
+        string outcome;
+        try
+        {
+            outcome = await ReceiveAsync(provider, account, notification, raw, headers, ct);
+        }
+        catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
+        {
+            // Nothing was stored: the provider sends it again, and Paydesk asks again.
+            log.LogWarning(e, "Notification {EventId} could not be completed ({Trouble}); refused for now", notification.EventId, ProviderErrors.Describe(failure, provider.Name));
+            return Refuse(StatusCodes.Status503ServiceUnavailable, "Try again later", $"Paydesk could not ask {provider.Name} about this notification; send it again.");
+        }
+        return provider.Acknowledge(notification, new NotificationReceived(true, outcome));
+    }
+
+    /// <summary>
+    /// Takes a verified notification — delivered, or read from the provider's events list
+    /// (<see cref="CatchUpEvents"/>) — into the inbox and applies it: what it leaves out asked of the
+    /// provider first (<see cref="IPaymentProvider.CompleteAsync"/>, which throws on provider trouble,
+    /// before anything is stored). Answers the outcome, <c>duplicate</c> when the inbox has it already.
+    /// </summary>
+    public async Task<string> ReceiveAsync(
+        IPaymentProvider provider, ProviderAccount account, ProviderNotification notification, string raw, Dictionary<string, string> headers, CancellationToken ct)
+    {
+        notification = await provider.CompleteAsync(account, notification, ct);
         var providerSays = await ConfirmFailureAsync(provider, account, notification, ct);
 
         // Two deliveries of one event race on the inbox's unique key: the loser answers "duplicate".
@@ -80,13 +104,11 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
             {
                 // The provider gets its answer now; what the payment set going (fulfilment, an
                 // automatic refund) was queued in the same transaction and runs on the workers.
-                var outcome = await ApplyAsync(scope.ServiceProvider, db, account, notification, providerSays, raw, headers, ct);
-                return provider.Acknowledge(notification, new NotificationReceived(true, outcome));
+                return await ApplyAsync(scope.ServiceProvider, db, account, notification, providerSays, raw, headers, ct);
             }
             catch (DbUpdateException e)
             {
-                if (await IsInInbox(account, notification.EventId, ct))
-                    return provider.Acknowledge(notification, new NotificationReceived(true, "duplicate"));
+                if (await IsInInbox(account, notification.EventId, ct)) return "duplicate";
                 if (attempt >= 5) throw;
                 log.LogInformation(e, "Notification {EventId} collided with another change; retrying", notification.EventId);
             }
@@ -172,9 +194,11 @@ public sealed class ReceiveNotification(IServiceScopeFactory scopes, ProviderReg
                 outcome = "dispute";
             }
             else
-            outcome = status is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded
-                ? await outcomes.ApplyRefundReportAsync(payment, notification.AmountMinor, notification.Currency, notification.Refund, source, ct)
-                : await outcomes.ApplyAsync(payment, status, notification.AmountMinor, notification.Currency, source, ct);
+            {
+                outcome = status is PaymentStatus.Refunded or PaymentStatus.PartiallyRefunded
+                    ? await outcomes.ApplyRefundReportAsync(payment, notification.AmountMinor, notification.Currency, notification.Refund, source, ct)
+                    : await outcomes.ApplyAsync(payment, status, notification.AmountMinor, notification.Currency, source, ct);
+            }
         }
         stored.ProcessedAt = now;
         stored.Outcome = outcome;

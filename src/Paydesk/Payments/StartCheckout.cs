@@ -18,6 +18,9 @@ public sealed class PaymentOptions
 
     /// <summary>How many payments of one purchase may be open at once (checkout pages not yet paid, failed or expired).</summary>
     public int MaxOpenCheckouts { get; set; } = 3;
+
+    /// <summary>How often the events of a provider that lists them (Stripe) are read for any its webhooks did not deliver.</summary>
+    public TimeSpan CatchUpEvery { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>The payment providers this process knows, by name.</summary>

@@ -41,23 +41,19 @@ public sealed class RobokassaInvoice
 }
 
 /// <summary>What goes wrong with a shop's next ResultURL notification: sent twice, or never.</summary>
-public enum RobokassaNotificationFault { Duplicate, Drop }
 
 public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
 {
     private readonly Lock _lock = new();
     // Faults are the shop's: tests sharing the emulator break only their own calls.
     private readonly CallFaultQueue _faults = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<RobokassaNotificationFault>> _notificationFaults = new();
+    private readonly NotificationFaultQueue _notificationFaults = new();
 
     /// <summary>Makes the shop's next <paramref name="times"/> calls of <paramref name="method"/> (OpStateExt, Recurring, Receipt/Attach) go wrong.</summary>
     public void Inject(string login, string method, CallFault fault, int times = 1) => _faults.Inject(login, method, fault, times);
 
-    public void Inject(string login, RobokassaNotificationFault fault, int times = 1)
-    {
-        var queue = _notificationFaults.GetOrAdd(login, _ => new ConcurrentQueue<RobokassaNotificationFault>());
-        for (var i = 0; i < times; i++) queue.Enqueue(fault);
-    }
+    /// <summary>Doubles, holds back or drops the shop's next ResultURL calls.</summary>
+    public void Inject(string login, NotificationFault fault, int times = 1) => _notificationFaults.Inject(login, fault, times);
 
     internal CallFault? NextFault(string? login, string method) =>
         _faults.Next(login, method);
@@ -281,11 +277,9 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
         };
         fields.AddRange(invoice.UserParameters);
         var body = string.Join('&', fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}"));
-        var copies = 1;
-        if (_notificationFaults.TryGetValue(shop.Login, out var faults) && faults.TryDequeue(out var fault))
-            copies = fault == RobokassaNotificationFault.Duplicate ? 2 : 0;
+        var (copies, delay) = _notificationFaults.Delivery(shop.Login);
         for (var i = 0; i < copies; i++)
-            notifier.Send(new Notification("Robokassa", shop.ResultUrl, body, "application/x-www-form-urlencoded", $"OK{id}", TimeSpan.Zero));
+            notifier.Send(new Notification("Robokassa", shop.ResultUrl, body, "application/x-www-form-urlencoded", $"OK{id}", delay));
     }
 
     private static string StateXml(int result, RobokassaInvoice? invoice)

@@ -56,6 +56,11 @@ public static class RobokassaEndpoints
             robokassa.Inject(login, method.Replace('-', '/'), fault);
             return Results.NoContent();
         });
+        control.MapPost("/shops/{login}/faults/ResultURL/{fault}", (string login, NotificationFault fault, RobokassaEmulator robokassa) =>
+        {
+            robokassa.Inject(login, fault);
+            return Results.NoContent();
+        });
         control.MapPost("/shops/{login}/decline/{parentInvId:long}", (string login, long parentInvId, RobokassaEmulator robokassa) =>
         {
             robokassa.Decline(login, parentInvId);

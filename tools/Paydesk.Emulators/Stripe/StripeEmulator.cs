@@ -33,6 +33,7 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
     private readonly Dictionary<(string Account, string Key), StripeAnswer> _idempotent = [];
     private readonly HashSet<string> _declining = [];
     private readonly CallFaultQueue _faults = new();
+    private readonly NotificationFaultQueue _notificationFaults = new();
 
     /// <summary>Where the hosted pages are, for the URLs the API answers.</summary>
     public string PublicUrl { get; set; } = EmulatorHost.DefaultUrl;
@@ -55,6 +56,9 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
 
     public void Inject(string secretKey, string method, CallFault fault, int times = 1) => _faults.Inject(secretKey, method, fault, times);
 
+    /// <summary>Doubles, holds back or drops the account's next webhook deliveries.</summary>
+    public void Inject(string secretKey, NotificationFault fault, int times = 1) => _notificationFaults.Inject(secretKey, fault, times);
+
     internal CallFault? NextFault(string secretKey, string method) =>
         _faults.Next(secretKey, method);
 
@@ -73,6 +77,12 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
     public IReadOnlyList<JsonObject> EventsOf(string secretKey)
     {
         lock (_lock) return [.. _events.Where(e => e.Account == secretKey).Select(e => e.Event.DeepClone().AsObject())];
+    }
+
+    /// <summary>The refunds made of a PaymentIntent, through the API or in the dashboard.</summary>
+    public IReadOnlyList<JsonObject> RefundsOf(string paymentIntentId)
+    {
+        lock (_lock) return [.. _objects.Values.Where(o => o["object"]?.ToString() == "refund" && o["payment_intent"]?.ToString() == paymentIntentId).Select(o => o.DeepClone().AsObject())];
     }
 
     /// <summary>How many charges moved money: the succeeded PaymentIntents of the account.</summary>
@@ -109,9 +119,8 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
             ("POST", ["v1", "payment_intents"]) => ChargeOffSession(account, form),
             ("GET", ["v1", "payment_methods", var id]) => Get(account, id, "payment_method"),
             ("POST", ["v1", "refunds"]) => CreateRefund(account, form),
-            ("GET", ["v1", "refunds"]) => List(account, "refund", o => o["payment_intent"]?.ToString() == form["payment_intent"]?.ToString()),
-            ("GET", ["v1", "events"]) => List(account, "event", o => form["type"] is null || o["type"]?.ToString() == form["type"]!.ToString(),
-                form["created"]?["gte"] is { } gte ? long.Parse(gte.ToString(), CultureInfo.InvariantCulture) : null),
+            ("GET", ["v1", "refunds"]) => List(account, "refund", o => o["payment_intent"]?.ToString() == form["payment_intent"]?.ToString(), form),
+            ("GET", ["v1", "events"]) => List(account, "event", o => EventOfType(o, form), form),
             _ => Error(404, "invalid_request_error", "resource_missing", $"Unrecognized request URL ({method}: /{path.Trim('/')})."),
         };
     }
@@ -314,14 +323,36 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
     private StripeAnswer Get(StripeAccount account, string id, string kind) =>
         Owned(account, id, kind) is { } found ? new StripeAnswer(200, Public(found)) : Missing(id);
 
-    private StripeAnswer List(StripeAccount account, string kind, Func<JsonObject, bool> matches, long? createdSince = null)
+    /// <summary>
+    /// A list as Stripe pages it: newest first, <c>limit</c> (1–100, default 10) at a time, the page
+    /// after <c>starting_after</c>'s object, <c>created[gte]</c> honoured, <c>has_more</c> when a page is left.
+    /// </summary>
+    private StripeAnswer List(StripeAccount account, string kind, Func<JsonObject, bool> matches, JsonObject form)
     {
         IEnumerable<JsonObject> all = kind == "event"
             ? _events.Where(e => e.Account == account.SecretKey).Select(e => e.Event)
-            : _objects.Values.Where(o => o["object"]?.ToString() == kind && _ownerOf[o["id"]!.ToString()] == account.SecretKey);
-        var data = new JsonArray([.. all.Where(matches).Where(o => createdSince is null || o["created"]!.GetValue<long>() >= createdSince)
-            .Reverse().Select(o => (JsonNode)Public(o))]);
-        return new StripeAnswer(200, new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = false, ["url"] = $"/v1/{kind}s" });
+            : _objects.Values.Where(o => o["object"]?.ToString() == kind && _ownerOf[o["id"]!.ToString()] == account.SecretKey).OrderBy(o => o["created"]!.GetValue<long>());
+        long? since = form["created"]?["gte"] is { } gte ? long.Parse(gte.ToString(), CultureInfo.InvariantCulture) : null;
+        var limit = form["limit"] is { } l ? int.Parse(l.ToString(), CultureInfo.InvariantCulture) : 10;
+        if (limit is < 1 or > 100) return Error(400, "invalid_request_error", "parameter_invalid_integer", "limit must be between 1 and 100.", "limit");
+        var newestFirst = all.Where(matches).Where(o => since is null || o["created"]!.GetValue<long>() >= since).Reverse().ToList();
+        if (form["starting_after"]?.ToString() is { } after)
+        {
+            var at = newestFirst.FindIndex(o => o["id"]!.ToString() == after);
+            if (at < 0) return Error(400, "invalid_request_error", "resource_missing", $"No such {kind}: '{after}'", "starting_after");
+            newestFirst = newestFirst[(at + 1)..];
+        }
+        var data = new JsonArray([.. newestFirst.Take(limit).Select(o => (JsonNode)Public(o))]);
+        return new StripeAnswer(200, new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = newestFirst.Count > limit, ["url"] = $"/v1/{kind}s" });
+    }
+
+    /// <summary>The events list's <c>type</c> (one, <c>*</c> wildcards allowed) or <c>types</c> (up to 20) filter.</summary>
+    private static bool EventOfType(JsonObject e, JsonObject form)
+    {
+        var type = e["type"]!.ToString();
+        static bool Like(string type, string pattern) => pattern.EndsWith('*') ? type.StartsWith(pattern[..^1], StringComparison.Ordinal) : type == pattern;
+        if (form["type"]?.ToString() is { } one) return Like(type, one);
+        return form["types"] is not JsonObject types || types.Any(t => t.Value?.ToString() == type);
     }
 
     private JsonObject? Owned(StripeAccount account, string id, string kind) =>
@@ -346,10 +377,12 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
         _events.Add((account.SecretKey, e));
         if (account.WebhookUrl is null) return;
         var body = e.ToJsonString();
-        notifier.Send(new Notification("Stripe", account.WebhookUrl, body, "application/json", "", TimeSpan.Zero)
-        {
-            Headers = new Dictionary<string, string> { ["Stripe-Signature"] = Signature(account.WebhookSecret, created, body) },
-        });
+        var (copies, delay) = _notificationFaults.Delivery(account.SecretKey);
+        for (var i = 0; i < copies; i++)
+            notifier.Send(new Notification("Stripe", account.WebhookUrl, body, "application/json", "", delay)
+            {
+                Headers = new Dictionary<string, string> { ["Stripe-Signature"] = Signature(account.WebhookSecret, created, body) },
+            });
     }
 
     /// <summary>Stripe's signature header, computed here on its own: <c>t=…,v1=</c>hex HMAC-SHA256 of <c>"{t}.{body}"</c>.</summary>

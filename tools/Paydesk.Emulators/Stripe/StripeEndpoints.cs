@@ -46,9 +46,11 @@ public static class StripeEndpoints
             Answer(stripe.RefundInDashboard(secretKey, id, amount)));
         control.MapPost("/accounts/{secretKey}/payment_intents/{id}/dispute", (string secretKey, string id, StripeEmulator stripe) =>
             Answer(stripe.Dispute(secretKey, id)));
-        control.MapPost("/accounts/{secretKey}/faults/{fault}", (string secretKey, CallFault fault, string method, StripeEmulator stripe) =>
+        control.MapPost("/accounts/{secretKey}/faults/{fault}", (string secretKey, string fault, string? method, StripeEmulator stripe) =>
         {
-            stripe.Inject(secretKey, method, fault);
+            if (Enum.TryParse<NotificationFault>(fault, ignoreCase: true, out var webhook)) stripe.Inject(secretKey, webhook);
+            else if (method is not null && Enum.TryParse<CallFault>(fault, ignoreCase: true, out var call)) stripe.Inject(secretKey, method, call);
+            else return Results.BadRequest("fault: timeout, servererror or loseanswer with ?method=POST /v1/…; duplicate, outoforder or drop for webhooks");
             return Results.NoContent();
         });
     }

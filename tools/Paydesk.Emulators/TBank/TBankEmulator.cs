@@ -44,7 +44,6 @@ public sealed class TBankPayment
 public sealed record TBankRebill(string RebillId, string TerminalKey, string CustomerKey, string Pan, string ExpDate, bool Declines);
 
 /// <summary>What to do to the next notifications: send each twice, send the next pair in reverse order, or not send them.</summary>
-public enum TBankNotificationFault { Duplicate, OutOfOrder, Drop }
 
 /// <summary>
 /// T-Bank's acquiring API v2 as its documentation describes it: Init, the hosted payment form,
@@ -60,7 +59,7 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     private readonly Dictionary<string, TBankRebill> _rebills = [];
     // Faults are the terminal's: tests sharing the emulator break only their own calls.
     private readonly CallFaultQueue _faults = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<TBankNotificationFault>> _notificationFaults = new();
+    private readonly NotificationFaultQueue _notificationFaults = new();
     private long _nextPaymentId = 7_000_000;
     private long _nextRebillId = 900_000;
     private readonly ConcurrentDictionary<string, int> _calls = new();
@@ -82,17 +81,10 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     public void Inject(string terminalKey, string method, CallFault fault, int times = 1) => _faults.Inject(terminalKey, method, fault, times);
 
     /// <summary>Doubles, reorders or drops the terminal's next notifications.</summary>
-    public void Inject(string terminalKey, TBankNotificationFault fault, int times = 1)
-    {
-        var queue = _notificationFaults.GetOrAdd(terminalKey, _ => new ConcurrentQueue<TBankNotificationFault>());
-        for (var i = 0; i < times; i++) queue.Enqueue(fault);
-    }
+    public void Inject(string terminalKey, NotificationFault fault, int times = 1) => _notificationFaults.Inject(terminalKey, fault, times);
 
     internal CallFault? NextFault(string? terminalKey, string method) =>
         _faults.Next(terminalKey, method);
-
-    private ConcurrentQueue<TBankNotificationFault> NotificationFaults(string terminalKey) =>
-        _notificationFaults.GetOrAdd(terminalKey, _ => new ConcurrentQueue<TBankNotificationFault>());
 
     public IReadOnlyList<TBankPayment> Payments(string terminalKey)
     {
@@ -333,11 +325,10 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     {
         var authorized = Notification(payment, "AUTHORIZED", true, "0");
         var confirmed = Notification(payment, "CONFIRMED", true, "0");
-        var faults = NotificationFaults(payment.TerminalKey);
-        if (faults.TryPeek(out var fault) && fault == TBankNotificationFault.OutOfOrder && faults.TryDequeue(out _))
+        if (_notificationFaults.Next(payment.TerminalKey, NotificationFault.OutOfOrder) is not null)
         {
             Deliver(payment, confirmed, TimeSpan.Zero);
-            Deliver(payment, authorized, TimeSpan.FromMilliseconds(500));
+            Deliver(payment, authorized, NotificationFaultQueue.Overtaken);
             return;
         }
         Deliver(payment, authorized, TimeSpan.Zero);
@@ -365,10 +356,12 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     private void Deliver(TBankPayment payment, JsonObject notification, TimeSpan delay)
     {
         if (payment.NotificationUrl is null) return;
-        var copies = 1;
-        var faults = NotificationFaults(payment.TerminalKey);
-        if (faults.TryPeek(out var fault) && fault != TBankNotificationFault.OutOfOrder && faults.TryDequeue(out _))
-            copies = fault == TBankNotificationFault.Duplicate ? 2 : 0;
+        var copies = _notificationFaults.Next(payment.TerminalKey, NotificationFault.Duplicate, NotificationFault.Drop) switch
+        {
+            NotificationFault.Duplicate => 2,
+            NotificationFault.Drop => 0,
+            _ => 1,
+        };
         for (var i = 0; i < copies; i++)
             notifier.Send(new Notification("T-Bank", payment.NotificationUrl, notification.ToJsonString(), "application/json", "OK", delay));
     }

@@ -29,7 +29,7 @@ public static class TBankEndpoints
         control.MapPost("/faults", (FaultInput input, TBankEmulator tbank) =>
         {
             if (string.IsNullOrEmpty(input.TerminalKey)) return Results.BadRequest("terminalKey: the terminal whose calls or notifications to break");
-            if (Enum.TryParse<TBankNotificationFault>(input.Kind, ignoreCase: true, out var n)) tbank.Inject(input.TerminalKey, n, input.Times ?? 1);
+            if (Enum.TryParse<NotificationFault>(input.Kind, ignoreCase: true, out var n)) tbank.Inject(input.TerminalKey, n, input.Times ?? 1);
             else if (input.Method is { } method && Enum.TryParse<CallFault>(input.Kind, ignoreCase: true, out var f)) tbank.Inject(input.TerminalKey, method, f, input.Times ?? 1);
             else return Results.BadRequest("kind: timeout, servererror or loseanswer with a method; duplicate, outoforder or drop for notifications");
             return Results.NoContent();

@@ -26,7 +26,7 @@ public sealed class StripeOptions
 /// idempotency key and in their metadata, off-session charges of the card a session saved.
 /// </summary>
 public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptions> options, ProviderSecrets secrets, TimeProvider time)
-    : IPaymentProvider
+    : IPaymentProvider, IListsEvents
 {
     public const string ProviderName = "stripe";
     public const string HttpClientName = "stripe";
@@ -63,10 +63,22 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
         return new CheckoutSession(session.Id, session.Url);
     }
 
+    /// <summary>The events Paydesk reads (and asks the events list for); any other is answered 2xx and left alone.</summary>
+    public static readonly string[] EventTypes =
+    [
+        "checkout.session.completed", "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed", "checkout.session.expired",
+        "payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded", "charge.dispute.created",
+    ];
+
     public NotificationCheck CheckNotification(ProviderAccount account, IReadOnlyDictionary<string, string> headers, string rawBody, DateTimeOffset now)
     {
         if (!headers.TryGetValue(StripeSignature.Header, out var header)) return NotificationCheck.Refused($"no {StripeSignature.Header} header");
         if (StripeSignature.Refusal(header, rawBody, () => secrets.Reveal(account, ProviderSecret.Webhook), now) is { } refusal) return NotificationCheck.Refused(refusal);
+        return ReadEvent(rawBody, now);
+    }
+
+    public NotificationCheck ReadEvent(string rawBody, DateTimeOffset now)
+    {
         JsonObject? e;
         try
         {
@@ -98,15 +110,76 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
             },
             "payment_intent.payment_failed" => Note(PaymentStatus.Failed, null),
             "charge.refunded" => Note(Long("amount_refunded") >= Long("amount") ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded, null),
+            // A dispute carries no metadata of Paydesk's: its PaymentIntent's does (CompleteAsync asks for it).
+            "charge.dispute.created" when o["payment_intent"]?.ToString() is { Length: > 0 } intent => Note(PaymentStatus.Succeeded, null) with
+            {
+                PaymentId = paymentId ?? "", ProviderPaymentId = intent, LookUp = paymentId is null ? intent : null,
+                Dispute = new ReportedDispute(o["id"]?.ToString() ?? "", Long("amount") ?? 0, o["reason"]?.ToString() ?? "unknown"),
+            },
             _ => null,
         };
         if (note is null) return NotificationCheck.Ignored($"Paydesk takes no action on '{type}'");
+        if (note.Dispute is not null) return NotificationCheck.Verified(note);
         if (paymentId is null) return NotificationCheck.Unreadable($"data.object.metadata.{PaymentKey}", "is missing: the object was not made by Paydesk");
         return NotificationCheck.Verified(note);
     }
 
+    /// <summary>
+    /// A dispute's payment, from its PaymentIntent's metadata; the brand, last four digits and expiry
+    /// of a kept card, from its PaymentMethod (when Stripe cannot say, the card is kept without them).
+    /// </summary>
+    public async Task<ProviderNotification> CompleteAsync(ProviderAccount account, ProviderNotification notification, CancellationToken ct)
+    {
+        if (notification.LookUp is { } intentId)
+        {
+            var intent = await CallAsync(() => new PaymentIntentService(Client(account)).GetAsync(intentId, null, null, ct));
+            notification = notification with { PaymentId = intent.Metadata?.GetValueOrDefault(PaymentKey) ?? "", LookUp = null };
+        }
+        if (notification.SavedMethod is { Brand: null } saved && saved.ProviderMethodId.Split('/', 2) is [_, var methodId])
+        {
+            try
+            {
+                var card = (await new PaymentMethodService(Client(account)).GetAsync(methodId, null, null, ct)).Card;
+                if (card is not null)
+                    notification = notification with
+                    {
+                        SavedMethod = saved with { Brand = card.Brand, Last4 = card.Last4, ExpMonth = (int)card.ExpMonth, ExpYear = (int)card.ExpYear },
+                    };
+            }
+            catch (Exception e) when (ProviderErrors.Classify(e is StripeException s ? Failure(s) : e) is not null)
+            {
+                // The card is kept all the same: renewals need only its id.
+            }
+        }
+        return notification;
+    }
+
     /// <summary>Stripe takes any 2xx; Paydesk says what it made of the event, as it tells its own callers.</summary>
     public IResult Acknowledge(ProviderNotification notification, NotificationReceived received) => TypedResults.Ok(received);
+
+    /// <summary>
+    /// The events list, newest first a page of 100 at a time (<c>starting_after</c> the last of a
+    /// page while <c>has_more</c>), filtered to <see cref="EventTypes"/> and made oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> EventsSinceAsync(ProviderAccount account, DateTimeOffset since, CancellationToken ct)
+    {
+        var client = Client(account);
+        var filter = $"created[gte]={since.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}&limit=100" +
+                     string.Concat(EventTypes.Select((t, i) => $"&types[{i.ToString(CultureInfo.InvariantCulture)}]={Uri.EscapeDataString(t)}"));
+        var events = new List<string>();
+        for (string? after = null; ;)
+        {
+            var path = $"/v1/events?{filter}{(after is null ? "" : $"&starting_after={Uri.EscapeDataString(after)}")}";
+            var page = await CallAsync(() => client.RawRequestAsync(HttpMethod.Get, path, null, null, ct));
+            var list = JsonNode.Parse(page.Content) as JsonObject ?? throw new JsonException("Stripe's events list is not a JSON object.");
+            var data = list["data"] as JsonArray ?? throw new JsonException("Stripe's events list has no data.");
+            events.AddRange(data.OfType<JsonObject>().Select(o => o.ToJsonString()));
+            if (list["has_more"]?.GetValue<bool>() != true || data.Count == 0) break;
+            after = data[^1]?["id"]?.ToString();
+        }
+        events.Reverse();
+        return events;
+    }
 
     public async Task<ProviderPaymentState> GetStateAsync(ProviderAccount account, Payment payment, CancellationToken ct)
     {

@@ -145,7 +145,7 @@ public sealed class RobokassaTests
 
         var doubled = await shop.OrderAsync(shop.Package);
         var (first, link) = await shop.CheckoutAsync(doubled);
-        shop.Robokassa.Inject(shop.Login, RobokassaNotificationFault.Duplicate);
+        shop.Robokassa.Inject(shop.Login, NotificationFault.Duplicate);
         await shop.PressAsync(link, "pay");
         await shop.Tenant.OrderWhenAsync(doubled, "fulfilled");
         await shop.Emulators.QuietAsync();
@@ -158,7 +158,7 @@ public sealed class RobokassaTests
 
         var lost = await shop.OrderAsync(shop.Package);
         var (second, link2) = await shop.CheckoutAsync(lost);
-        shop.Robokassa.Inject(shop.Login, RobokassaNotificationFault.Drop);
+        shop.Robokassa.Inject(shop.Login, NotificationFault.Drop);
         await shop.PressAsync(link2, "pay");
         await shop.Emulators.QuietAsync();
         (await shop.Tenant.GetOk($"/api/v1/payments/{second}")).Str("status").ShouldBe("pending");

@@ -103,6 +103,13 @@ public sealed class StripeEmulatorTests
         var listed = await refunds.ListAsync(new RefundListOptions { PaymentIntent = charged.Id });
         Assert.Equal([1_00L, 9_00L, 19_00L], listed.Data.Select(r => r.Amount).Order());
         Assert.Equal(3, (await new EventService(client).ListAsync(new EventListOptions { Type = "charge.refunded" })).Data.Count);
+        // The events list pages as Stripe's does: Stripe.net's own paging walks every page, newest first, two at a time.
+        var walked = new List<string>();
+        await foreach (var e in new EventService(client).ListAutoPagingAsync(new EventListOptions { Limit = 2, Types = ["charge.refunded", "refund.created"] }))
+            walked.Add(e.Id);
+        Assert.Equal(emulators.Stripe.EventsOf(account.SecretKey).Where(e => e["type"]!.ToString() is "charge.refunded" or "refund.created")
+            .Select(e => e["id"]!.ToString()).Reverse(), walked);
+        Assert.Equal(6, walked.Count);
 
         emulators.Stripe.Decline(first.PaymentMethodId);
         renewal.Metadata = new() { ["payment"] = "pay_3" };

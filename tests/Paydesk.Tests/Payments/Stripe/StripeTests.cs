@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paydesk.Core;
@@ -87,6 +88,14 @@ public sealed class StripeTests
         (await Send(body, global::Stripe.EventUtility.GenerateSignatureHeader(body, shop.Stripe.WebhookSecret, now - 600))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await Send(body, global::Stripe.EventUtility.GenerateSignatureHeader(body, "whsec_not_this_accounts", now))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("pending");
+        // An account without a webhook secret (the API never makes one; an old row might be) refuses a header that is otherwise right: it fails closed.
+        var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
+        var stripe = host.Services.GetRequiredService<StripeProvider>();
+        var good = new Dictionary<string, string> { ["Stripe-Signature"] = global::Stripe.EventUtility.GenerateSignatureHeader(body, shop.Stripe.WebhookSecret, now) };
+        Assert.NotNull(stripe.CheckNotification(account, good, body, TimeProvider.System.GetUtcNow()).Notification);
+        account.WebhookSecretProtected = null;
+        var unset = stripe.CheckNotification(account, good, body, TimeProvider.System.GetUtcNow());
+        (unset.Notification, unset.Refusal).ShouldBe((null, "the account has no webhook secret; notifications are refused until one is set"));
 
         (await Send(body, global::Stripe.EventUtility.GenerateSignatureHeader(body, shop.Stripe.WebhookSecret, now))).StatusCode.ShouldBe(HttpStatusCode.OK);
         await shop.Tenant.OrderWhenAsync(order, "fulfilled");
@@ -178,6 +187,107 @@ public sealed class StripeTests
         Assert.False(bad.GetProperty("ok").GetBoolean());
         Assert.Contains("refused the account's credentials", bad.Str("detail"));
         Assert.DoesNotContain("sk_test_an_old_key", bad.ToString());
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Events_whose_webhooks_never_came_are_read_from_Stripe_s_events_list_and_applied_once(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        // The endpoint was never set in Stripe's dashboard (or Paydesk was down while Stripe gave up): no webhook arrives.
+        var shop = await StripeClinic.OpenAsync(host, webhooks: false);
+        var job = Assert.Single(await host.JobsOfAsync(shop.Tenant.TenantId), j => j.Kind == CatchUpEvents.JobKind);
+        (job.Payload, job.State).ShouldBe((shop.Account, Paydesk.Jobs.JobState.Queued));
+        var order = await shop.OrderAsync(shop.Monthly);
+        var (paymentId, page) = await shop.CheckoutAsync(order);
+        await StripeClinic.PressAsync(page, "pay");
+        Assert.NotEqual("fulfilled", (await shop.Tenant.GetOk($"/api/v1/orders/{order}")).Str("status"));
+
+        // The account's catch-up, due after downtime, reads what was sent: the payment succeeded and the card was kept, with its brand and expiry.
+        await CatchUpAsync(host, shop);
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order}")).Str("status").ShouldBe("fulfilled");
+        var card = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
+        (card.Str("brand"), card.Str("last4"), card.GetProperty("expMonth").GetInt32(), card.GetProperty("expYear").GetInt32()).ShouldBe(("visa", "4242", 12, 2034));
+        var inbox = await InboxAsync(host, shop);
+        Assert.Equal(["checkout.session.completed", "payment_intent.succeeded"], inbox.Order());
+
+        // Read again: nothing new, nothing applied twice.
+        await CatchUpAsync(host, shop);
+        Assert.Equal(inbox.Count, (await InboxAsync(host, shop)).Count);
+        shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(1);
+
+        // The customer's bank disputes it and the shop refunds it in the dashboard, still unheard: the next read finds both.
+        var intent = shop.Emulator.Find(page.Segments[^1])!["payment_intent"]!.ToString();
+        shop.Emulator.Dispute(shop.Stripe.SecretKey, intent).Status.ShouldBe(200);
+        shop.Emulator.RefundInDashboard(shop.Stripe.SecretKey, intent, null).Status.ShouldBe(200);
+        await CatchUpAsync(host, shop);
+        var payment = await shop.Tenant.PaymentWhenAsync(paymentId, "refunded");
+        Assert.Contains("dispute", payment.Str("reviewReason"));
+        Assert.Contains("fraudulent", payment.Str("reviewReason"));
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/orders/{order}"), o => o.Str("status") == "refunded", "the order to be refunded");
+        Assert.Equal(["charge.dispute.created", "charge.refunded", "checkout.session.completed", "payment_intent.succeeded"], (await InboxAsync(host, shop)).Order());
+        // And the job goes on, due again later.
+        job = Assert.Single(await host.JobsOfAsync(shop.Tenant.TenantId), j => j.Kind == CatchUpEvents.JobKind);
+        Assert.True(job.State == Paydesk.Jobs.JobState.Queued && job.DueAt > TimeProvider.System.GetUtcNow(), $"{job.State} due {job.DueAt}");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_dispute_flags_the_payment_and_a_repeated_or_late_event_never_moves_it_back(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await StripeClinic.OpenAsync(host);
+        var (order, paymentId, sessionId) = await shop.BuyAsync(shop.Session);
+        var intent = shop.Emulator.Find(sessionId)!["payment_intent"]!.ToString();
+
+        // Stripe's dispute names its PaymentIntent, not Paydesk's payment: Paydesk asks Stripe whose it is.
+        shop.Emulator.Dispute(shop.Stripe.SecretKey, intent).Status.ShouldBe(200);
+        await shop.Emulators.QuietAsync();
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        (payment.Str("status"), (await shop.Tenant.GetOk($"/api/v1/orders/{order}")).Str("status")).ShouldBe(("succeeded", "fulfilled"));
+        Assert.Contains("dispute", payment.Str("reviewReason"));
+
+        // Each event sent again (Stripe retries whatever it did not see answered), and an expiry of the session sent after its success.
+        using var client = new HttpClient();
+        async Task<string> Send(JsonObject e)
+        {
+            var body = e.ToJsonString();
+            var header = global::Stripe.EventUtility.GenerateSignatureHeader(body, shop.Stripe.WebhookSecret, TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host.BaseAddress, $"webhooks/stripe/{shop.Account}")) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", header);
+            var answer = await client.SendAsync(request);
+            Assert.True(answer.IsSuccessStatusCode, $"{(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+            return (await answer.Content.ReadFromJsonAsync<JsonElement>()).Str("outcome");
+        }
+        var sent = shop.Emulator.EventsOf(shop.Stripe.SecretKey);
+        Assert.All(await Task.WhenAll(sent.Select(Send)), outcome => outcome.ShouldBe("duplicate"));
+        var expired = sent.Single(e => e["type"]!.ToString() == "checkout.session.completed").DeepClone().AsObject();
+        (expired["id"], expired["type"]) = ("evt_late_expiry_" + paymentId, "checkout.session.expired");
+        expired["data"]!["object"]!["status"] = "expired";
+        Assert.NotEqual("applied", await Send(expired));
+        (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("succeeded");
+        (await shop.Tenant.GetOk($"/api/v1/orders/{order}")).Str("status").ShouldBe("fulfilled");
+        shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(1);
+    }
+
+    /// <summary>Stripe's catch-up job, made due now and run, as after downtime.</summary>
+    internal static async Task CatchUpAsync(PaydeskHost host, StripeClinic shop)
+    {
+        var key = Paydesk.Jobs.JobQueue.KeyOf(CatchUpEvents.JobKind, shop.Account);
+        await host.InTenantAsync(shop.Tenant.TenantId, async db =>
+        {
+            var job = await db.Jobs.SingleAsync(j => j.Key == key);
+            job.DueAt = TimeProvider.System.GetUtcNow();
+            return await db.SaveChangesAsync();
+        });
+        await host.RunDueJobsAsync();
+        Assert.Null((await host.InTenantAsync(shop.Tenant.TenantId, db => db.Jobs.SingleAsync(j => j.Key == key))).LastError);
+    }
+
+    /// <summary>The event types in the account's inbox, one row per event Paydesk took.</summary>
+    private static async Task<List<string>> InboxAsync(PaydeskHost host, StripeClinic shop)
+    {
+        var bodies = await host.InTenantAsync(shop.Tenant.TenantId, db =>
+            db.WebhookEvents.AsNoTracking().Where(e => e.AccountId == shop.Account).Select(e => e.RawBody).ToListAsync());
+        return [.. bodies.Select(raw => JsonNode.Parse(raw)!["type"]!.ToString())];
     }
 
     /// <summary>A payment as a renewal would make it: not yet known to Stripe.</summary>

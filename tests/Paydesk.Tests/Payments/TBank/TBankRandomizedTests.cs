@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Paydesk.Emulators;
 using Paydesk.Emulators.TBank;
 using Xunit.Abstractions;
 
@@ -29,28 +29,13 @@ public sealed class TBankRandomizedTests(ITestOutputHelper output)
             var (_, paymentId, atTBank) = await shop.BuyAsync(shop.Package);
             bought.Add((paymentId, atTBank));
         }
-
-        for (var round = 1; round <= Rounds; round++)
-        {
-            var ops = Enumerable.Range(0, random.Next(2, 6)).Select(_ => Plan(random, shop, bought)).ToList();
-            output.WriteLine($"round {round}: {string.Join("; ", ops.Select(o => o.What))}");
-            var wrong = new ConcurrentBag<string>();
-            await Task.WhenAll(ops.Select(op => Task.Run(async () =>
-            {
-                if (await op.Run() is { } problem) wrong.Add($"{op.What}: {problem}");
-            })));
-            // At rest: notifications answered, jobs run — and a refund check that waited for refunds in flight run too.
-            List<string> broken = [];
-            for (var attempt = 0; attempt < 20; attempt++)
+        await RandomRefundRounds.RunAsync(output, seed, random, engine, Rounds, () => Plan(random, shop, bought),
+            async () =>
             {
                 await shop.Emulators.QuietAsync();
                 await host.SettleAsync();
-                broken = [.. wrong, .. await BrokenAsync(shop, bought)];
-                if (broken.Count == 0) break;
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-            Assert.True(broken.Count == 0, $"Seed {seed} (PAYDESK_TEST_SEED={seed}), {engine}, after round {round}:\n  {string.Join("\n  ", broken)}");
-        }
+            },
+            () => BrokenAsync(shop, bought));
     }
 
     /// <summary>What does not hold of the books now: Paydesk's and T-Bank's, payment by payment.</summary>
@@ -69,8 +54,7 @@ public sealed class TBankRandomizedTests(ITestOutputHelper output)
             if (payment.Str("status") != expected) broken.Add($"{paymentId}: {payment.Str("status")} with {refunded} of {tbank.Amount} refunded");
             // A refund T-Bank refused (more than was left, after a refund in the cabinet Paydesk had not heard of yet) is
             // for a person to see; anything else flagged is a wrong book.
-            if (payment.GetProperty("reviewReason").GetString() is { } review
-                && !review.Split(" Before that: ").All(r => r.StartsWith("Refund re_", StringComparison.Ordinal) && r.Contains(" failed: tbank refused the request", StringComparison.Ordinal)))
+            if (payment.GetProperty("reviewReason").GetString() is { } review && !RandomRefundRounds.OnlyRefusedRefunds(review, " failed: tbank refused the request"))
                 broken.Add($"{paymentId}: flagged: {review}");
             var refunds = payment.GetProperty("refunds").EnumerateArray().Where(r => r.Str("status") == "succeeded")
                 .Sum(r => r.GetProperty("amount").GetProperty("amount").GetInt64());
@@ -79,47 +63,26 @@ public sealed class TBankRandomizedTests(ITestOutputHelper output)
         return broken;
     }
 
-    private sealed record Op(string What, Func<Task<string?>> Run);
-
-    private static Op Plan(Random random, TBankShop shop, List<(string PaymentId, TBankPayment AtTBank)> bought)
+    private static RandomOp Plan(Random random, TBankShop shop, List<(string PaymentId, TBankPayment AtTBank)> bought)
     {
         var (paymentId, atTBank) = bought[random.Next(bought.Count)];
         var amount = random.Next(1, 4) * 1_000_00L + random.Next(0, 100);
-        switch (random.Next(6))
+        return random.Next(6) switch
         {
-            case 0:
-            case 1:
-                return new Op($"refund {amount} of {paymentId} by API", async () =>
-                {
-                    var answer = await shop.Tenant.Post($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount, currency = "RUB" }, reason = "random" });
-                    // Too much for what is left: refused, and nothing changes.
-                    return answer.IsSuccessStatusCode || answer.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.BadRequest ? null : $"answered {(int)answer.StatusCode}";
-                });
-            case 2:
-                return new Op($"refund the rest of {paymentId} by API", async () =>
-                {
-                    var answer = await shop.Tenant.Post($"/api/v1/payments/{paymentId}/refunds", new { reason = "the rest" });
-                    return answer.IsSuccessStatusCode || answer.StatusCode == HttpStatusCode.Conflict ? null : $"answered {(int)answer.StatusCode}";
-                });
-            case 3:
-                return new Op($"refund {amount} of {paymentId} in the cabinet", () =>
-                {
-                    var left = shop.TBank.Payment(atTBank.PaymentId)!.Left;
-                    if (left > 0) shop.TBank.RefundInDashboard(atTBank.PaymentId, Math.Min(amount, left));
-                    return Task.FromResult<string?>(null);
-                });
-            case 4:
-                return new Op("double the next notifications", () =>
-                {
-                    shop.TBank.Inject(shop.Terminal.Key, TBankNotificationFault.Duplicate, 2);
-                    return Task.FromResult<string?>(null);
-                });
-            default:
-                return new Op($"check {paymentId} now", async () =>
-                {
-                    var answer = await shop.Tenant.Post($"/api/v1/payments/{paymentId}/reconcile", new { });
-                    return answer.IsSuccessStatusCode ? null : $"answered {(int)answer.StatusCode}";
-                });
-        }
+            0 or 1 => RandomRefundRounds.Refund(shop.Tenant, paymentId, amount, "RUB"),
+            2 => RandomRefundRounds.RefundTheRest(shop.Tenant, paymentId),
+            3 => new RandomOp($"refund {amount} of {paymentId} in the cabinet", () =>
+            {
+                var left = shop.TBank.Payment(atTBank.PaymentId)!.Left;
+                if (left > 0) shop.TBank.RefundInDashboard(atTBank.PaymentId, Math.Min(amount, left));
+                return Task.FromResult<string?>(null);
+            }),
+            4 => new RandomOp("double the next notifications", () =>
+            {
+                shop.TBank.Inject(shop.Terminal.Key, NotificationFault.Duplicate, 2);
+                return Task.FromResult<string?>(null);
+            }),
+            _ => RandomRefundRounds.CheckNow(shop.Tenant, paymentId),
+        };
     }
 }

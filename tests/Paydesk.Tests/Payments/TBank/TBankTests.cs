@@ -83,8 +83,8 @@ public sealed class TBankTests
         var (paymentId, form) = await shop.CheckoutAsync(order);
 
         // CONFIRMED arrives first, then AUTHORIZED (a pending status) late; each of them twice.
-        shop.TBank.Inject(shop.Terminal.Key, TBankNotificationFault.OutOfOrder);
-        shop.TBank.Inject(shop.Terminal.Key, TBankNotificationFault.Duplicate, 2);
+        shop.TBank.Inject(shop.Terminal.Key, NotificationFault.OutOfOrder);
+        shop.TBank.Inject(shop.Terminal.Key, NotificationFault.Duplicate, 2);
         await TBankShop.PressAsync(form, "pay");
         await shop.Tenant.OrderWhenAsync(order, "fulfilled");
         await shop.Emulators.QuietAsync();
@@ -108,7 +108,7 @@ public sealed class TBankTests
         var order = await shop.OrderAsync(shop.Package);
         var (paymentId, form) = await shop.CheckoutAsync(order);
 
-        shop.TBank.Inject(shop.Terminal.Key, TBankNotificationFault.Drop, 2);
+        shop.TBank.Inject(shop.Terminal.Key, NotificationFault.Drop, 2);
         await TBankShop.PressAsync(form, "pay");
         await shop.Emulators.QuietAsync();
         (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("pending");

@@ -2118,6 +2118,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("disabled_at");
 
+                    b.Property<DateTimeOffset?>("EventsReadTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("events_read_to");
+
                     b.Property<string>("HashAlgorithm")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")

@@ -2010,6 +2010,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("disabled_at");
 
+                    b.Property<long?>("EventsReadTo")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("events_read_to");
+
                     b.Property<string>("HashAlgorithm")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
