@@ -222,7 +222,7 @@ notify() {
   settle "$base"
 }
 
-# The providers' emulators (tools/Paydesk.Emulators), for the T-Bank and Robokassa rows: Paydesk's
+# The providers' emulators (tools/Paydesk.Emulators), for the T-Bank, Robokassa and Stripe rows: Paydesk's
 # checkouts through them call them as they would the providers; the notifications are the bench's.
 emulators_url=""
 start_emulators() {
@@ -234,30 +234,38 @@ start_emulators() {
 # Webhook intake of the real providers: on the demo bot (a tenant in roubles), an account at each
 # emulator; per load, orders made and checked out through the provider beforehand (not measured),
 # then each payment's "paid" notification as the provider signs it — T-Bank's JSON with its Token,
-# Robokassa's ResultURL form with password #2 — sent once each, beside the same floor as the Mock's.
+# Robokassa's ResultURL form with password #2, Stripe's checkout.session.completed with its
+# Stripe-Signature — sent once each, beside the same floor as the Mock's.
 provider_rows() {
   local engine=$1 base=$2 c=$3 floor=${4:-} key=sk_test_demo_bot customer plan provider
   customer=$(api "$base/api/v1/customers?limit=1" | field items.0.id)
   plan=$(api "$base/api/v1/plans?limit=1" | field items.0.id)
   if [ -z "$(api "$base/api/v1/provider-accounts" | python3 -c 'import json,sys; print("\n".join(a["provider"] for a in json.load(sys.stdin)["items"]))' | grep -x tbank || true)" ]; then
-    local terminal shop
+    local terminal shop stripe
     terminal=$(curl -sf -X POST "$emulators_url/_emulator/tbank/terminals")
     shop=$(curl -sf -X POST "$emulators_url/_emulator/robokassa/shops" -H 'Content-Type: application/json' -d '{}')
+    stripe=$(curl -sf -X POST "$emulators_url/_emulator/stripe/accounts" -H 'Content-Type: application/json' -d '{}')
+    api -X POST "$base/api/v1/provider-accounts" -d "{\"provider\":\"stripe\",\"name\":\"Stripe\",\"mode\":\"test\",\"credentials\":{\"secretKey\":\"$(field secretKey <<<"$stripe")\",\"webhookSecret\":\"$(field webhookSecret <<<"$stripe")\"}}" >/dev/null
     api -X POST "$base/api/v1/provider-accounts" -d "{\"provider\":\"tbank\",\"name\":\"T-Bank\",\"mode\":\"test\",\"credentials\":{\"terminalKey\":\"$(field key <<<"$terminal")\",\"password\":\"$(field password <<<"$terminal")\"}}" >/dev/null
     api -X POST "$base/api/v1/provider-accounts" -d "{\"provider\":\"robokassa\",\"name\":\"Robokassa\",\"mode\":\"test\",\"login\":\"$(field login <<<"$shop")\",\"hashAlgorithm\":\"md5\",\"credentials\":{\"password1\":\"$(field password1 <<<"$shop")\",\"password2\":\"$(field password2 <<<"$shop")\"}}" >/dev/null
   fi
-  for provider in tbank robokassa; do
+  for provider in tbank robokassa stripe; do
     local file="$work/$provider-notifications-$engine-$c" orders="$work/orders-$provider-$engine-$c" n out rps p50 p99 bad taken sent
     wrk -t2 -c8 -d"${PROVIDER_ORDER_SECONDS:-4}s" "$base/api/v1/orders" -s "$here/bench/orders.lua" -- "$provider-$engine-$c" "$customer" "$plan" "$key" > "$work/orders-$provider.log" 2>&1
     unpaid_orders "$base" > "$orders"
     n=$(wc -l < "$orders")
+    grep -q "Non-2xx" "$work/orders-$provider.log" && echo "bench: of the orders for $provider on $engine ($n unpaid),$(grep -h "Non-2xx" "$work/orders-$provider.log")" >&2
     if [ "$n" -lt 2 ]; then
       echo "bench: no orders to check out through $provider on $engine (made with customer $customer, plan $plan)" >&2
       row "$engine" "POST /webhooks/$provider/{account} (no orders)" "$c" "—" "—" "—" "—" "—" "—"
       continue
     fi
     # wrk waits out its duration after the list runs out: long enough for the slower T-Bank checkout (Init at the emulator).
-    wrk -t2 -c8 -d"$(( n / 150 + 3 ))s" "$base/api/v1/orders" -s "$here/bench/checkout.lua" -- "$orders" "$key" "$provider" >/dev/null
+    wrk -t2 -c8 -d"$(( n / 150 + 3 ))s" "$base/api/v1/orders" -s "$here/bench/checkout.lua" -- "$orders" "$key" "$provider" > "$work/checkout-$provider.log" 2>&1
+    if grep -q "Non-2xx" "$work/checkout-$provider.log"; then
+      echo "bench: some of the $n checkouts through $provider on $engine were refused: $(grep -h "Non-2xx" "$work/checkout-$provider.log")" >&2
+      curl -s -X POST "$base/api/v1/orders/$(head -1 "$orders")/checkout" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "{\"provider\":\"$provider\"}" | head -c 600 >&2; echo >&2
+    fi
     (cd "$work/$engine" && exec env ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=None ASPNETCORE_CONTENTROOT="$work/$engine" \
       DataProtection__KeyRingPath="$work/$engine/keys" "${env[@]}" dotnet "$here/bench/Paydesk.Bench/bin/Release/net10.0/Paydesk.Bench.dll" \
       provider-notifications "$provider" bot "$work/notified-$provider-$engine") > "$file" 2>"$work/notifications.log" \
@@ -298,7 +306,7 @@ bench_engine() {
          "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench"
          "ConnectionStrings__PaydeskOwner=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=postgres")
   fi
-  env+=("Payments__TBank__BaseUrl=$emulators_url" "Payments__Robokassa__BaseUrl=$emulators_url")
+  env+=("Payments__TBank__BaseUrl=$emulators_url" "Payments__Robokassa__BaseUrl=$emulators_url" "Payments__Stripe__BaseUrl=$emulators_url")
   echo "bench: starting Paydesk on $engine" >&2
   # The first start migrates and writes the demo data; the second, measured, starts on that database.
   start_paydesk "$engine" "$port" "$work/$engine" "${env[@]}"
