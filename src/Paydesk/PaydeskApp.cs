@@ -20,6 +20,7 @@ using Paydesk.Invoices;
 using Paydesk.Jobs;
 using Paydesk.Entitlements;
 using Paydesk.Storage;
+using Paydesk.Subscriptions;
 using Paydesk.Tenancy;
 using Paydesk.Web;
 using Paydesk.Web.Members;
@@ -58,6 +59,7 @@ public static class PaydeskApp
         services.AddCatalog();
         services.AddOrders(builder.Configuration);
         services.AddEntitlements();
+        services.AddSubscriptions();
         services.AddInvoices(builder.Configuration);
         services.AddPayments(builder.Configuration);
         services.AddPaydeskHealth();
@@ -128,6 +130,7 @@ public static class PaydeskApp
         api.MapInvoices();
         api.MapInvoiceSettings();
         api.MapEntitlements();
+        api.MapSubscriptions();
         api.MapAccessCheck();
         api.MapApiKeys();
         api.MapTenantSettings();

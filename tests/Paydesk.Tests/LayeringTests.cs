@@ -23,6 +23,7 @@ public sealed class LayeringTests
         ["Payments"],
         ["Invoices"],
         ["Entitlements"],
+        ["Subscriptions"],
         ["Orders"],
         ["Web"],
         ["Demo", "Health"],

@@ -33,7 +33,7 @@ public enum Fulfilment
 /// the grants were given).
 /// </remarks>
 public sealed class FulfilOrder(
-    PaydeskDb db, GrantEntitlements grants, TimeProvider time, FaultPoints faults, PaymentConfirmation confirmation, ILogger<FulfilOrder> log)
+    PaydeskDb db, GrantEntitlements grants, Subscriptions.StartSubscription subscriptions, TimeProvider time, FaultPoints faults, PaymentConfirmation confirmation, ILogger<FulfilOrder> log)
 {
     public const string JobKind = "fulfil-order";
 
@@ -81,6 +81,7 @@ public sealed class FulfilOrder(
         var customer = await db.Customers.FirstAsync(c => c.Id == order.CustomerId, ct);
         var zone = Zones.TryGet(customer.TimeZone, out var z) ? z : Zones.Get("UTC");
         var source = OrderPurpose.SourceOf(order);
+        Payment? payment = null;
 
         foreach (var line in order.Lines.OrderBy(l => l.Position))
         {
@@ -88,7 +89,17 @@ public sealed class FulfilOrder(
                 await grants.PlaceShipmentAsync(db, source, line.Id, order.CustomerId, line.ProductId!, line.Quantity,
                     order.ShippingAddress ?? customer.Address, now, ct);
             else
+            {
                 await grants.IssueAsync(db, new GrantLine(source, line.Id, order.CustomerId, line.PlanId!, line.PlanVersion!.Value, line.Quantity, BoughtTerm(line)), zone, now, ct);
+                // A plan sold by its billing interval renews: its first period is this order's.
+                if (line.IntervalUnit is { } unit && line.TermMonths is null)
+                {
+                    payment ??= await db.Payments.AsNoTracking().FirstAsync(p => p.Id == order.PaidByPaymentId, ct);
+                    await subscriptions.RunAsync(db, new Subscriptions.SubscriptionStart(
+                        order.CustomerId, order.Id, line.Id, line.PlanId!, line.PlanVersion!.Value, new Money(line.AmountMinor, Currency.Parse(order.Currency)),
+                        new BillingInterval(unit, line.IntervalCount ?? 1), zone.Id, now, payment.Id, payment.Provider, payment.ProviderAccountId), now, ct);
+                }
+            }
         }
 
         if (order.Status == OrderStatus.Paid) order.Status = OrderStatus.Fulfilled;

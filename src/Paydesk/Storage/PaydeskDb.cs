@@ -59,6 +59,8 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
     public DbSet<Entitlements.Entitlement> Entitlements => Set<Entitlements.Entitlement>();
     public DbSet<Entitlements.Shipment> Shipments => Set<Entitlements.Shipment>();
     public DbSet<Entitlements.SessionUse> SessionUses => Set<Entitlements.SessionUse>();
+    public DbSet<Subscriptions.Subscription> Subscriptions => Set<Subscriptions.Subscription>();
+    public DbSet<Subscriptions.SubscriptionPeriod> SubscriptionPeriods => Set<Subscriptions.SubscriptionPeriod>();
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
     public DbSet<Web.Admin.AuditEntry> AuditEntries => Set<Web.Admin.AuditEntry>();
 

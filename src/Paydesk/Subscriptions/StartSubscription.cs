@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Core;
+using Paydesk.Storage;
+
+namespace Paydesk.Subscriptions;
+
+/// <summary>
+/// What a paid line that renews (a plan sold by its billing interval) starts: who, which plan at
+/// which price and interval, in which time zone, from when, and the payment that paid the first period.
+/// </summary>
+public sealed record SubscriptionStart(
+    string CustomerId, string OrderId, string OrderLineId, string PlanId, int PlanVersion, Money Price, BillingInterval Interval,
+    string TimeZone, DateTimeOffset StartsAt, string PaymentId, string Provider, string ProviderAccountId);
+
+/// <summary>
+/// Starts the subscription a fulfilled order line bought, in the fulfilment's transaction: active,
+/// its first period (number 0) paid by the order's payment and granted by the order's own grants.
+/// One per order line (a unique key): a fulfilment run again starts nothing new.
+/// </summary>
+public sealed class StartSubscription(IdGenerator ids)
+{
+    /// <summary>Adds the subscription unless the line has one; answers the new one, or null.</summary>
+    public async Task<Subscription?> RunAsync(PaydeskDb db, SubscriptionStart start, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await db.Subscriptions.AnyAsync(s => s.OrderLineId == start.OrderLineId, ct)) return null;
+        var zone = Zones.TryGet(start.TimeZone, out var z) ? z : Zones.Get("UTC");
+        var subscription = new Subscription
+        {
+            TenantId = "", Id = ids.New("sub"), CustomerId = start.CustomerId, PlanId = start.PlanId, PlanVersion = start.PlanVersion,
+            AmountMinor = start.Price.Minor, Currency = start.Price.Currency.Code, IntervalUnit = start.Interval.Unit, IntervalCount = start.Interval.Count,
+            TimeZone = zone.Id, AnchorAt = start.StartsAt, Status = SubscriptionStatus.Active, Provider = start.Provider, ProviderAccountId = start.ProviderAccountId,
+            OrderId = start.OrderId, OrderLineId = start.OrderLineId, CreatedAt = now, UpdatedAt = now,
+        };
+        subscription.Periods.Add(new SubscriptionPeriod
+        {
+            TenantId = "", Id = ids.New("per"), SubscriptionId = subscription.Id, CustomerId = start.CustomerId, Number = 0,
+            StartsAt = start.StartsAt, EndsAt = start.Interval.Boundary(start.StartsAt, zone, 1), Status = PeriodStatus.Paid,
+            PaymentId = start.PaymentId, PaidAt = start.StartsAt, CreatedAt = now,
+        });
+        db.Subscriptions.Add(subscription);
+        return subscription;
+    }
+}
