@@ -10,7 +10,11 @@ namespace Paydesk.Entitlements;
 /// One line of something paid for whose plan grants entitlements: the plan at the version it was
 /// sold at, how many, and the term bought (for access and badges without a term of their own).
 /// </summary>
-public sealed record GrantLine(Source Source, string LineId, string CustomerId, string PlanId, int PlanVersion, int Quantity, BillingInterval? BoughtTerm);
+public sealed record GrantLine(Source Source, string LineId, string CustomerId, string PlanId, int PlanVersion, int Quantity, BillingInterval? BoughtTerm)
+{
+    /// <summary>A subscription period's bounds: access and badges run exactly over it, not for a term from now.</summary>
+    public (DateTimeOffset Starts, DateTimeOffset Ends)? Period { get; init; }
+}
 
 /// <summary>
 /// Gives what a paid line's plan grants — entitlements, and shipments of products — and takes them
@@ -84,6 +88,9 @@ public sealed class GrantEntitlements(IdGenerator ids, Jobs.JobQueue jobs)
         {
             case EntitlementKind.Sessions when grant.ValidForUnit is { } unit:
                 end = new BillingInterval(unit, grant.ValidForCount ?? 1).Boundary(now, zone, 1);
+                break;
+            case EntitlementKind.Access or EntitlementKind.Badge when line.Period is { } period:
+                (start, end) = period;
                 break;
             case EntitlementKind.Access or EntitlementKind.Badge:
                 // Bought again while still active: the new term starts where the current one ends.

@@ -220,6 +220,10 @@ internal sealed class PaymentConfiguration :
     {
         b.HasKey(p => new { p.TenantId, p.Id });
         b.HasIndex(p => new { p.TenantId, p.Purpose });
+        // A subscription period is charged by at most one payment that has not failed: a second
+        // charge for a period cannot even be recorded while one is in flight or has succeeded.
+        b.HasIndex(p => new { p.TenantId, p.Purpose }, "ux_payments_one_live_renewal").IsUnique().HasDatabaseName("ux_payments_one_live_renewal")
+            .HasFilter("purpose LIKE 'renewal:%' AND status NOT IN ('Failed', 'Canceled', 'Expired')");
         b.Property(p => p.RequestKey).HasMaxLength(Api.IdempotencyMiddleware.MaxKeyLength);
         b.HasIndex(p => new { p.Status, p.UpdatedAt });
         b.HasIndex(p => new { p.ProviderAccountId, p.IdempotencyKey }).IsUnique();

@@ -40,6 +40,7 @@ public static class PaymentRegistrations
         services.AddSingleton<IDataMigration, SealClearProviderSecrets>();
         services.AddScoped<PaymentOutcomes>();
         services.AddScoped<StartCheckout>();
+        services.AddScoped<ChargeSavedMethod>();
         services.AddScoped<SaveProviderAccount>();
         services.AddScoped<RequestRefund>();
         services.AddScoped<ExecuteRefund>();

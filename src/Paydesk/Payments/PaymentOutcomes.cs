@@ -69,6 +69,20 @@ public sealed class PaymentOutcomes(
     public const string Applied = "applied";
 
     /// <summary>
+    /// Records what a provider answered about a payment, in a transaction of its own with the
+    /// payment locked: a notification or a reconcile that landed meanwhile is seen, and the state
+    /// machine never moves the payment back. Answers the payment as saved.
+    /// </summary>
+    public Task<Payment> RecordAsync(string paymentId, Func<Payment, Task> change, CancellationToken ct) =>
+        db.InTransactionAsync(async () =>
+        {
+            var payment = (await db.LockedAsync<Payment>(paymentId, ct))!;
+            await change(payment);
+            await db.SaveChangesAsync(ct);
+            return payment;
+        }, ct);
+
+    /// <summary>
     /// Moves the payment to a status a provider reported. The caller holds the payment's lock.
     /// Refund statuses are not moved to here: a refund is recorded as a refund
     /// (<see cref="ApplyRefundReportAsync"/>), and the payment's status follows from the refunds.

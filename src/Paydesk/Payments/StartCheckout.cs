@@ -149,13 +149,13 @@ public sealed class StartCheckout(
             {
                 // Neither yes nor no: the reconciler asks the provider later; nothing is charged twice.
                 log.LogWarning(e, "Payment {PaymentId}: {Trouble}", payment.Id, trouble);
-                await RecordAsync(payment.Id, p => outcomes.ApplyAsync(p, PaymentStatus.Unknown, null, null, trouble, CancellationToken.None), CancellationToken.None);
+                await outcomes.RecordAsync(payment.Id, p => outcomes.ApplyAsync(p, PaymentStatus.Unknown, null, null, trouble, CancellationToken.None), CancellationToken.None);
                 return new Problem(StatusCodes.Status502BadGateway, "Provider did not answer",
                     $"The payment {payment.Id} is recorded as unknown and will be checked with {chosen.Name}; do not start another for the same purchase yet.");
             }
             // Refused outright: no checkout was opened, so nothing can be paid through it.
             log.LogWarning(e, "Payment {PaymentId}: {Trouble}", payment.Id, trouble);
-            await RecordAsync(payment.Id, async p =>
+            await outcomes.RecordAsync(payment.Id, async p =>
             {
                 outcomes.Log(p, OperationKind.Response, $"{trouble}: {Api.Text.Cut(e.Message, 500)}");
                 await outcomes.ApplyAsync(p, PaymentStatus.Failed, null, null, trouble, CancellationToken.None);
@@ -167,7 +167,7 @@ public sealed class StartCheckout(
         await faults.HitAsync(FaultPoints.AfterProviderCheckout);
         // The customer may have paid and the provider's notification landed meanwhile: recorded
         // with the payment locked, the answer never moves it back.
-        var opened = await RecordAsync(payment.Id, async p =>
+        var opened = await outcomes.RecordAsync(payment.Id, async p =>
         {
             p.ProviderPaymentId ??= session.ProviderPaymentId;
             p.RedirectUrl = session.RedirectUrl;
@@ -176,15 +176,6 @@ public sealed class StartCheckout(
         }, ct);
         return new CheckoutView(opened.Id, opened.Status.ToApi(), opened.RedirectUrl, MoneyView.From(amount));
     }
-
-    private Task<Payment> RecordAsync(string paymentId, Func<Payment, Task> change, CancellationToken ct) =>
-        db.InTransactionAsync(async () =>
-        {
-            var payment = (await db.LockedAsync<Payment>(paymentId, ct))!;
-            await change(payment);
-            await db.SaveChangesAsync(ct);
-            return payment;
-        }, ct);
 
     /// <summary>
     /// The tenant's default enabled account at the provider; for the Mock provider one is made on

@@ -14,10 +14,11 @@ public sealed record SubscriptionStart(
 
 /// <summary>
 /// Starts the subscription a fulfilled order line bought, in the fulfilment's transaction: active,
-/// its first period (number 0) paid by the order's payment and granted by the order's own grants.
-/// One per order line (a unique key): a fulfilment run again starts nothing new.
+/// its first period (number 0) paid by the order's payment and granted by the order's own grants,
+/// and its renewal due at that period's end. One per order line (a unique key): a fulfilment run
+/// again starts nothing new.
 /// </summary>
-public sealed class StartSubscription(IdGenerator ids)
+public sealed class StartSubscription(IdGenerator ids, Jobs.JobQueue jobs)
 {
     /// <summary>Adds the subscription unless the line has one; answers the new one, or null.</summary>
     public async Task<Subscription?> RunAsync(PaydeskDb db, SubscriptionStart start, DateTimeOffset now, CancellationToken ct)
@@ -38,6 +39,7 @@ public sealed class StartSubscription(IdGenerator ids)
             PaymentId = start.PaymentId, PaidAt = start.StartsAt, CreatedAt = now,
         });
         db.Subscriptions.Add(subscription);
+        jobs.Add(db, RenewSubscription.JobKind, subscription.Id, subscription.Periods[0].EndsAt);
         return subscription;
     }
 }

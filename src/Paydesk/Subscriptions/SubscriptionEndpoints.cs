@@ -38,7 +38,9 @@ public sealed record SubscriptionView(
 
 internal static class SubscriptionEndpoints
 {
-    public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services.AddScoped<StartSubscription>();
+    public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services
+        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
+        .AddScoped<Payments.IPaymentPurpose, RenewalPurpose>();
 
     public static void MapSubscriptions(this RouteGroupBuilder api)
     {

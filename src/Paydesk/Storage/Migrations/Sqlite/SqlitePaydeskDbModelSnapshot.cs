@@ -1938,6 +1938,11 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.HasIndex("TenantId", "Purpose")
                         .HasDatabaseName("ix_payments_tenant_id_purpose");
 
+                    b.HasIndex(new[] { "TenantId", "Purpose" }, "ux_payments_one_live_renewal")
+                        .IsUnique()
+                        .HasDatabaseName("ux_payments_one_live_renewal")
+                        .HasFilter("purpose LIKE 'renewal:%' AND status NOT IN ('Failed', 'Canceled', 'Expired')");
+
                     b.ToTable("payments", (string)null);
                 });
 

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Core;
+using Paydesk.Jobs;
+using Paydesk.Storage;
+
+namespace Paydesk.Payments;
+
+/// <summary>
+/// Charges a payment method a customer let a provider keep, for something that recurs (a
+/// subscription's period), in two steps like a checkout: the payment is recorded in the caller's
+/// transaction (<see cref="Add"/>), with the reconciler's first check; then <see cref="RunAsync"/>
+/// calls the provider outside any transaction under the payment's idempotency key and records the
+/// answer. A run again after a crash calls again with the same key, and each provider asks first
+/// (T-Bank's CheckOrder, Robokassa's OpStateExt) or answers the first charge again (Stripe's and
+/// the Mock's idempotency keys): the card is charged once. No answer leaves the payment
+/// <c>unknown</c> for the reconciler.
+/// </summary>
+public sealed class ChargeSavedMethod(
+    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, JobQueue jobs, TimeProvider time, ILogger<ChargeSavedMethod> log)
+{
+    /// <summary>Records the payment to charge, in the caller's unit of work: <c>created</c>, its idempotency key given.</summary>
+    public Payment Add(PaydeskDb unit, string purpose, string customerId, Money amount, ProviderAccount account, string idempotencyKey)
+    {
+        var now = time.GetUtcNow();
+        var payment = new Payment
+        {
+            TenantId = "", Id = ids.New("pay"), Purpose = purpose, CustomerId = customerId, AmountMinor = amount.Minor, Currency = amount.Currency.Code,
+            Status = PaymentStatus.Created, Provider = account.Provider, ProviderAccountId = account.Id, IdempotencyKey = idempotencyKey,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        unit.Payments.Add(payment);
+        jobs.Add(unit, ReconcilePayment.JobKind, payment.Id, now + ReconcilePayment.Schedule[0]);
+        outcomes.Log(payment, OperationKind.Request, $"charge the kept payment method {amount} at {account.Provider}");
+        return payment;
+    }
+
+    /// <summary>
+    /// Charges the method for a payment still <c>created</c> (one answered already is left as it is)
+    /// and records the answer; <paramref name="providerMethodId"/> null fails it: nothing to charge.
+    /// </summary>
+    public async Task<Payment> RunAsync(string paymentId, string? providerMethodId, CancellationToken ct)
+    {
+        var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, ct);
+        if (payment.Status != PaymentStatus.Created) return payment;
+        if (providerMethodId is null)
+            return await outcomes.RecordAsync(paymentId, p => outcomes.ApplyAsync(p, PaymentStatus.Failed, null, null, "the customer has no payment method kept to charge", ct), ct);
+        var provider = providers.Find(payment.Provider)
+            ?? throw new InvalidOperationException($"Provider {payment.Provider} is not enabled here; payment {payment.Id} cannot be charged.");
+        var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
+        ProviderChargeResult charged;
+        try
+        {
+            charged = await provider.ChargeSavedMethodAsync(account, payment, providerMethodId, ct);
+        }
+        catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
+        {
+            var trouble = ProviderErrors.Describe(failure, provider.Name);
+            log.LogWarning(e, "Charging payment {PaymentId}: {Trouble}", payment.Id, trouble);
+            // Neither yes nor no: the reconciler asks later. Refused outright: nothing was charged.
+            var status = ProviderErrors.MayHaveActed(failure) ? PaymentStatus.Unknown : PaymentStatus.Failed;
+            return await outcomes.RecordAsync(paymentId, p => outcomes.ApplyAsync(p, status, null, null, trouble, CancellationToken.None), CancellationToken.None);
+        }
+        return await outcomes.RecordAsync(paymentId, async p =>
+        {
+            p.ProviderPaymentId ??= charged.ProviderPaymentId;
+            outcomes.Log(p, OperationKind.Response, $"{provider.Name} answered {charged.Status.ToApi()}{(charged.Error is { } error ? $": {error}" : "")}");
+            await outcomes.ApplyAsync(p, charged.Status, null, null, charged.Error ?? $"charge of the kept method {charged.ProviderPaymentId}", CancellationToken.None);
+        }, CancellationToken.None);
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Core;
+using Paydesk.Jobs;
+using Paydesk.Payments;
+using Paydesk.Storage;
+
+namespace Paydesk.Subscriptions;
+
+/// <summary>
+/// Renews a subscription whose period has ended: the next period is made (one row per
+/// subscription and number, a unique key) with its payment, in one transaction with the
+/// subscription locked; then the kept payment method is charged (<see cref="ChargeSavedMethod"/>),
+/// and the payment's outcome pays the period (<see cref="RenewalPurpose"/>). The
+/// <c>renew-subscription</c> job, one per subscription, runs it at each period's end.
+/// </summary>
+/// <remarks>
+/// A period has at most one payment that is not failed — a partial unique index on the payments of
+/// <c>renewal:</c> purposes — so a run again (a crash, a lease run out, a second process) finds the
+/// period's payment and charges it again under the same idempotency key, which the provider answers
+/// with the first charge; and a period, once paid, is never charged again.
+/// </remarks>
+public sealed class RenewSubscription(
+    PaydeskDb db, ChargeSavedMethod charges, SavedMethods methods, IdGenerator ids, TimeProvider time, ILogger<RenewSubscription> log)
+{
+    public const string JobKind = "renew-subscription";
+
+    /// <summary>How long to wait for a charge whose outcome is not known yet before looking again.</summary>
+    public static readonly TimeSpan Unsettled = TimeSpan.FromHours(1);
+
+    /// <summary>Renews the subscription if it is due; answers when to look again, or null when it needs no more looking at.</summary>
+    public async Task<DateTimeOffset?> RunAsync(string subscriptionId, CancellationToken ct)
+    {
+        var due = await db.InTransactionAsync(async () =>
+        {
+            var subscription = await db.LockedAsync<Subscription>(subscriptionId, ct);
+            if (subscription is null || subscription.Status is not (SubscriptionStatus.Active or SubscriptionStatus.PastDue)) return (Later: (DateTimeOffset?)null, PaymentId: (string?)null);
+            var now = time.GetUtcNow();
+            var last = await db.SubscriptionPeriods.Where(p => p.SubscriptionId == subscription.Id).OrderByDescending(p => p.Number).FirstAsync(ct);
+            if (last.Status == PeriodStatus.Paid)
+            {
+                if (last.EndsAt > now) return (last.EndsAt, null);
+                last = NextPeriod(subscription, last, now);
+                db.SubscriptionPeriods.Add(last);
+            }
+            var payments = await db.Payments.Where(p => p.Purpose == RenewalPurpose.For(last.Id)).ToListAsync(ct);
+            if (payments.FirstOrDefault(p => p.Status is PaymentStatus.Created) is { } created) return (null, created.Id);
+            // Pending or unknown: the provider's word, or the reconciler, settles it.
+            if (payments.Any(p => p.Status is PaymentStatus.Pending or PaymentStatus.Unknown)) return (now + Unsettled, null);
+            // Failed: the subscription is past due (RenewalPurpose); retries on a schedule come with dunning.
+            if (payments.Count > 0) return (null, null);
+            var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == subscription.ProviderAccountId, ct);
+            var payment = charges.Add(db, RenewalPurpose.For(last.Id), subscription.CustomerId, subscription.Price, account, $"{last.Id}-1");
+            await db.SaveChangesAsync(ct);
+            return (null, payment.Id);
+        }, ct);
+        if (due.PaymentId is null) return due.Later;
+
+        var charged = await charges.RunAsync(due.PaymentId, await MethodAsync(subscriptionId, ct), ct);
+        log.LogInformation("Subscription {SubscriptionId}: renewal payment {PaymentId} is {Status}", subscriptionId, charged.Id, charged.Status.ToApi());
+        db.ChangeTracker.Clear();
+        // Paid: the next period's end; anything else: look again in a while.
+        var last = await db.SubscriptionPeriods.AsNoTracking().Where(p => p.SubscriptionId == subscriptionId).OrderByDescending(p => p.Number).FirstAsync(ct);
+        return last.Status == PeriodStatus.Paid ? last.EndsAt : time.GetUtcNow() + Unsettled;
+    }
+
+    /// <summary>The period after <paramref name="last"/>: the next boundary of the subscription's schedule, counted from its anchor.</summary>
+    private SubscriptionPeriod NextPeriod(Subscription subscription, SubscriptionPeriod last, DateTimeOffset now)
+    {
+        var zone = Zones.TryGet(subscription.TimeZone, out var z) ? z : Zones.Get("UTC");
+        var number = last.Number + 1;
+        return new SubscriptionPeriod
+        {
+            TenantId = "", Id = ids.New("per"), SubscriptionId = subscription.Id, CustomerId = subscription.CustomerId,
+            Number = number, StartsAt = last.EndsAt, EndsAt = subscription.Interval.Boundary(subscription.AnchorAt, zone, number + 1),
+            Status = PeriodStatus.Open, CreatedAt = now,
+        };
+    }
+
+    /// <summary>The method renewals charge: the newest the customer keeps at the subscription's provider account.</summary>
+    private async Task<string?> MethodAsync(string subscriptionId, CancellationToken ct)
+    {
+        var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == subscriptionId, ct);
+        return (await methods.OfAsync(subscription.CustomerId, ct)).FirstOrDefault(m => m.ProviderAccountId == subscription.ProviderAccountId)?.ProviderMethodId;
+    }
+}
+
+internal sealed class RenewSubscriptionJob : IJobHandler
+{
+    public string Kind => RenewSubscription.JobKind;
+
+    public async Task<JobOutcome> RunAsync(JobRun run, IServiceProvider services, CancellationToken ct) =>
+        await services.GetRequiredService<RenewSubscription>().RunAsync(run.Payload, ct) is { } next ? JobOutcome.Later(next) : JobOutcome.Done;
+}
