@@ -15,7 +15,7 @@ public sealed class RenewalTests
     public async Task A_monthly_subscription_started_on_January_31st_renews_on_February_29th_March_31st_and_April_30th_charged_once_each(Engine engine)
     {
         // Jan 31 2028, 11:00 in Bucharest.
-        var (host, clock, shop, id) = await SubscribedAsync(engine, new DateTimeOffset(2028, 1, 31, 9, 0, 0, TimeSpan.Zero), MockProvider.SavedMethodPays);
+        var (host, clock, shop, id) = await SubscribedAsync(engine, new DateTimeOffset(2028, 1, 31, 9, 0, 0, TimeSpan.Zero), "pays");
         await using var _ = host;
 
         LocalDateTime[] ends = [new(2028, 2, 29, 11, 0), new(2028, 3, 31, 11, 0), new(2028, 4, 30, 11, 0), new(2028, 5, 31, 11, 0)];
@@ -55,7 +55,7 @@ public sealed class RenewalTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_declined_renewal_leaves_the_period_open_and_the_subscription_past_due_and_a_period_takes_no_second_live_payment(Engine engine)
     {
-        var (host, clock, shop, id) = await SubscribedAsync(engine, new DateTimeOffset(2028, 3, 10, 12, 0, 0, TimeSpan.Zero), MockProvider.SavedMethodDeclined);
+        var (host, clock, shop, id) = await SubscribedAsync(engine, new DateTimeOffset(2028, 3, 10, 12, 0, 0, TimeSpan.Zero), "declines");
         await using var _ = host;
 
         clock.Advance(TimeSpan.FromDays(32));
@@ -84,24 +84,24 @@ public sealed class RenewalTests
 
     /// <summary>
     /// A host on a fake clock set to <paramref name="at"/>, where the shop's customer has bought the monthly plan on the Mock
-    /// page and the provider kept <paramref name="card"/> (as the provider would report it: the Mock page keeps none of its own).
+    /// page, paying with the card it offers to keep (<c>pays</c>, or <c>declines</c> later charges).
     /// </summary>
     private static async Task<(PaydeskHost Host, FakeTimeProvider Clock, Shop Shop, string SubscriptionId)> SubscribedAsync(Engine engine, DateTimeOffset at, string card)
     {
         var clock = new FakeTimeProvider(at);
         var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
         var shop = await Shop.OpenAsync(host);
-        var (_, first) = await shop.Tenant.BuyAsync(shop.Customer, new { planId = shop.Monthly });
-        await host.InTenantAsync(shop.Tenant.TenantId, async db =>
+        var order = (await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Monthly } } })).Id();
+        var (paymentId, _) = await shop.Tenant.CheckoutAsync(order);
+        using (var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress })
         {
-            var payment = await db.Payments.SingleAsync(p => p.Id == first);
-            db.SavedMethods.Add(new SavedMethod
-            {
-                TenantId = "", Id = "pm_" + first, CustomerId = payment.CustomerId, Provider = payment.Provider, ProviderAccountId = payment.ProviderAccountId,
-                ProviderMethodId = card, Brand = "visa", Last4 = "4242", PaymentId = payment.Id, CreatedAt = payment.CreatedAt,
-            });
-            return await db.SaveChangesAsync();
-        });
+            Assert.Contains("The card to keep for renewals", await browser.GetStringAsync($"/mock-pay/{paymentId}"));
+            var paid = await browser.PostAsync($"/mock-pay/{paymentId}/succeed", new FormUrlEncodedContent(new Dictionary<string, string> { ["card"] = card }));
+            paid.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+        await shop.Tenant.OrderWhenAsync(order, "fulfilled");
+        var kept = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
+        (kept.Str("provider"), kept.Str("brand")).ShouldBe(("mock", "visa"));
         return (host, clock, shop, Assert.Single((await shop.Tenant.GetOk("/api/v1/subscriptions")).Items()).Id());
     }
 

@@ -105,9 +105,20 @@ internal static class MockEvents
                 if (disputeId is not null && disputed is > 0 && reason is not null) dispute = new ReportedDispute(disputeId, disputed.Value, reason);
             }
         }
+        SavedMethodReport? saved = null;
+        if (data.TryGetProperty("savedMethod", out var m) && m.ValueKind != JsonValueKind.Null)
+        {
+            if (m.ValueKind != JsonValueKind.Object) Fail("data.savedMethod", "must be an object.");
+            else if (Text(m, "id", "data.savedMethod.id", 200) is { } methodId)
+                saved = new SavedMethodReport(methodId, Text(m, "brand", "data.savedMethod.brand", 32, required: false), Text(m, "last4", "data.savedMethod.last4", 4, required: false),
+                    (int?)Number(m, "expMonth", "data.savedMethod.expMonth"), (int?)Number(m, "expYear", "data.savedMethod.expYear"));
+        }
         if (problem.Field.Length > 0) return NotificationCheck.Unreadable(problem.Field, problem.Reason);
 
         return NotificationCheck.Verified(new ProviderNotification(
-            id!, paymentId!, chargeId, status, amount!.Value, currency!, DateTimeOffset.FromUnixTimeSeconds(created!.Value), type!, refund) { Dispute = dispute });
+            id!, paymentId!, chargeId, status, amount!.Value, currency!, DateTimeOffset.FromUnixTimeSeconds(created!.Value), type!, refund)
+        {
+            Dispute = dispute, SavedMethod = saved,
+        });
     }
 }

@@ -8,7 +8,15 @@ namespace Paydesk.Payments.Mock;
 /// <summary>One notification the Mock provider owes Paydesk.</summary>
 public sealed record MockEvent(
     string Id, string Type, string PaymentId, string ChargeId, string Status, long Amount, string Currency, DateTimeOffset Created,
-    MockRefundEvent? Refund = null, MockDisputeEvent? Dispute = null);
+    MockRefundEvent? Refund = null, MockDisputeEvent? Dispute = null, MockSavedMethod? SavedMethod = null);
+
+/// <summary>The card a paid checkout kept for later charges: its id at the Mock provider (which says how its charges go), and what may be shown.</summary>
+public sealed record MockSavedMethod(string Id, string Brand, string Last4, int ExpMonth, int ExpYear)
+{
+    /// <summary>The cards the Mock page offers to keep: one whose later charges pay, one whose later charges are declined.</summary>
+    public static readonly MockSavedMethod Pays = new(MockProvider.SavedMethodPays, "visa", "4242", 12, 2034);
+    public static readonly MockSavedMethod Declines = new(MockProvider.SavedMethodDeclined, "visa", "0341", 12, 2034);
+}
 
 /// <summary>The dispute a <c>payment.disputed</c> event reports.</summary>
 public sealed record MockDisputeEvent(string Id, long Amount, string Reason);
@@ -52,6 +60,7 @@ public sealed class MockNotifier(IHttpClientFactory http, IServiceScopeFactory s
             paymentId = e.PaymentId, chargeId = e.ChargeId, status = e.Status, amount = e.Amount, currency = e.Currency,
             refund = e.Refund is { } r ? new { id = r.Id, amount = r.Amount, key = r.Key } : null,
             dispute = e.Dispute is { } d ? new { id = d.Id, amount = d.Amount, reason = d.Reason } : null,
+            savedMethod = e.SavedMethod is { } m ? new { id = m.Id, brand = m.Brand, last4 = m.Last4, expMonth = m.ExpMonth, expYear = m.ExpYear } : null,
         },
     });
 

@@ -72,6 +72,14 @@ internal static class MockPayPage
             var form = await RequestText.ReadFormAsync(http.Request, ct);
             var delivery = form?["delivery"].FirstOrDefault() ?? "normal";
             if (!Deliveries.Contains(delivery)) return Results.BadRequest($"delivery must be one of {string.Join(", ", Deliveries)}");
+            // A checkout that keeps the card: which one the customer pays with decides how later charges go.
+            var card = (form?["card"].FirstOrDefault() ?? "pays") switch
+            {
+                "pays" => MockSavedMethod.Pays,
+                "declines" => MockSavedMethod.Declines,
+                _ => null,
+            };
+            if (card is null) return Results.BadRequest("card must be pays or declines");
 
             var now = time.GetUtcNow();
             var events = new List<MockEvent>();
@@ -103,7 +111,7 @@ internal static class MockPayPage
                 }
                 charge.Status = to;
                 if (action == "succeed" && delivery == "out_of_order") events.Add(Event("failed", now.AddSeconds(-30)));
-                if (action != "timeout") events.Add(Event(to, now));
+                if (action != "timeout") events.Add(Event(to, now) with { SavedMethod = to == "succeeded" && charge.KeepsMethod ? card : null });
                 break;
             }
 

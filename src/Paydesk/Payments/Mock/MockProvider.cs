@@ -21,6 +21,8 @@ public sealed class MockCharge
     public required string Currency { get; init; }
     public required string Description { get; init; }
     public required string Status { get; set; }
+    /// <summary>The checkout asked to keep the card for later charges (a recurring plan's first payment): paying reports one kept.</summary>
+    public bool KeepsMethod { get; init; }
     /// <summary>How many times money actually moved: a test counts double charges here.</summary>
     public int Captures { get; set; }
     public long RefundedMinor { get; set; }
@@ -90,6 +92,7 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
                 PaymentId = request.PaymentId, IdempotencyKey = request.IdempotencyKey, AmountMinor = request.Amount.Minor,
                 Currency = request.Amount.Currency.Code, Description = request.Description, Status = "open",
                 SuccessUrl = request.SuccessUrl, CancelUrl = request.CancelUrl, NotifyUrl = request.NotifyUrl, CreatedAt = now, UpdatedAt = now,
+                KeepsMethod = request.SaveMethod,
             };
             db.MockCharges.Add(charge);
             await db.SaveChangesAsync(ct);

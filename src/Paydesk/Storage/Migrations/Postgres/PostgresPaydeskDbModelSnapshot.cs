@@ -1834,6 +1834,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<bool>("KeepsMethod")
+                        .HasColumnType("boolean")
+                        .HasColumnName("keeps_method");
+
                     b.Property<string>("NotifyUrl")
                         .IsRequired()
                         .HasColumnType("text")

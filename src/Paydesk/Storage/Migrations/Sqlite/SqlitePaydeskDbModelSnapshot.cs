@@ -1738,6 +1738,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<bool>("KeepsMethod")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("keeps_method");
+
                     b.Property<string>("NotifyUrl")
                         .IsRequired()
                         .HasColumnType("TEXT")
