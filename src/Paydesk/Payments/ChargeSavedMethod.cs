@@ -8,7 +8,7 @@ namespace Paydesk.Payments;
 /// <summary>
 /// Charges a payment method a customer let a provider keep, for something that recurs (a
 /// subscription's period), in two steps like a checkout: the payment is recorded in the caller's
-/// transaction (<see cref="Add"/>), with the reconciler's first check; then <see cref="RunAsync"/>
+/// transaction (<see cref="AddAsync"/>), with the reconciler's first check; then <see cref="RunAsync"/>
 /// calls the provider outside any transaction under the payment's idempotency key and records the
 /// answer. A run again after a crash calls again with the same key, and each provider asks first
 /// (T-Bank's CheckOrder, Robokassa's OpStateExt) or answers the first charge again (Stripe's and
@@ -18,8 +18,11 @@ namespace Paydesk.Payments;
 public sealed class ChargeSavedMethod(
     PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, JobQueue jobs, TimeProvider time, ILogger<ChargeSavedMethod> log)
 {
-    /// <summary>Records the payment to charge, in the caller's unit of work: <c>created</c>, its idempotency key given.</summary>
-    public Payment Add(PaydeskDb unit, string purpose, string customerId, Money amount, ProviderAccount account, string idempotencyKey)
+    /// <summary>
+    /// Records the payment to charge, in the caller's transaction: <c>created</c>, its idempotency key given, and at a
+    /// provider that knows payments by the shop's number (Robokassa) numbered from the account's counter.
+    /// </summary>
+    public async Task<Payment> AddAsync(PaydeskDb unit, string purpose, string customerId, Money amount, ProviderAccount account, string idempotencyKey, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var payment = new Payment
@@ -28,6 +31,8 @@ public sealed class ChargeSavedMethod(
             Status = PaymentStatus.Created, Provider = account.Provider, ProviderAccountId = account.Id, IdempotencyKey = idempotencyKey,
             CreatedAt = now, UpdatedAt = now,
         };
+        if (providers.Find(account.Provider) is INumbersPayments)
+            payment.ProviderPaymentId = (await ProviderNumbers.NextAsync(unit, account.Id, ct)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         unit.Payments.Add(payment);
         jobs.Add(unit, ReconcilePayment.JobKind, payment.Id, now + ReconcilePayment.Schedule[0]);
         outcomes.Log(payment, OperationKind.Request, $"charge the kept payment method {amount} at {account.Provider}");

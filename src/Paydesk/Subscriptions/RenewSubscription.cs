@@ -49,7 +49,7 @@ public sealed class RenewSubscription(
             // Failed: the subscription is past due (RenewalPurpose); retries on a schedule come with dunning.
             if (payments.Count > 0) return (null, null);
             var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == subscription.ProviderAccountId, ct);
-            var payment = charges.Add(db, RenewalPurpose.For(last.Id), subscription.CustomerId, subscription.Price, account, $"{last.Id}-1");
+            var payment = await charges.AddAsync(db, RenewalPurpose.For(last.Id), subscription.CustomerId, subscription.Price, account, $"{last.Id}-1", ct);
             await db.SaveChangesAsync(ct);
             return (null, payment.Id);
         }, ct);

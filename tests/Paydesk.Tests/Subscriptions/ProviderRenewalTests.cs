@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Time.Testing;
+using Paydesk.Tests.Payments.Robokassa;
+using Paydesk.Tests.Payments.Stripe;
+using Paydesk.Tests.Payments.TBank;
+
+namespace Paydesk.Tests.Subscriptions;
+
+/// <summary>A subscription bought through a real provider's emulator renews there, charging the card the provider kept.</summary>
+public sealed class ProviderRenewalTests
+{
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_subscription_bought_through_T_Bank_renews_by_Charge_with_its_RebillId_once(Engine engine)
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await TBankShop.OpenAsync(host, receipts: false);
+        await shop.BuyAsync(shop.Monthly);
+        Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
+        // A month on, the renewal charges the kept card at T-Bank: a new Init and a Charge with its RebillId.
+        await RenewsOnceAsync(host, clock, shop.Tenant, shop.Emulators);
+        Assert.Equal(2, shop.TBank.Payments(shop.Terminal.Key).Sum(p => p.Captures));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_subscription_bought_through_Stripe_renews_by_an_off_session_charge_once(Engine engine)
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await StripeClinic.OpenAsync(host);
+        await shop.BuyAsync(shop.Monthly);
+        await RenewsOnceAsync(host, clock, shop.Tenant, shop.Emulators);
+        shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_subscription_bought_through_Robokassa_renews_by_a_recurring_charge_under_the_next_invoice_number(Engine engine)
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await RobokassaClinic.OpenAsync(host, receipts: false);
+        await shop.BuyAsync(shop.Monthly);
+        await RenewsOnceAsync(host, clock, shop.Tenant, shop.Emulators);
+        var invoices = shop.Robokassa.Invoices(shop.Login);
+        Assert.Equal([1L, 2L], invoices.Select(i => i.InvId).Order());
+        Assert.All(invoices, i => Assert.Equal(100, i.State));
+    }
+
+    /// <summary>A month on: the renewal ran, the provider's word on it came, and the second period is paid.</summary>
+    private static async Task RenewsOnceAsync(PaydeskHost host, FakeTimeProvider clock, TenantClient tenant, ProviderEmulators emulators)
+    {
+        var id = Assert.Single((await tenant.GetOk("/api/v1/subscriptions")).Items()).Id();
+        clock.Advance(TimeSpan.FromDays(32));
+        await host.SettleAsync();
+        await emulators.QuietAsync();
+        await host.SettleAsync();
+        var subscription = await tenant.GetOk($"/api/v1/subscriptions/{id}");
+        (subscription.Str("status"), subscription.GetProperty("periods")[1].Str("status")).ShouldBe(("active", "paid"));
+    }
+}
