@@ -59,7 +59,7 @@ public static class PaydeskApp
         services.AddCatalog();
         services.AddOrders(builder.Configuration);
         services.AddEntitlements();
-        services.AddSubscriptions();
+        services.AddSubscriptions(builder.Configuration);
         services.AddInvoices(builder.Configuration);
         services.AddPayments(builder.Configuration);
         services.AddPaydeskHealth();

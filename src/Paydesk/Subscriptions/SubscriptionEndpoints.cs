@@ -38,7 +38,8 @@ public sealed record SubscriptionView(
 
 internal static class SubscriptionEndpoints
 {
-    public static IServiceCollection AddSubscriptions(this IServiceCollection services) => services
+    public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration) => services
+        .Configure<SubscriptionOptions>(configuration.GetSection("Subscriptions"))
         .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
         .AddScoped<Payments.IPaymentPurpose, RenewalPurpose>();
 

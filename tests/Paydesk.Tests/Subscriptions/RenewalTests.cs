@@ -82,6 +82,38 @@ public sealed class RenewalTests
         Assert.IsAssignableFrom<DbUpdateException>(await AddLiveAsync("retry_b"));
     }
 
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_card_that_keeps_declining_is_tried_again_after_one_three_and_five_days_then_the_subscription_is_canceled(Engine engine)
+    {
+        var (host, clock, shop, id) = await SubscribedAsync(engine, new DateTimeOffset(2028, 3, 10, 12, 0, 0, TimeSpan.Zero), "declines");
+        await using var _ = host;
+        async Task<(string Status, int Attempts)> NowAsync()
+        {
+            var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+            var period = subscription.GetProperty("periods")[subscription.GetProperty("periods").GetArrayLength() - 1].Id();
+            return (subscription.Str("status"), await host.InTenantAsync(shop.Tenant.TenantId, db => db.Payments.CountAsync(p => p.Purpose == "renewal:" + period)));
+        }
+
+        clock.Advance(TimeSpan.FromDays(32));
+        await host.SettleAsync();
+        (await NowAsync()).ShouldBe(("past_due", 1));
+        // Not before its time: a day less a minute on, nothing is tried.
+        clock.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMinutes(1));
+        await host.SettleAsync();
+        (await NowAsync()).ShouldBe(("past_due", 1));
+        foreach (var (wait, attempts) in new[] { (TimeSpan.FromMinutes(1), 2), (TimeSpan.FromDays(3), 3), (TimeSpan.FromDays(5), 4) })
+        {
+            clock.Advance(wait);
+            await host.SettleAsync();
+            (await NowAsync()).ShouldBe((attempts == 4 ? "canceled" : "past_due", attempts));
+        }
+        // Canceled: no more attempts, however long the clock runs.
+        clock.Advance(TimeSpan.FromDays(40));
+        await host.SettleAsync();
+        (await NowAsync()).ShouldBe(("canceled", 4));
+        Assert.Equal(0, await host.InTenantAsync(shop.Tenant.TenantId, db => db.MockCharges.Where(c => c.PaymentId != null && c.IdempotencyKey.StartsWith("per_")).SumAsync(c => c.Captures)));
+    }
+
     /// <summary>
     /// A host on a fake clock set to <paramref name="at"/>, where the shop's customer has bought the monthly plan on the Mock
     /// page, paying with the card it offers to keep (<c>pays</c>, or <c>declines</c> later charges).
