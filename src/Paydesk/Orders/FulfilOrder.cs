@@ -97,7 +97,7 @@ public sealed class FulfilOrder(
                     payment ??= await db.Payments.AsNoTracking().FirstAsync(p => p.Id == order.PaidByPaymentId, ct);
                     await subscriptions.RunAsync(db, new Subscriptions.SubscriptionStart(
                         order.CustomerId, order.Id, line.Id, line.PlanId!, line.PlanVersion!.Value, new Money(line.AmountMinor, Currency.Parse(order.Currency)),
-                        new BillingInterval(unit, line.IntervalCount ?? 1), zone.Id, now, payment.Id, payment.Provider, payment.ProviderAccountId), now, ct);
+                        new BillingInterval(unit, line.IntervalCount ?? 1), zone, now, payment.Id, payment.Provider, payment.ProviderAccountId), now, ct);
                 }
             }
         }

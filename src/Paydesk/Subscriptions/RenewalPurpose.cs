@@ -77,11 +77,10 @@ internal sealed class RenewalPurpose(IssueInvoice invoices, IssueCreditNote cred
                 UnitAmountMinor = subscription.AmountMinor, AmountMinor = subscription.AmountMinor, PlanId = subscription.PlanId, PlanVersion = subscription.PlanVersion,
             },
         ]));
-        var zone = Zones.TryGet(subscription.TimeZone, out var z) ? z : Zones.Get("UTC");
         await grants.IssueAsync(db, new GrantLine(SourceOf(period), period.Id, subscription.CustomerId, subscription.PlanId, subscription.PlanVersion, 1, subscription.Interval)
         {
             Period = (period.StartsAt, period.EndsAt),
-        }, zone, now, ct);
+        }, subscription.Zone, now, ct);
         // Paid later than the renewal's own run (a notification, the reconciler): the next one is due at the period's end.
         await jobs.EnqueueAsync(db, RenewSubscription.JobKind, subscription.Id, period.EndsAt, ct);
         return PurposeAnswer.Accepted;

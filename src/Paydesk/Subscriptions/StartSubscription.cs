@@ -10,7 +10,7 @@ namespace Paydesk.Subscriptions;
 /// </summary>
 public sealed record SubscriptionStart(
     string CustomerId, string OrderId, string OrderLineId, string PlanId, int PlanVersion, Money Price, BillingInterval Interval,
-    string TimeZone, DateTimeOffset StartsAt, string PaymentId, string Provider, string ProviderAccountId);
+    NodaTime.DateTimeZone Zone, DateTimeOffset StartsAt, string PaymentId, string Provider, string ProviderAccountId);
 
 /// <summary>
 /// Starts the subscription a fulfilled order line bought, in the fulfilment's transaction: active,
@@ -24,18 +24,17 @@ public sealed class StartSubscription(IdGenerator ids, Jobs.JobQueue jobs)
     public async Task<Subscription?> RunAsync(PaydeskDb db, SubscriptionStart start, DateTimeOffset now, CancellationToken ct)
     {
         if (await db.Subscriptions.AnyAsync(s => s.OrderLineId == start.OrderLineId, ct)) return null;
-        var zone = Zones.TryGet(start.TimeZone, out var z) ? z : Zones.Get("UTC");
         var subscription = new Subscription
         {
             TenantId = "", Id = ids.New("sub"), CustomerId = start.CustomerId, PlanId = start.PlanId, PlanVersion = start.PlanVersion,
             AmountMinor = start.Price.Minor, Currency = start.Price.Currency.Code, IntervalUnit = start.Interval.Unit, IntervalCount = start.Interval.Count,
-            TimeZone = zone.Id, AnchorAt = start.StartsAt, Status = SubscriptionStatus.Active, Provider = start.Provider, ProviderAccountId = start.ProviderAccountId,
+            TimeZone = start.Zone.Id, AnchorAt = start.StartsAt, Status = SubscriptionStatus.Active, Provider = start.Provider, ProviderAccountId = start.ProviderAccountId,
             OrderId = start.OrderId, OrderLineId = start.OrderLineId, CreatedAt = now, UpdatedAt = now,
         };
         subscription.Periods.Add(new SubscriptionPeriod
         {
             TenantId = "", Id = ids.New("per"), SubscriptionId = subscription.Id, CustomerId = start.CustomerId, Number = 0,
-            StartsAt = start.StartsAt, EndsAt = start.Interval.Boundary(start.StartsAt, zone, 1), Status = PeriodStatus.Paid,
+            StartsAt = start.StartsAt, EndsAt = start.Interval.Boundary(start.StartsAt, start.Zone, 1), Status = PeriodStatus.Paid,
             PaymentId = start.PaymentId, PaidAt = start.StartsAt, CreatedAt = now,
         });
         db.Subscriptions.Add(subscription);

@@ -44,6 +44,9 @@ public sealed class Subscription : IHasId, ICustomerOwned
 
     public BillingInterval Interval => new(IntervalUnit, IntervalCount);
 
+    /// <summary>The zone its calendar steps are counted in (<see cref="TimeZone"/>, a valid id from the start).</summary>
+    public NodaTime.DateTimeZone Zone => Zones.Get(TimeZone);
+
     public Money Price => new(AmountMinor, Core.Currency.Parse(Currency));
 }
 
@@ -83,6 +86,7 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         b.Property(s => s.Provider).HasMaxLength(32);
         b.Ignore(s => s.Interval);
         b.Ignore(s => s.Price);
+        b.Ignore(s => s.Zone);
         b.HasMany(s => s.Periods).WithOne().HasForeignKey(p => new { p.TenantId, p.SubscriptionId }).OnDelete(DeleteBehavior.Cascade);
     }
 
