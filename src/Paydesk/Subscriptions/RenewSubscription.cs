@@ -30,6 +30,9 @@ public sealed class RenewSubscription(
     /// <summary>How long to wait for a charge whose outcome is not known yet before looking again.</summary>
     public static readonly TimeSpan Unsettled = TimeSpan.FromHours(1);
 
+    /// <summary>How long the run that recorded a renewal's payment has to charge it before another run may (a provider's call times out well before).</summary>
+    public static readonly TimeSpan ChargingFor = TimeSpan.FromMinutes(2);
+
     /// <summary>Renews the subscription if it is due; answers when to look again, or null when it needs no more looking at.</summary>
     public async Task<DateTimeOffset?> RunAsync(string subscriptionId, CancellationToken ct)
     {
@@ -46,7 +49,10 @@ public sealed class RenewSubscription(
                 db.SubscriptionPeriods.Add(last);
             }
             var payments = await db.Payments.Where(p => p.Purpose == RenewalPurpose.For(last.Id)).ToListAsync(ct);
-            if (payments.FirstOrDefault(p => p.Status is PaymentStatus.Created) is { } created) return (null, created.Id);
+            // Recorded and not yet answered: the run that recorded it is charging it now, so another waits; one left by a
+            // run that died is charged again (same key, one charge) once that run's time is surely up.
+            if (payments.FirstOrDefault(p => p.Status is PaymentStatus.Created) is { } created)
+                return created.CreatedAt + ChargingFor > now ? (created.CreatedAt + ChargingFor, null) : (null, created.Id);
             // Pending or unknown: the provider's word, or the reconciler, settles it.
             if (payments.Any(p => p.Status is PaymentStatus.Pending or PaymentStatus.Unknown)) return (now + Unsettled, null);
             // Each attempt failed (the subscription is past due): the next on the schedule, or the end of it.
@@ -90,12 +96,11 @@ public sealed class RenewSubscription(
     /// <summary>The period after <paramref name="last"/>: the next boundary of the subscription's schedule, counted from its anchor.</summary>
     private SubscriptionPeriod NextPeriod(Subscription subscription, SubscriptionPeriod last, DateTimeOffset now)
     {
-        var zone = Zones.TryGet(subscription.TimeZone, out var z) ? z : Zones.Get("UTC");
         var number = last.Number + 1;
         return new SubscriptionPeriod
         {
             TenantId = "", Id = ids.New("per"), SubscriptionId = subscription.Id, CustomerId = subscription.CustomerId,
-            Number = number, StartsAt = last.EndsAt, EndsAt = subscription.Interval.Boundary(subscription.AnchorAt, zone, number + 1),
+            Number = number, StartsAt = last.EndsAt, EndsAt = subscription.Interval.Boundary(subscription.AnchorAt, subscription.Zone, number + 1),
             Status = PeriodStatus.Open, CreatedAt = now,
         };
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
@@ -80,6 +81,29 @@ public sealed class RenewalTests
         }));
         Assert.Null(await AddLiveAsync("retry_a"));
         Assert.IsAssignableFrom<DbUpdateException>(await AddLiveAsync("retry_b"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Eight_renewals_of_one_due_subscription_at_once_make_one_period_and_charge_it_once(Engine engine)
+    {
+        var (host, clock, shop, id) = await SubscribedAsync(engine, new DateTimeOffset(2028, 5, 2, 8, 0, 0, TimeSpan.Zero), "pays");
+        await using var _ = host;
+        clock.Advance(TimeSpan.FromDays(31));
+        // Eight processes' workers, say, each picking the renewal up at once (and the host's own workers too, when they wake).
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Paydesk.Tenancy.TenantContext>().Set(shop.Tenant.TenantId, Paydesk.Tenancy.Role.TenantAdmin);
+            await scope.ServiceProvider.GetRequiredService<Paydesk.Subscriptions.RenewSubscription>().RunAsync(id, CancellationToken.None);
+        })));
+        await host.SettleAsync();
+
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        var periods = subscription.GetProperty("periods").EnumerateArray().ToList();
+        (subscription.Str("status"), periods.Count, periods[1].Str("status")).ShouldBe(("active", 2, "paid"));
+        var renewals = await host.InTenantAsync(shop.Tenant.TenantId, db => db.Payments.Where(p => p.Purpose.StartsWith("renewal:")).Select(p => p.Id).ToListAsync());
+        Assert.Single(renewals);
+        Assert.Equal(1, await host.InTenantAsync(shop.Tenant.TenantId, db => db.MockCharges.Where(c => c.PaymentId == renewals[0]).SumAsync(c => c.Captures)));
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
