@@ -28,6 +28,8 @@ public sealed class ProviderRenewalTests
         await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
         var shop = await StripeClinic.OpenAsync(host);
         await shop.BuyAsync(shop.Monthly);
+        // The card is kept by payment_intent.succeeded, which may land after the order is fulfilled.
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}"), m => m.Items().Count() == 1, "the card to be kept");
         await RenewsOnceAsync(host, clock, shop.Tenant, shop.Emulators);
         shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(2);
     }
