@@ -20,6 +20,7 @@ using Paydesk.Invoices;
 using Paydesk.Jobs;
 using Paydesk.Entitlements;
 using Paydesk.Storage;
+using Paydesk.Subscriptions.Pages;
 using Paydesk.Subscriptions;
 using Paydesk.Tenancy;
 using Paydesk.Web;
@@ -115,6 +116,7 @@ public static class PaydeskApp
         app.MapDevMail();
         app.MapInvoicePages();
         app.MapPayAgainPage();
+        app.MapPeriodPaymentPage();
         app.MapPaymentReturnPages();
         app.MapPageAssets();
         app.MapLanguageSwitch();

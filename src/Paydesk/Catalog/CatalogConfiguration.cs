@@ -84,6 +84,8 @@ internal sealed class CatalogConfiguration :
         b.HasMany(p => p.Grants).WithOne().HasForeignKey(x => new { x.TenantId, x.PlanId });
         b.Ignore(p => p.CurrentPrices);
         b.Ignore(p => p.CurrentGrants);
+        b.Ignore(p => p.Renewal);
+        b.Property(p => p.RenewalRetryDays).HasMaxLength(64);
     }
 
     public void Configure(EntityTypeBuilder<PlanPrice> b)

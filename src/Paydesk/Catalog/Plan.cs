@@ -21,6 +21,24 @@ public sealed class Plan : IArchivable
     public required string Currency { get; init; }
     public int Version { get; set; } = 1;
     public int TrialDays { get; set; }
+
+    // The renewal choices of a recurring plan (RenewalPolicy): the plan's own, not its version's.
+    /// <summary>Days before each retry of a failed renewal, comma-separated (<c>1,3,5</c>); null: the installation's default.</summary>
+    public string? RenewalRetryDays { get; set; }
+    public PastDueAccess RenewalPastDue { get; set; }
+    public AfterRetries RenewalAfterRetries { get; set; }
+    public MissedPeriods RenewalMissedPeriods { get; set; }
+    public int? RenewalRemindDaysBefore { get; set; }
+
+    public RenewalPolicy Renewal
+    {
+        get => new(RenewalRetryDays is null ? null : RenewalRetryDays.Length == 0 ? [] : RenewalRetryDays.Split(',').Select(d => int.Parse(d, System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+            RenewalPastDue, RenewalAfterRetries, RenewalMissedPeriods, RenewalRemindDaysBefore);
+        set => (RenewalRetryDays, RenewalPastDue, RenewalAfterRetries, RenewalMissedPeriods, RenewalRemindDaysBefore) =
+            (value.RetryDays is null ? null : string.Join(',', value.RetryDays.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+             value.PastDue, value.AfterRetries, value.MissedPeriods, value.RemindDaysBefore);
+    }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? ArchivedAt { get; set; }

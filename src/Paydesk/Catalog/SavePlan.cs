@@ -13,7 +13,7 @@ namespace Paydesk.Catalog;
 /// </summary>
 public sealed record PlanInput(
     string? Name, string? Description, MoneyInput? Price, IntervalInput? Interval, List<TermInput>? Terms,
-    int? TrialDays, List<GrantInput>? Grants);
+    int? TrialDays, List<GrantInput>? Grants, RenewalInput? Renewal = null);
 
 public sealed record TermInput(int? Months, MoneyInput? Price);
 
@@ -50,7 +50,8 @@ public sealed record GrantView(
 public sealed record PlanView(
     string Id, string Name, string? Description, string Status, int Version, string Currency, string Type,
     IntervalView? Interval, PlanPriceView? Price, IReadOnlyList<PlanPriceView> Terms, int TrialDays,
-    IReadOnlyList<GrantView> Grants, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    IReadOnlyList<GrantView> Grants, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RenewalView? Renewal)
 {
     public static PlanView From(Plan plan) => From(plan, plan.Version);
 
@@ -66,7 +67,8 @@ public sealed record PlanView(
             interval is null ? "one_time" : "recurring", interval is { } i ? IntervalView.From(i) : null,
             base_ is null ? null : View(base_),
             prices.Where(p => p.TermMonths is not null).Select(View).ToList(),
-            plan.TrialDays, grants.Select(GrantView.From).ToList(), plan.CreatedAt, plan.UpdatedAt);
+            plan.TrialDays, grants.Select(GrantView.From).ToList(), plan.CreatedAt, plan.UpdatedAt,
+            interval is null ? null : RenewalView.From(plan.Renewal));
     }
 
     private static PlanPriceView View(PlanPrice p) => new(p.Id, p.TermMonths, MoneyView.From(p.Amount));
@@ -89,13 +91,14 @@ public sealed class SavePlan(PaydeskDb db, IdGenerator ids, TimeProvider time)
         var name = errors.Text("name", input.Name);
         var description = errors.OptionalText("description", input.Description);
         var pricing = await ReadVersion(input, errors, ct);
+        var renewal = ReadRenewal(input.Renewal, RenewalPolicy.Default, recurring: pricing.Interval is not null, errors);
         if (errors.Any) return errors.ToProblem();
 
         var now = time.GetUtcNow();
         var plan = new Plan
         {
             TenantId = "", Id = ids.New("plan"), Name = name, Description = description, Currency = pricing.Currency!.Code,
-            TrialDays = pricing.TrialDays, CreatedAt = now, UpdatedAt = now,
+            TrialDays = pricing.TrialDays, Renewal = renewal, CreatedAt = now, UpdatedAt = now,
         };
         AddVersion(plan, pricing, now);
         db.Plans.Add(plan);
@@ -129,6 +132,8 @@ public sealed class SavePlan(PaydeskDb db, IdGenerator ids, TimeProvider time)
             plan.TrialDays = pricing.TrialDays;
             AddVersion(plan, pricing, now);
         }
+        if (input.Renewal is not null)
+            plan.Renewal = ReadRenewal(input.Renewal, plan.Renewal, recurring: plan.CurrentPrices.Any(p => p.Interval is not null), errors);
         if (errors.Any) return errors.ToProblem();
 
         plan.UpdatedAt = now;
@@ -141,6 +146,17 @@ public sealed class SavePlan(PaydeskDb db, IdGenerator ids, TimeProvider time)
             return Problem.Conflict("The plan was revised by another request at the same time; read it again and retry.");
         }
         return PlanView.From(plan);
+    }
+
+    private static RenewalPolicy ReadRenewal(RenewalInput? input, RenewalPolicy current, bool recurring, FieldErrors errors)
+    {
+        if (input is null) return current;
+        if (!recurring)
+        {
+            errors.Add("renewal", "applies only to a recurring plan.");
+            return current;
+        }
+        return RenewalInputs.Read(input, current, errors);
     }
 
     /// <summary>What the request leaves out stays as the current version has it.</summary>

@@ -14,6 +14,8 @@ public sealed record GrantLine(Source Source, string LineId, string CustomerId, 
 {
     /// <summary>A subscription period's bounds: access and badges run exactly over it, not for a term from now.</summary>
     public (DateTimeOffset Starts, DateTimeOffset Ends)? Period { get; init; }
+    /// <summary>Only the plan's access and badges: what a period not yet paid keeps while it is retried, when its plan says so.</summary>
+    public bool AccessOnly { get; init; }
 }
 
 /// <summary>
@@ -33,7 +35,8 @@ public sealed class GrantEntitlements(IdGenerator ids, Jobs.JobQueue jobs)
         var grants = await db.PlanGrants.Where(g => g.PlanId == line.PlanId && g.PlanVersion == line.PlanVersion)
             .OrderBy(g => g.Position).ToListAsync(ct);
         var issued = new List<Entitlement>();
-        foreach (var grant in grants.Where(g => g.Kind != GrantKind.Product && !existing.Contains(g.Id)))
+        foreach (var grant in grants.Where(g => g.Kind != GrantKind.Product && !existing.Contains(g.Id)
+                                                   && (!line.AccessOnly || g.Kind is GrantKind.Access or GrantKind.Badge)))
         {
             var entitlement = await EntitlementFor(db, line, grant, zone, now, ct);
             db.Entitlements.Add(entitlement);

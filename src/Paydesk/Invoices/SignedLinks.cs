@@ -15,6 +15,8 @@ public enum LinkKind
     CreditNote,
     /// <summary>The page that pays an order again after a payment failed, <c>/orders/{id}/pay</c>.</summary>
     OrderPayment,
+    /// <summary>The page that pays a subscription's unpaid period by hand, <c>/subscriptions/periods/{id}/pay</c>.</summary>
+    PeriodPayment,
 }
 
 /// <summary>
@@ -37,6 +39,7 @@ public sealed class SignedLinks(IDataProtectionProvider protection, PublicAddres
     private readonly IDataProtector _invoices = protection.CreateProtector("invoice-links");
     private readonly IDataProtector _creditNotes = protection.CreateProtector("credit-note-links");
     private readonly IDataProtector _orderPayments = protection.CreateProtector("order-payment-links");
+    private readonly IDataProtector _periodPayments = protection.CreateProtector("period-payment-links");
 
     /// <summary>The signed, absolute link to the page of <paramref name="id"/>.</summary>
     public Uri UrlFor(LinkKind kind, string tenantId, string id)
@@ -47,6 +50,7 @@ public sealed class SignedLinks(IDataProtectionProvider protection, PublicAddres
             LinkKind.Invoice => $"invoices/{escaped}",
             LinkKind.CreditNote => $"credit-notes/{escaped}",
             LinkKind.OrderPayment => $"orders/{escaped}/pay",
+            LinkKind.PeriodPayment => $"subscriptions/periods/{escaped}/pay",
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
         // Relative to the public URL, so a path it has (https://example.com/billing/) is kept.
@@ -81,6 +85,7 @@ public sealed class SignedLinks(IDataProtectionProvider protection, PublicAddres
         LinkKind.Invoice => _invoices,
         LinkKind.CreditNote => _creditNotes,
         LinkKind.OrderPayment => _orderPayments,
+        LinkKind.PeriodPayment => _periodPayments,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

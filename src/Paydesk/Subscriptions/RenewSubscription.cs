@@ -11,19 +11,22 @@ namespace Paydesk.Subscriptions;
 /// subscription and number, a unique key) with its payment, in one transaction with the
 /// subscription locked; then the kept payment method is charged (<see cref="ChargeSavedMethod"/>),
 /// and the payment's outcome pays the period (<see cref="RenewalPurpose"/>). The
-/// <c>renew-subscription</c> job, one per subscription, runs it at each period's end.
+/// <c>renew-subscription</c> job, one per subscription, runs it before each period's end (to
+/// remind the customer) and at it.
 /// </summary>
 /// <remarks>
-/// A failed charge is tried again after each wait of <see cref="SubscriptionOptions.RetrySchedule"/>
-/// (a new attempt, a new idempotency key); when they are spent the subscription is canceled.
-/// A period has at most one payment that is not failed — a partial unique index on the payments of
-/// <c>renewal:</c> purposes — so a run again (a crash, a lease run out, a second process) finds the
-/// period's payment and charges it again under the same idempotency key, which the provider answers
-/// with the first charge; and a period, once paid, is never charged again.
+/// A failed charge is tried again after each wait of the plan's retry schedule (a new attempt, a
+/// new idempotency key); when they are spent the subscription is canceled, or left unpaid, as its
+/// plan says. A period has at most one payment that is not failed — a partial unique index on the
+/// payments of <c>renewal:</c> purposes — so a run again (a crash, a lease run out, a second
+/// process) finds the period's payment and charges it again under the same idempotency key, which
+/// the provider answers with the first charge; and a period, once paid, is never charged again.
+/// After downtime longer than a period, the plan says whether each missed period is charged in
+/// turn, or one period from now (the schedule realigned to now).
 /// </remarks>
 public sealed class RenewSubscription(
-    PaydeskDb db, ChargeSavedMethod charges, SavedMethods methods, IdGenerator ids, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<SubscriptionOptions> options, ILogger<RenewSubscription> log)
+    PaydeskDb db, ChargeSavedMethod charges, SavedMethods methods, IdGenerator ids, TimeProvider time, Messages.RenewalNotices notices,
+    Entitlements.GrantEntitlements grants, Microsoft.Extensions.Options.IOptions<SubscriptionOptions> options, ILogger<RenewSubscription> log)
 {
     public const string JobKind = "renew-subscription";
 
@@ -40,31 +43,37 @@ public sealed class RenewSubscription(
         {
             var subscription = await db.LockedAsync<Subscription>(subscriptionId, ct);
             if (subscription is null || subscription.Status is not (SubscriptionStatus.Active or SubscriptionStatus.PastDue)) return (Later: (DateTimeOffset?)null, PaymentId: (string?)null);
+            var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
             var now = time.GetUtcNow();
             var last = await db.SubscriptionPeriods.Where(p => p.SubscriptionId == subscription.Id).OrderByDescending(p => p.Number).FirstAsync(ct);
             if (last.Status == PeriodStatus.Paid)
             {
-                if (last.EndsAt > now) return (last.EndsAt, null);
-                last = NextPeriod(subscription, last, now);
+                if (last.EndsAt > now)
+                {
+                    // Not due yet: the reminder when its day has come, then the period's end.
+                    var remindAt = rules.RemindAt(last);
+                    if (remindAt is null || remindAt > now) return (remindAt ?? last.EndsAt, null);
+                    await notices.RemindAsync(db, subscription, last, ct);
+                    await db.SaveChangesAsync(ct);
+                    return (last.EndsAt, null);
+                }
+                last = NextPeriod(subscription, last, rules, now);
                 db.SubscriptionPeriods.Add(last);
             }
             var payments = await db.Payments.Where(p => p.Purpose == RenewalPurpose.For(last.Id)).ToListAsync(ct);
             // Recorded and not yet answered: the run that recorded it is charging it now, so another waits; one left by a
             // run that died is charged again (same key, one charge) once that run's time is surely up.
-            if (payments.FirstOrDefault(p => p.Status is PaymentStatus.Created) is { } created)
+            if (payments.FirstOrDefault(p => p.Status is PaymentStatus.Created && RenewalPurpose.AttemptOf(p, last.Id) is not null) is { } created)
                 return created.CreatedAt + ChargingFor > now ? (created.CreatedAt + ChargingFor, null) : (null, created.Id);
-            // Pending or unknown: the provider's word, or the reconciler, settles it.
-            if (payments.Any(p => p.Status is PaymentStatus.Pending or PaymentStatus.Unknown)) return (now + Unsettled, null);
+            // Pending or unknown (a charge, or the customer paying by hand): the provider's word, or the reconciler, settles it.
+            if (payments.Any(p => p.Status is PaymentStatus.Created or PaymentStatus.Pending or PaymentStatus.Unknown)) return (now + Unsettled, null);
             // Each attempt failed (the subscription is past due): the next on the schedule, or the end of it.
-            if (payments.Count > 0)
+            var attempts = payments.Where(p => RenewalPurpose.AttemptOf(p, last.Id) is not null).ToList();
+            if (attempts.Count > 0)
             {
-                if (RetryDue(payments) is not { } retry)
+                if (rules.RetryAt(attempts.Count, attempts.Max(p => p.UpdatedAt)) is not { } retry)
                 {
-                    if (SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.Canceled).IsApply)
-                    {
-                        (subscription.Status, subscription.CanceledAt, subscription.UpdatedAt) = (SubscriptionStatus.Canceled, now, now);
-                        log.LogInformation("Subscription {SubscriptionId} is canceled: {Attempts} charges of period {Number} failed", subscription.Id, payments.Count, last.Number);
-                    }
+                    await EndDunningAsync(subscription, last, rules, attempts.Count, now, ct);
                     await db.SaveChangesAsync(ct);
                     return (null, null);
                 }
@@ -72,7 +81,7 @@ public sealed class RenewSubscription(
             }
             var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == subscription.ProviderAccountId, ct);
             var payment = await charges.AddAsync(db, RenewalPurpose.For(last.Id), subscription.CustomerId, subscription.Price, account,
-                $"{last.Id}-{payments.Count + 1}", ct);
+                RenewalPurpose.AttemptKey(last.Id, attempts.Count + 1), ct);
             await db.SaveChangesAsync(ct);
             return (null, payment.Id);
         }, ct);
@@ -81,27 +90,50 @@ public sealed class RenewSubscription(
         var charged = await charges.RunAsync(due.PaymentId, await MethodAsync(subscriptionId, ct), ct);
         log.LogInformation("Subscription {SubscriptionId}: renewal payment {PaymentId} is {Status}", subscriptionId, charged.Id, charged.Status.ToApi());
         db.ChangeTracker.Clear();
-        // Paid: the next period's end; failed: the next retry (or now, to end it); unsettled: look again in a while.
+        // Paid: the next reminder, or period's end; failed: the next retry (or now, to end it); unsettled: look again in a while.
+        var now = time.GetUtcNow();
+        var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == subscriptionId, ct);
+        var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
         var last = await db.SubscriptionPeriods.AsNoTracking().Where(p => p.SubscriptionId == subscriptionId).OrderByDescending(p => p.Number).FirstAsync(ct);
-        if (last.Status == PeriodStatus.Paid) return last.EndsAt;
-        if (!PaymentStates.IsSettled(charged.Status)) return time.GetUtcNow() + Unsettled;
-        var attempts = await db.Payments.AsNoTracking().Where(p => p.Purpose == RenewalPurpose.For(last.Id)).ToListAsync(ct);
-        return RetryDue(attempts) ?? time.GetUtcNow();
+        if (last.Status == PeriodStatus.Paid) return rules.FirstLook(last, now);
+        if (!PaymentStates.IsSettled(charged.Status)) return now + Unsettled;
+        var tries = (await db.Payments.AsNoTracking().Where(p => p.Purpose == RenewalPurpose.For(last.Id)).ToListAsync(ct))
+            .Where(p => RenewalPurpose.AttemptOf(p, last.Id) is not null).ToList();
+        return rules.RetryAt(tries.Count, tries.Max(p => p.UpdatedAt)) ?? now;
     }
 
-    /// <summary>When the next attempt at a period whose attempts all failed is due; null when the schedule is spent.</summary>
-    private DateTimeOffset? RetryDue(IReadOnlyList<Payment> failed) =>
-        failed.Count <= options.Value.RetrySchedule.Count ? failed.Max(p => p.UpdatedAt) + options.Value.RetrySchedule[failed.Count - 1] : null;
+    /// <summary>The retries are spent: what the period kept while past due ends, and the subscription is canceled or left unpaid, as its plan says.</summary>
+    private async Task EndDunningAsync(Subscription subscription, SubscriptionPeriod open, RenewalRules rules, int attempts, DateTimeOffset now, CancellationToken ct)
+    {
+        await grants.RevokeAsync(db, RenewalPurpose.GraceOf(open), now, ct);
+        if (rules.AfterRetries == Catalog.AfterRetries.LeaveUnpaid)
+        {
+            log.LogInformation("Subscription {SubscriptionId} is left unpaid: {Attempts} charges of period {Number} failed", subscription.Id, attempts, open.Number);
+            return;
+        }
+        if (!SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.Canceled).IsApply) return;
+        (subscription.Status, subscription.CanceledAt, subscription.UpdatedAt) = (SubscriptionStatus.Canceled, now, now);
+        await notices.CanceledAsync(db, subscription, unpaid: true, ct);
+        log.LogInformation("Subscription {SubscriptionId} is canceled: {Attempts} charges of period {Number} failed", subscription.Id, attempts, open.Number);
+    }
 
-    /// <summary>The period after <paramref name="last"/>: the next boundary of the subscription's schedule, counted from its anchor.</summary>
-    private SubscriptionPeriod NextPeriod(Subscription subscription, SubscriptionPeriod last, DateTimeOffset now)
+    /// <summary>
+    /// The period after <paramref name="last"/>: the next boundary of the subscription's schedule. When that period is
+    /// over already (downtime) and the plan bills once, the schedule is realigned to start a period now instead.
+    /// </summary>
+    private SubscriptionPeriod NextPeriod(Subscription subscription, SubscriptionPeriod last, RenewalRules rules, DateTimeOffset now)
     {
         var number = last.Number + 1;
+        var starts = last.EndsAt;
+        if (rules.MissedPeriods == Catalog.MissedPeriods.BillOnce && subscription.Boundary(number + 1) <= now)
+        {
+            log.LogInformation("Subscription {SubscriptionId}: periods from {Missed} to now were missed; its schedule starts again now", subscription.Id, last.EndsAt);
+            (subscription.AnchorAt, subscription.AnchorNumber, subscription.UpdatedAt, starts) = (now, number, now, now);
+        }
         return new SubscriptionPeriod
         {
             TenantId = "", Id = ids.New("per"), SubscriptionId = subscription.Id, CustomerId = subscription.CustomerId,
-            Number = number, StartsAt = last.EndsAt, EndsAt = subscription.Interval.Boundary(subscription.AnchorAt, subscription.Zone, number + 1),
-            Status = PeriodStatus.Open, CreatedAt = now,
+            Number = number, StartsAt = starts, EndsAt = subscription.Boundary(number + 1), Status = PeriodStatus.Open, CreatedAt = now,
         };
     }
 
@@ -113,17 +145,45 @@ public sealed class RenewSubscription(
     }
 }
 
+/// <summary>A subscription's renewal choices: its plan's (<see cref="Catalog.RenewalPolicy"/>), with the installation's defaults where the plan has none.</summary>
+public sealed record RenewalRules(
+    IReadOnlyList<TimeSpan> Retries, TimeSpan RemindBefore, Catalog.PastDueAccess PastDue, Catalog.AfterRetries AfterRetries, Catalog.MissedPeriods MissedPeriods)
+{
+    public static RenewalRules Of(Catalog.RenewalPolicy policy, SubscriptionOptions options) => new(
+        policy.RetryDays is { } days ? days.Select(d => TimeSpan.FromDays(d)).ToList() : options.RetrySchedule,
+        TimeSpan.FromDays(policy.RemindDaysBefore ?? options.RemindDaysBefore), policy.PastDue, policy.AfterRetries, policy.MissedPeriods);
+
+    public static async Task<RenewalRules> OfAsync(PaydeskDb db, Subscription subscription, SubscriptionOptions options, CancellationToken ct)
+    {
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == subscription.PlanId, ct);
+        return Of(plan?.Renewal ?? Catalog.RenewalPolicy.Default, options);
+    }
+
+    /// <summary>When the customer is told of the renewal at the end of <paramref name="paid"/>; null when never (no reminder, or a period too short for one).</summary>
+    public DateTimeOffset? RemindAt(SubscriptionPeriod paid) =>
+        RemindBefore > TimeSpan.Zero && paid.EndsAt - RemindBefore > paid.StartsAt ? paid.EndsAt - RemindBefore : null;
+
+    /// <summary>When the renewal job next looks at a subscription whose last period, <paramref name="paid"/>, is paid.</summary>
+    public DateTimeOffset FirstLook(SubscriptionPeriod paid, DateTimeOffset now) => RemindAt(paid) is { } at && at > now ? at : paid.EndsAt;
+
+    /// <summary>When attempt <paramref name="failed"/> + 1 at a period is due, the last having failed at <paramref name="lastFailedAt"/>; null when the retries are spent.</summary>
+    public DateTimeOffset? RetryAt(int failed, DateTimeOffset lastFailedAt) => failed <= Retries.Count ? lastFailedAt + Retries[failed - 1] : null;
+}
+
 public sealed class SubscriptionOptions
 {
     public static readonly IReadOnlyList<TimeSpan> DefaultRetries = [TimeSpan.FromDays(1), TimeSpan.FromDays(3), TimeSpan.FromDays(5)];
 
     /// <summary>
-    /// The waits before each new attempt at a renewal whose charge failed (<c>Subscriptions:Retries:0</c>, <c>:1</c>…);
-    /// when not set, 3 retries after 1, 3 and 5 days. (Set here, it replaces the default rather than adding to it.)
+    /// The waits before each new attempt at a renewal whose charge failed (<c>Subscriptions:Retries:0</c>, <c>:1</c>…),
+    /// for plans that set none; when not set, 3 retries after 1, 3 and 5 days. (Set here, it replaces the default rather than adding to it.)
     /// </summary>
     public List<TimeSpan>? Retries { get; set; }
 
     public IReadOnlyList<TimeSpan> RetrySchedule => Retries is { Count: > 0 } set ? set : DefaultRetries;
+
+    /// <summary>How many days before a renewal its customer is told of it, for plans that set none; 0 for no reminders.</summary>
+    public int RemindDaysBefore { get; set; } = 3;
 }
 
 internal sealed class RenewSubscriptionJob : IJobHandler

@@ -15,7 +15,9 @@ namespace Paydesk.Subscriptions;
 /// the subscription is active again; a failed one leaves the period open for the renewal job to
 /// try again. A full refund of the payment takes back what the period granted.
 /// </summary>
-internal sealed class RenewalPurpose(IssueInvoice invoices, IssueCreditNote creditNotes, GrantEntitlements grants, JobQueue jobs, TimeProvider time)
+internal sealed class RenewalPurpose(
+    IssueInvoice invoices, IssueCreditNote creditNotes, GrantEntitlements grants, JobQueue jobs, Messages.RenewalNotices notices,
+    Microsoft.Extensions.Options.IOptions<SubscriptionOptions> options, TimeProvider time)
     : IPaymentPurpose
 {
     public const string Prefix = "renewal:";
@@ -29,13 +31,31 @@ internal sealed class RenewalPurpose(IssueInvoice invoices, IssueCreditNote cred
 
     public static Source SourceOf(SubscriptionPeriod period) => new(SourceKind, period.Id);
 
+    /// <summary>What an unpaid period keeps while it is retried, when its plan keeps access: a source of its own, taken back when the retries are spent.</summary>
+    public static Source GraceOf(SubscriptionPeriod period) => new("grace", period.Id);
+
+    /// <summary>The idempotency key of the renewal job's attempt <paramref name="n"/> (from 1) at a period.</summary>
+    public static string AttemptKey(string periodId, int n) => $"{periodId}-{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>Which of the renewal job's attempts at the period the payment is; null for one the customer started by hand (a checkout).</summary>
+    public static int? AttemptOf(Payment payment, string periodId) =>
+        payment.IdempotencyKey.StartsWith(periodId + "-", StringComparison.Ordinal)
+        && int.TryParse(payment.IdempotencyKey.AsSpan(periodId.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n : null;
+
     private static string PeriodIdOf(string purpose) => purpose[Prefix.Length..];
 
     public async Task<Problem?> CanPayAsync(PaydeskDb db, string purpose, CancellationToken ct)
     {
         var period = await db.LockedAsync<SubscriptionPeriod>(PeriodIdOf(purpose), ct);
         if (period is null) return Problem.NotFound("subscription period", PeriodIdOf(purpose));
-        return period.Status == PeriodStatus.Open ? null : Problem.Conflict($"Period {period.Number} of the subscription is paid already.");
+        if (period.Status != PeriodStatus.Open) return Problem.Conflict($"Period {period.Number} of the subscription is paid already.");
+        var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == period.SubscriptionId, ct);
+        if (SubscriptionStates.IsFinal(subscription.Status)) return Problem.Conflict($"Subscription {subscription.Id} is canceled; its periods are not paid any more.");
+        // One payment of a period at a time (a partial unique index says so too): a charge, or a checkout, in flight.
+        if (await db.Payments.AnyAsync(p => p.Purpose == purpose && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown), ct))
+            return Problem.Conflict($"A payment of period {period.Number} is under way; wait for its outcome.");
+        return null;
     }
 
     public async Task<IReadOnlyList<FiscalLine>> ReceiptLinesAsync(PaydeskDb db, string purpose, FiscalVat vat, CancellationToken ct) =>
@@ -59,6 +79,8 @@ internal sealed class RenewalPurpose(IssueInvoice invoices, IssueCreditNote cred
         if (period.Status == PeriodStatus.Paid)
             return PurposeAnswer.Refund($"Period {period.Number} of subscription {period.SubscriptionId} is paid already (by {period.PaymentId}); this payment is refunded automatically.");
         var subscription = (await db.LockedAsync<Subscription>(period.SubscriptionId, ct))!;
+        if (SubscriptionStates.IsFinal(subscription.Status))
+            return PurposeAnswer.Refund($"Subscription {subscription.Id} was canceled before period {period.Number} was paid; this payment is refunded automatically.");
         if (subscription.AmountMinor != payment.AmountMinor || subscription.Currency != payment.Currency)
             return PurposeAnswer.NeedsReview($"Subscription {subscription.Id} costs {subscription.Price} a period, the payment {payment.Amount}; nothing was granted.");
 
@@ -81,8 +103,9 @@ internal sealed class RenewalPurpose(IssueInvoice invoices, IssueCreditNote cred
         {
             Period = (period.StartsAt, period.EndsAt),
         }, subscription.Zone, now, ct);
-        // Paid later than the renewal's own run (a notification, the reconciler): the next one is due at the period's end.
-        await jobs.EnqueueAsync(db, RenewSubscription.JobKind, subscription.Id, period.EndsAt, ct);
+        // Paid later than the renewal's own run (a notification, the reconciler, by hand): the next look is due before the period's end.
+        var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
+        await jobs.EnqueueAsync(db, RenewSubscription.JobKind, subscription.Id, rules.FirstLook(period, now), ct);
         return PurposeAnswer.Accepted;
     }
 
@@ -95,15 +118,30 @@ internal sealed class RenewalPurpose(IssueInvoice invoices, IssueCreditNote cred
             await grants.RevokeAsync(db, SourceOf(period), time.GetUtcNow(), ct);
     }
 
-    /// <summary>The period stays open and the subscription is past due.</summary>
+    /// <summary>
+    /// A charge of the renewal job failed: the period stays open, the subscription is past due (keeping the
+    /// plan's access over the period meanwhile, when its plan says so), and the customer is told, with a link
+    /// to pay by hand. A checkout the customer left unpaid changes nothing.
+    /// </summary>
     public async Task OnNotPaidAsync(PaydeskDb db, Payment payment, CancellationToken ct)
     {
         var period = (await db.LockedAsync<SubscriptionPeriod>(PeriodIdOf(payment.Purpose), ct))!;
-        if (period.Status == PeriodStatus.Paid) return;
+        if (period.Status == PeriodStatus.Paid || AttemptOf(payment, period.Id) is not { } attempt) return;
         var subscription = (await db.LockedAsync<Subscription>(period.SubscriptionId, ct))!;
-        if (!SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.PastDue).IsApply) return;
-        subscription.Status = SubscriptionStatus.PastDue;
-        subscription.UpdatedAt = time.GetUtcNow();
+        if (SubscriptionStates.IsFinal(subscription.Status)) return;
+        var now = time.GetUtcNow();
+        var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
+        if (SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.PastDue).IsApply)
+            (subscription.Status, subscription.UpdatedAt) = (SubscriptionStatus.PastDue, now);
+        var retryAt = rules.RetryAt(attempt, now);
+        if (rules.PastDue == Catalog.PastDueAccess.Keep && retryAt is not null)
+            await grants.IssueAsync(db, new GrantLine(GraceOf(period), period.Id, subscription.CustomerId, subscription.PlanId, subscription.PlanVersion, 1, subscription.Interval)
+            {
+                Period = (period.StartsAt, period.EndsAt), AccessOnly = true,
+            }, subscription.Zone, now, ct);
+        // After the last try of a plan that cancels, the cancellation's email tells it.
+        if (retryAt is not null || rules.AfterRetries == Catalog.AfterRetries.LeaveUnpaid)
+            await notices.FailedAsync(db, subscription, period, payment.Id, retryAt, ct);
     }
 
     private static async Task<(SubscriptionPeriod Period, Subscription Subscription)?> Of(PaydeskDb db, string periodId, CancellationToken ct)

@@ -18,7 +18,7 @@ public sealed record SubscriptionStart(
 /// and its renewal due at that period's end. One per order line (a unique key): a fulfilment run
 /// again starts nothing new.
 /// </summary>
-public sealed class StartSubscription(IdGenerator ids, Jobs.JobQueue jobs)
+public sealed class StartSubscription(IdGenerator ids, Jobs.JobQueue jobs, Microsoft.Extensions.Options.IOptions<SubscriptionOptions> options)
 {
     /// <summary>Adds the subscription unless the line has one; answers the new one, or null.</summary>
     public async Task<Subscription?> RunAsync(PaydeskDb db, SubscriptionStart start, DateTimeOffset now, CancellationToken ct)
@@ -38,7 +38,8 @@ public sealed class StartSubscription(IdGenerator ids, Jobs.JobQueue jobs)
             PaymentId = start.PaymentId, PaidAt = start.StartsAt, CreatedAt = now,
         });
         db.Subscriptions.Add(subscription);
-        jobs.Add(db, RenewSubscription.JobKind, subscription.Id, subscription.Periods[0].EndsAt);
+        var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
+        jobs.Add(db, RenewSubscription.JobKind, subscription.Id, rules.FirstLook(subscription.Periods[0], now));
         return subscription;
     }
 }

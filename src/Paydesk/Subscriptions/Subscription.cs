@@ -27,8 +27,10 @@ public sealed class Subscription : IHasId, ICustomerOwned
     public int IntervalCount { get; init; }
     /// <summary>The IANA zone its calendar steps are counted in: the customer's when it started.</summary>
     public required string TimeZone { get; init; }
-    /// <summary>Boundary 0 of its schedule: when the first period started.</summary>
-    public DateTimeOffset AnchorAt { get; init; }
+    /// <summary>Where its schedule is counted from: boundary <see cref="AnchorNumber"/> (when the first period started, or when it was realigned).</summary>
+    public DateTimeOffset AnchorAt { get; set; }
+    /// <summary>The number of the period that starts at <see cref="AnchorAt"/>: 0, or the period it was realigned at after downtime.</summary>
+    public int AnchorNumber { get; set; }
     public SubscriptionStatus Status { get; set; }
     /// <summary>The provider account the first payment went through: renewals charge there.</summary>
     public required string Provider { get; init; }
@@ -43,6 +45,9 @@ public sealed class Subscription : IHasId, ICustomerOwned
     public List<SubscriptionPeriod> Periods { get; init; } = [];
 
     public BillingInterval Interval => new(IntervalUnit, IntervalCount);
+
+    /// <summary>Where period <paramref name="number"/> starts (and period number − 1 ends) on its schedule.</summary>
+    public DateTimeOffset Boundary(int number) => Interval.Boundary(AnchorAt, Zone, number - AnchorNumber);
 
     /// <summary>The zone its calendar steps are counted in (<see cref="TimeZone"/>, a valid id from the start).</summary>
     public NodaTime.DateTimeZone Zone => Zones.Get(TimeZone);

@@ -40,7 +40,7 @@ internal static class SubscriptionEndpoints
 {
     public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration) => services
         .Configure<SubscriptionOptions>(configuration.GetSection("Subscriptions"))
-        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
+        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddScoped<Messages.RenewalNotices>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
         .AddScoped<Payments.IPaymentPurpose, RenewalPurpose>();
 
     public static void MapSubscriptions(this RouteGroupBuilder api)

@@ -139,15 +139,25 @@ public sealed class RenewalTests
     }
 
     /// <summary>
-    /// A host on a fake clock set to <paramref name="at"/>, where the shop's customer has bought the monthly plan on the Mock
-    /// page, paying with the card it offers to keep (<c>pays</c>, or <c>declines</c> later charges).
+    /// A host on a fake clock set to <paramref name="at"/>, where the shop's customer has bought the monthly plan (or the plan
+    /// <paramref name="plan"/> makes) on the Mock page, paying with the card it offers to keep (<c>pays</c>, or <c>declines</c> later charges).
     /// </summary>
-    private static async Task<(PaydeskHost Host, FakeTimeProvider Clock, Shop Shop, string SubscriptionId)> SubscribedAsync(Engine engine, DateTimeOffset at, string card)
+    internal static async Task<(PaydeskHost Host, FakeTimeProvider Clock, Shop Shop, string SubscriptionId)> SubscribedAsync(
+        Engine engine, DateTimeOffset at, string card, Func<Shop, Task<string>>? plan = null, FakeTimeProvider? clock = null)
     {
-        var clock = new FakeTimeProvider(at);
+        clock ??= new FakeTimeProvider(at);
         var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
         var shop = await Shop.OpenAsync(host);
-        var order = (await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId = shop.Monthly } } })).Id();
+        var id = await BuyAsync(host, shop, plan is null ? shop.Monthly : await plan(shop), card);
+        var kept = (await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items().First();
+        (kept.Str("provider"), kept.Str("brand")).ShouldBe(("mock", "visa"));
+        return (host, clock, shop, id);
+    }
+
+    /// <summary>The shop's customer buys a recurring plan on the Mock page, keeping <paramref name="card"/>; answers the subscription it starts.</summary>
+    internal static async Task<string> BuyAsync(PaydeskHost host, Shop shop, string planId, string card)
+    {
+        var order = (await shop.Tenant.PostOk("/api/v1/orders", new { customerId = shop.Customer, lines = new[] { new { planId } } })).Id();
         var (paymentId, _) = await shop.Tenant.CheckoutAsync(order);
         using (var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress })
         {
@@ -156,9 +166,7 @@ public sealed class RenewalTests
             paid.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         }
         await shop.Tenant.OrderWhenAsync(order, "fulfilled");
-        var kept = Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
-        (kept.Str("provider"), kept.Str("brand")).ShouldBe(("mock", "visa"));
-        return (host, clock, shop, Assert.Single((await shop.Tenant.GetOk("/api/v1/subscriptions")).Items()).Id());
+        return Assert.Single((await shop.Tenant.GetOk($"/api/v1/subscriptions?customerId={shop.Customer}")).Items(), s => s.Str("orderId") == order).Id();
     }
 
     /// <summary>The subscription's renewal job made due now and run.</summary>

@@ -259,6 +259,33 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<string>("RenewalAfterRetries")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("renewal_after_retries");
+
+                    b.Property<string>("RenewalMissedPeriods")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("renewal_missed_periods");
+
+                    b.Property<string>("RenewalPastDue")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("renewal_past_due");
+
+                    b.Property<int?>("RenewalRemindDaysBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("renewal_remind_days_before");
+
+                    b.Property<string>("RenewalRetryDays")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("renewal_retry_days");
+
                     b.Property<int>("TrialDays")
                         .HasColumnType("integer")
                         .HasColumnName("trial_days");
@@ -2456,6 +2483,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("AnchorAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("anchor_at");
+
+                    b.Property<int>("AnchorNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("anchor_number");
 
                     b.Property<DateTimeOffset?>("CanceledAt")
                         .HasColumnType("timestamp with time zone")

@@ -242,6 +242,33 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("RenewalAfterRetries")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewal_after_retries");
+
+                    b.Property<string>("RenewalMissedPeriods")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewal_missed_periods");
+
+                    b.Property<string>("RenewalPastDue")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewal_past_due");
+
+                    b.Property<int?>("RenewalRemindDaysBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("renewal_remind_days_before");
+
+                    b.Property<string>("RenewalRetryDays")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("renewal_retry_days");
+
                     b.Property<int>("TrialDays")
                         .HasColumnType("INTEGER")
                         .HasColumnName("trial_days");
@@ -2332,6 +2359,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.Property<long>("AnchorAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("anchor_at");
+
+                    b.Property<int>("AnchorNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("anchor_number");
 
                     b.Property<long?>("CanceledAt")
                         .HasColumnType("INTEGER")

@@ -1,0 +1,182 @@
+using Microsoft.EntityFrameworkCore;
+using Paydesk.Notifications.Outbox;
+
+namespace Paydesk.Tests.Subscriptions;
+
+/// <summary>
+/// A renewal that cannot be charged, on a fake clock: the plan's retries, access while past due, the emails that tell the
+/// customer, and the ways back to active — a retry that works, or the period paid by hand from the failure email.
+/// </summary>
+public sealed class DunningTests
+{
+    private static readonly DateTimeOffset Start = new(2028, 3, 10, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A monthly plan that keeps access while past due and tries a failed renewal again after 1 and 2 days, then <paramref name="after"/>.</summary>
+    private static Func<Shop, Task<string>> Plan(string after, string pastDue = "keep_access") => async shop =>
+        (await shop.Tenant.PostOk("/api/v1/plans", new
+        {
+            name = "Telerehab monthly", price = new { amount = 150_00, currency = "RON" }, interval = new { unit = "month", count = 1 },
+            grants = new object[] { new { type = "access", feature = "telerehab" }, new { type = "tokens", tokens = 100, every = "period" } },
+            renewal = new { retryDays = new[] { 1, 2 }, pastDue, afterRetries = after },
+        })).Id();
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_failing_card_is_reminded_of_retried_with_access_kept_then_canceled_and_each_step_is_emailed(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("cancel"));
+        await using var _ = host;
+        var first = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0];
+        var renewsAt = first.GetProperty("endsAt").GetDateTimeOffset();
+
+        // Three days before the renewal, and not a minute earlier, the customer is told of it.
+        clock.SetUtcNow(renewsAt - TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
+        await host.SettleAsync();
+        Assert.Empty(await MailsAsync(host, shop));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await host.SettleAsync();
+        var reminder = Assert.Single(await MailsAsync(host, shop));
+        (reminder.EventKey, reminder.Recipient, reminder.Status).ShouldBe(($"renewal-reminder:{first.Id()}", "maria@example.com", OutboxStatus.Sent));
+        Assert.Contains("150", reminder.TextBody);
+
+        // The charge fails: past due, the period open, its access kept (and nothing else: no tokens for an unpaid period).
+        clock.SetUtcNow(renewsAt);
+        await host.SettleAsync();
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        var open = subscription.GetProperty("periods")[1];
+        (subscription.Str("status"), open.Str("status")).ShouldBe(("past_due", "open"));
+        (await AllowedAsync(shop)).ShouldBe(true);
+        var kept = Assert.Single((await shop.Tenant.GetOk($"/api/v1/entitlements?sourceKind=grace&sourceId={open.Id()}")).Items());
+        (kept.Str("type"), kept.GetProperty("endsAt").GetDateTimeOffset()).ShouldBe(("access", open.GetProperty("endsAt").GetDateTimeOffset()));
+        var failed = Assert.Single(await MailsAsync(host, shop), m => m.EventKey.StartsWith("renewal-failed:"));
+        Assert.Contains("/subscriptions/periods/" + open.Id() + "/pay?t=", failed.TextBody);
+
+        // A day on, the second try fails too, and is told; two days later the last one: canceled, access ended, told once.
+        clock.Advance(TimeSpan.FromDays(1));
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("past_due");
+        Assert.Equal(2, (await MailsAsync(host, shop)).Count(m => m.EventKey.StartsWith("renewal-failed:")));
+        clock.Advance(TimeSpan.FromDays(2));
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("canceled");
+        (await AllowedAsync(shop)).ShouldBe(false);
+        var mails = await MailsAsync(host, shop);
+        Assert.Equal(["renewal-failed", "renewal-failed", "renewal-reminder", "subscription-canceled"], mails.Select(m => m.EventKey.Split(':')[0]).Order());
+        Assert.All(mails, m => m.Status.ShouldBe(OutboxStatus.Sent));
+        Assert.Equal(3, await host.InTenantAsync(shop.Tenant.TenantId, db => db.Payments.CountAsync(p => p.Purpose == "renewal:" + open.Id())));
+
+        // The failure email's link now says there is nothing to pay, and paying is refused.
+        using var browser = new HttpClient { BaseAddress = host.BaseAddress };
+        var link = LinkIn(failed.TextBody);
+        Assert.Contains("canceled", await browser.GetStringAsync(link), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_period_left_unpaid_is_paid_by_hand_from_the_failure_email_and_the_new_card_pays_the_next_renewal(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("leave_unpaid", pastDue: "suspend_access"));
+        await using var _ = host;
+        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
+        clock.SetUtcNow(renewsAt);
+        await host.SettleAsync();
+        (await AllowedAsync(shop)).ShouldBe(false);
+        foreach (var days in new[] { 1, 2 })
+        {
+            clock.Advance(TimeSpan.FromDays(days));
+            await host.SettleAsync();
+        }
+        // Every try spent, and the plan leaves it unpaid: past due, no more charges, the last failure told with its link.
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        var open = subscription.GetProperty("periods")[1];
+        (subscription.Str("status"), open.Str("status")).ShouldBe(("past_due", "open"));
+        var failures = (await MailsAsync(host, shop)).Where(m => m.EventKey.StartsWith("renewal-failed:")).ToList();
+        Assert.Equal(3, failures.Count);
+        Assert.Single(failures, m => m.TextBody.Contains("last try"));
+
+        // The customer follows the link: the page shows the period and a button; the button opens a checkout, paid with a good card.
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        var link = LinkIn(failures[^1].TextBody);
+        var page = await browser.GetStringAsync(link);
+        Assert.Contains("Pay 150", page);
+        var token = Uri.UnescapeDataString(link.Split("?t=")[1]);
+        var pressed = await browser.PostAsync(link.Split('?')[0], new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token }));
+        pressed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var mockPage = pressed.Headers.Location!.ToString();
+        Assert.Contains("/mock-pay/", mockPage);
+        // Pressed again before paying: back to the same checkout, not a second one.
+        (await browser.PostAsync(link.Split('?')[0], new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token }))).Headers.Location!.ToString().ShouldBe(mockPage);
+        var paymentId = mockPage.TrimEnd('/').Split('/')[^1];
+        (await browser.PostAsync($"/mock-pay/{paymentId}/succeed", new FormUrlEncodedContent(new Dictionary<string, string> { ["card"] = "pays" }))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await host.SettleAsync();
+
+        subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        open = subscription.GetProperty("periods")[1];
+        (subscription.Str("status"), open.Str("status"), open.Str("paymentId")).ShouldBe(("active", "paid", paymentId));
+        (await AllowedAsync(shop)).ShouldBe(true);
+        Assert.Single((await shop.Tenant.GetOk($"/api/v1/invoices?sourceKind=period&sourceId={open.Id()}")).Items());
+        Assert.Contains("paid", await browser.GetStringAsync(link));
+
+        // The next renewal charges the card paid with by hand, and it pays.
+        clock.SetUtcNow(open.GetProperty("endsAt").GetDateTimeOffset());
+        await host.SettleAsync();
+        subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        (subscription.Str("status"), subscription.GetProperty("periods")[2].Str("status")).ShouldBe(("active", "paid"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_retry_after_the_customer_keeps_a_card_that_pays_restores_active(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("cancel"));
+        await using var _ = host;
+        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
+        clock.SetUtcNow(renewsAt);
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("past_due");
+
+        // Meanwhile the customer buys another plan and keeps a card that pays: the newest card is what the retry charges.
+        await RenewalTests.BuyAsync(host, shop, shop.Monthly, "pays");
+        clock.Advance(TimeSpan.FromDays(1));
+        await host.SettleAsync();
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        var period = subscription.GetProperty("periods")[1];
+        (subscription.Str("status"), period.Str("status")).ShouldBe(("active", "paid"));
+        var attempts = await host.InTenantAsync(shop.Tenant.TenantId, db => db.Payments.Where(p => p.Purpose == "renewal:" + period.Id())
+            .OrderBy(p => p.CreatedAt).Select(p => p.Status).ToListAsync());
+        Assert.Equal([Paydesk.Core.PaymentStatus.Failed, Paydesk.Core.PaymentStatus.Succeeded], attempts);
+        Assert.DoesNotContain(await MailsAsync(host, shop), m => m.EventKey.StartsWith("subscription-canceled:"));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_plans_renewal_choices_are_shown_and_checked_and_refused_on_a_one_time_plan(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await Shop.OpenAsync(host);
+        var monthly = await shop.Tenant.GetOk($"/api/v1/plans/{shop.Monthly}");
+        var renewal = monthly.GetProperty("renewal");
+        (renewal.Str("pastDue"), renewal.Str("afterRetries"), renewal.Str("missedPeriods")).ShouldBe(("suspend_access", "cancel", "bill_each"));
+        Assert.Equal(JsonValueKind.Null, renewal.GetProperty("retryDays").ValueKind);
+
+        var revised = await (await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/plans/{shop.Monthly}", new { renewal = new { missedPeriods = "bill_once", retryDays = new[] { 2, 4 } } })).Json();
+        (revised.GetProperty("renewal").Str("missedPeriods"), revised.GetProperty("renewal").Str("pastDue")).ShouldBe(("bill_once", "suspend_access"));
+        Assert.Equal([2, 4], revised.GetProperty("renewal").GetProperty("retryDays").EnumerateArray().Select(d => d.GetInt32()));
+
+        var bad = await (await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/plans/{shop.Monthly}", new { renewal = new { pastDue = "sometimes", retryDays = new[] { 0 } } }))
+            .ShouldBeProblem(400, "renewal.pastDue");
+        Assert.True(bad.GetProperty("errors").TryGetProperty("renewal.retryDays[0]", out var _));
+        await (await shop.Tenant.Http.PatchAsJsonAsync($"/api/v1/plans/{shop.Package}", new { renewal = new { missedPeriods = "bill_once" } })).ShouldBeProblem(400, "renewal");
+        Assert.False((await shop.Tenant.GetOk($"/api/v1/plans/{shop.Package}")).TryGetProperty("renewal", out var _));
+    }
+
+    private static Task<List<OutboxMessage>> MailsAsync(PaydeskHost host, Shop shop) =>
+        host.InTenantAsync(shop.Tenant.TenantId, db => db.OutboxMessages.AsNoTracking()
+            .Where(m => m.EventKey.StartsWith("renewal-") || m.EventKey.StartsWith("subscription-")).OrderBy(m => m.CreatedAt).ToListAsync());
+
+    private static async Task<bool> AllowedAsync(Shop shop) =>
+        (await shop.Tenant.GetOk($"/api/v1/customers/{shop.Customer}/access/telerehab")).GetProperty("allowed").GetBoolean();
+
+    /// <summary>The pay-by-hand link in an email's text, as a path and query.</summary>
+    private static string LinkIn(string text)
+    {
+        var url = text.Split('\n').Single(l => l.Contains("/subscriptions/periods/", StringComparison.Ordinal)).Trim();
+        return new Uri(url).PathAndQuery;
+    }
+}
