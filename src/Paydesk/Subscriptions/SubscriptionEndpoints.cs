@@ -14,14 +14,15 @@ public sealed record PeriodView(string Id, int Number, DateTimeOffset StartsAt, 
 }
 
 /// <summary>
-/// A subscription as the API shows it. <paramref name="CurrentPeriod"/>, <paramref name="NextChargeAt"/> and
-/// <paramref name="LastPaidAt"/> are read from its periods, not kept beside them.
+/// A subscription as the API shows it. <paramref name="CurrentPeriod"/>, <paramref name="NextChargeAt"/>,
+/// <paramref name="LastPaidAt"/> and <paramref name="MissedPeriods"/> are read from its periods, not kept beside them.
 /// </summary>
+/// <param name="MissedPeriods">Periods that ended unpaid.</param>
 /// <param name="Periods">Every period, oldest first; only when one subscription is read.</param>
 public sealed record SubscriptionView(
     string Id, string CustomerId, string PlanId, int PlanVersion, string Status, MoneyView Price, IntervalView Interval, string TimeZone,
     DateTimeOffset AnchorAt, string Provider, string OrderId, PeriodView? CurrentPeriod, DateTimeOffset? NextChargeAt, DateTimeOffset? LastPaidAt,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CanceledAt, IReadOnlyList<PeriodView>? Periods)
+    int MissedPeriods, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CanceledAt, IReadOnlyList<PeriodView>? Periods)
 {
     public static SubscriptionView From(Subscription s, IReadOnlyList<SubscriptionPeriod> periods, DateTimeOffset now, bool withPeriods)
     {
@@ -32,7 +33,7 @@ public sealed record SubscriptionView(
             s.Id, s.CustomerId, s.PlanId, s.PlanVersion, s.Status.ToApi(), MoneyView.From(s.AmountMinor, s.Currency), IntervalView.From(s.Interval),
             s.TimeZone, s.AnchorAt, s.Provider, s.OrderId, current is null ? null : PeriodView.From(current),
             SubscriptionStates.IsFinal(s.Status) ? null : last?.EndsAt, ordered.LastOrDefault(p => p.Status == PeriodStatus.Paid)?.PaidAt,
-            s.CreatedAt, s.UpdatedAt, s.CanceledAt, withPeriods ? ordered.Select(PeriodView.From).ToList() : null);
+            ordered.Count(p => p.Status == PeriodStatus.Open && p.EndsAt <= now), s.CreatedAt, s.UpdatedAt, s.CanceledAt, withPeriods ? ordered.Select(PeriodView.From).ToList() : null);
     }
 }
 

@@ -88,6 +88,9 @@ public sealed class DunningTests
         var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
         var open = subscription.GetProperty("periods")[1];
         (subscription.Str("status"), open.Str("status")).ShouldBe(("past_due", "open"));
+        subscription.GetProperty("missedPeriods").GetInt32().ShouldBe(0);
+        clock.SetUtcNow(open.GetProperty("endsAt").GetDateTimeOffset());
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("missedPeriods").GetInt32().ShouldBe(1);
         var failures = (await MailsAsync(host, shop)).Where(m => m.EventKey.StartsWith("renewal-failed:")).ToList();
         Assert.Equal(3, failures.Count);
         Assert.Single(failures, m => m.TextBody.Contains("last try"));

@@ -170,7 +170,7 @@ public sealed class RenewalTests
     }
 
     /// <summary>The subscription's renewal job made due now and run.</summary>
-    private static async Task RunRenewalNowAsync(PaydeskHost host, FakeTimeProvider clock, Shop shop, string subscriptionId)
+    internal static async Task RunRenewalNowAsync(PaydeskHost host, FakeTimeProvider clock, Shop shop, string subscriptionId)
     {
         await host.InTenantAsync(shop.Tenant.TenantId, async db =>
         {
