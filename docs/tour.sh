@@ -71,6 +71,11 @@ curl -s -H "$K" localhost:5080/api/v1/payments/$PAYMENT
 curl -s -H "$K" -H "$H" -d '{"amount":{"amount":5000,"currency":"RON"}}' localhost:5080/api/v1/payments/$PAYMENT/refunds
 curl -s -H "$K" "localhost:5080/api/v1/credit-notes"              # CN-000001, with a printable htmlUrl
 
+step "A recurring plan's renewal choices"
+MONTHLY=$(curl -s -H "$K" localhost:5080/api/v1/plans | grep -o '"id":"plan_[^"]*","name":"Monthly telerehab"' | cut -d'"' -f4)
+curl -s -X PATCH -H "$K" -H "$H" -d '{"renewal":{"retryDays":[1,3,5],"pastDue":"keep_access",
+  "afterRetries":"leave_unpaid","missedPeriods":"bill_once","remindDaysBefore":7}}' localhost:5080/api/v1/plans/$MONTHLY
+
 step "Use a session"
 ENTITLEMENT=$(curl -s -H "$K" "localhost:5080/api/v1/entitlements?orderId=$ORDER" | grep -o '"id":"ent_[^"]*"' | head -1 | cut -d'"' -f4)
 USE=$(curl -s -H "$K" -H "$H" -d '{"note":"Knee, week 1"}' localhost:5080/api/v1/entitlements/$ENTITLEMENT/uses | grep -o '"id":"use_[^"]*"' | cut -d'"' -f4)

@@ -62,10 +62,10 @@ public sealed class GrantEntitlements(IdGenerator ids, Jobs.JobQueue jobs)
         return shipment;
     }
 
-    /// <summary>Revokes every entitlement the source gave that is still in force; answers them.</summary>
-    public async Task<List<Entitlement>> RevokeAsync(PaydeskDb db, Source source, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Revokes every entitlement the source (or only its line <paramref name="lineId"/>) gave that is still in force; answers them.</summary>
+    public async Task<List<Entitlement>> RevokeAsync(PaydeskDb db, Source source, DateTimeOffset now, CancellationToken ct, string? lineId = null)
     {
-        var granted = await db.Entitlements.Where(e => e.SourceKind == source.Kind && e.SourceId == source.Id).ToListAsync(ct);
+        var granted = await db.Entitlements.Where(e => e.SourceKind == source.Kind && e.SourceId == source.Id && (lineId == null || e.SourceLineId == lineId)).ToListAsync(ct);
         var revoked = granted.Where(e => EntitlementStates.Decide(e.Status, EntitlementStatus.Revoked).IsApply).ToList();
         foreach (var entitlement in revoked)
         {

@@ -15,7 +15,7 @@ namespace Paydesk.Orders;
 /// </summary>
 internal sealed class OrderPurpose(
     IssueInvoice invoices, IssueCreditNote creditNotes, GrantEntitlements grants, Jobs.JobQueue jobs, Messages.RefundConfirmation refunded,
-    Messages.PaymentFailedNotice failed, TimeProvider time)
+    Messages.PaymentFailedNotice failed, Subscriptions.Messages.RenewalNotices subscriptionNotices, TimeProvider time)
     : IPaymentPurpose
 {
     public const string Prefix = "order:";
@@ -128,6 +128,9 @@ internal sealed class OrderPurpose(
                 order.NextFulfilmentAt = null;
                 revoked = await grants.RevokeAsync(db, SourceOf(order), now, ct);
                 await OrderStock.ReturnUnshippedAsync(db, order, now, ct);
+                // The subscriptions it started end with it: nothing more is charged for what was given back.
+                foreach (var id in await db.Subscriptions.Where(s => s.OrderId == order.Id).Select(s => s.Id).ToListAsync(ct))
+                    await Subscriptions.ManageSubscription.EndAsync(db, grants, subscriptionNotices, (await db.LockedAsync<Subscriptions.Subscription>(id, ct))!, now, unpaid: false, ct);
             }
         }
         await refunded.EnqueueAsync(db, order, refund, creditNote, revoked, duplicate: false, ct);

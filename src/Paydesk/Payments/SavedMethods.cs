@@ -76,8 +76,17 @@ public sealed record SavedMethodView(
     public static SavedMethodView From(SavedMethod m) => new(m.Id, m.CustomerId, m.Provider, m.Brand, m.Last4, m.ExpMonth, m.ExpYear, m.CreatedAt);
 }
 
+/// <summary>
+/// Something that charges a customer's kept methods later (a subscription's renewals), asked before
+/// one is removed: answers why it must stay, or null. Implemented above Payments, by what renews.
+/// </summary>
+public interface IChargesSavedMethods
+{
+    Task<string?> WhyKeepAsync(PaydeskDb db, SavedMethod method, CancellationToken ct);
+}
+
 /// <summary>Keeps what providers report as saved, and removes what a customer no longer wants charged.</summary>
-public sealed class SavedMethods(PaydeskDb db, IdGenerator ids, TimeProvider time)
+public sealed class SavedMethods(PaydeskDb db, IdGenerator ids, TimeProvider time, IEnumerable<IChargesSavedMethods> chargers)
 {
     /// <summary>The method the payment saved, kept for its customer unless it is kept already. The caller holds the payment's lock.</summary>
     public async Task<bool> KeepAsync(Payment payment, SavedMethodReport report, CancellationToken ct)
@@ -97,11 +106,17 @@ public sealed class SavedMethods(PaydeskDb db, IdGenerator ids, TimeProvider tim
     public Task<List<SavedMethod>> OfAsync(string customerId, CancellationToken ct) =>
         db.SavedMethods.AsNoTracking().Where(m => m.CustomerId == customerId && m.RemovedAt == null).OrderByDescending(m => m.CreatedAt).ToListAsync(ct);
 
-    /// <summary>Removes the method: no renewal charges it again. Removing it twice answers it as it is.</summary>
+    /// <summary>
+    /// Removes the method: no renewal charges it again. Refused while something would charge it and has no other
+    /// (a live subscription at its account: keep another card first, or cancel). Removing it twice answers it as it is.
+    /// </summary>
     public async Task<Result<SavedMethodView>> RemoveAsync(string id, CancellationToken ct)
     {
         var method = await db.SavedMethods.FirstOrDefaultAsync(m => m.Id == id, ct);
         if (method is null) return Problem.NotFound("payment method", id);
+        if (method.RemovedAt is null)
+            foreach (var charger in chargers)
+                if (await charger.WhyKeepAsync(db, method, ct) is { } why) return Problem.Conflict(why);
         method.RemovedAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         return SavedMethodView.From(method);

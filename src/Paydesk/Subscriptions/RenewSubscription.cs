@@ -46,6 +46,15 @@ public sealed class RenewSubscription(
             var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
             var now = time.GetUtcNow();
             var last = await db.SubscriptionPeriods.Where(p => p.SubscriptionId == subscription.Id).OrderByDescending(p => p.Number).FirstAsync(ct);
+            // Canceled at the period's end: no renewal, and no reminder of one.
+            if (subscription.CancelsAt is { } cancelsAt)
+            {
+                if (cancelsAt > now) return (cancelsAt, null);
+                await ManageSubscription.EndAsync(db, grants, notices, subscription, cancelsAt, unpaid: false, ct);
+                log.LogInformation("Subscription {SubscriptionId} is canceled at its period's end", subscription.Id);
+                await db.SaveChangesAsync(ct);
+                return (null, null);
+            }
             if (last.Status == PeriodStatus.Paid)
             {
                 if (last.EndsAt > now)
@@ -105,15 +114,13 @@ public sealed class RenewSubscription(
     /// <summary>The retries are spent: what the period kept while past due ends, and the subscription is canceled or left unpaid, as its plan says.</summary>
     private async Task EndDunningAsync(Subscription subscription, SubscriptionPeriod open, RenewalRules rules, int attempts, DateTimeOffset now, CancellationToken ct)
     {
-        await grants.RevokeAsync(db, RenewalPurpose.GraceOf(open), now, ct);
         if (rules.AfterRetries == Catalog.AfterRetries.LeaveUnpaid)
         {
+            await grants.RevokeAsync(db, RenewalPurpose.GraceOf(open), now, ct);
             log.LogInformation("Subscription {SubscriptionId} is left unpaid: {Attempts} charges of period {Number} failed", subscription.Id, attempts, open.Number);
             return;
         }
-        if (!SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.Canceled).IsApply) return;
-        (subscription.Status, subscription.CanceledAt, subscription.UpdatedAt) = (SubscriptionStatus.Canceled, now, now);
-        await notices.CanceledAsync(db, subscription, unpaid: true, ct);
+        await ManageSubscription.EndAsync(db, grants, notices, subscription, now, unpaid: true, ct);
         log.LogInformation("Subscription {SubscriptionId} is canceled: {Attempts} charges of period {Number} failed", subscription.Id, attempts, open.Number);
     }
 
@@ -124,7 +131,8 @@ public sealed class RenewSubscription(
     private SubscriptionPeriod NextPeriod(Subscription subscription, SubscriptionPeriod last, RenewalRules rules, DateTimeOffset now)
     {
         var number = last.Number + 1;
-        var starts = last.EndsAt;
+        // A schedule restarted at this period (resumed after its paid period ran out) starts it at the anchor.
+        var starts = number == subscription.AnchorNumber ? subscription.AnchorAt : last.EndsAt;
         if (rules.MissedPeriods == Catalog.MissedPeriods.BillOnce && subscription.Boundary(number + 1) <= now)
         {
             log.LogInformation("Subscription {SubscriptionId}: periods from {Missed} to now were missed; its schedule starts again now", subscription.Id, last.EndsAt);

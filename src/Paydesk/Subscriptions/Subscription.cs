@@ -41,6 +41,9 @@ public sealed class Subscription : IHasId, ICustomerOwned
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? CanceledAt { get; set; }
+    /// <summary>A cancel asked for at the end of the paid period: when it takes effect (no renewal then); null when none is scheduled.</summary>
+    public DateTimeOffset? CancelsAt { get; set; }
+    public DateTimeOffset? PausedAt { get; set; }
 
     public List<SubscriptionPeriod> Periods { get; init; } = [];
 
@@ -75,6 +78,8 @@ public sealed class SubscriptionPeriod : IHasId, ICustomerOwned
     public PeriodStatus Status { get; set; }
     public string? PaymentId { get; set; }
     public DateTimeOffset? PaidAt { get; set; }
+    /// <summary>Given free by the merchant: paid with no payment.</summary>
+    public bool Comped { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 

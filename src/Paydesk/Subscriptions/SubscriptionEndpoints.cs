@@ -7,22 +7,25 @@ using Paydesk.Tenancy;
 namespace Paydesk.Subscriptions;
 
 /// <summary>A billing period as the API shows it.</summary>
-public sealed record PeriodView(string Id, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status, string? PaymentId, DateTimeOffset? PaidAt)
+/// <param name="Comped">Given free by the merchant: paid with no payment.</param>
+public sealed record PeriodView(string Id, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status, string? PaymentId, DateTimeOffset? PaidAt, bool Comped)
 {
     public static PeriodView From(SubscriptionPeriod p) =>
-        new(p.Id, p.Number, p.StartsAt, p.EndsAt, p.Status.ToString().ToLowerInvariant(), p.PaymentId, p.PaidAt);
+        new(p.Id, p.Number, p.StartsAt, p.EndsAt, p.Status.ToString().ToLowerInvariant(), p.PaymentId, p.PaidAt, p.Comped);
 }
 
 /// <summary>
 /// A subscription as the API shows it. <paramref name="CurrentPeriod"/>, <paramref name="NextChargeAt"/>,
 /// <paramref name="LastPaidAt"/> and <paramref name="MissedPeriods"/> are read from its periods, not kept beside them.
 /// </summary>
+/// <param name="NextChargeAt">When the next renewal is charged: the paid period's end, unless the subscription is canceled or cancels then, paused, or past due (its retries say).</param>
 /// <param name="MissedPeriods">Periods that ended unpaid.</param>
 /// <param name="Periods">Every period, oldest first; only when one subscription is read.</param>
 public sealed record SubscriptionView(
     string Id, string CustomerId, string PlanId, int PlanVersion, string Status, MoneyView Price, IntervalView Interval, string TimeZone,
     DateTimeOffset AnchorAt, string Provider, string OrderId, PeriodView? CurrentPeriod, DateTimeOffset? NextChargeAt, DateTimeOffset? LastPaidAt,
-    int MissedPeriods, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CanceledAt, IReadOnlyList<PeriodView>? Periods)
+    int MissedPeriods, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CanceledAt, DateTimeOffset? CancelsAt, DateTimeOffset? PausedAt,
+    IReadOnlyList<PeriodView>? Periods)
 {
     public static SubscriptionView From(Subscription s, IReadOnlyList<SubscriptionPeriod> periods, DateTimeOffset now, bool withPeriods)
     {
@@ -32,17 +35,20 @@ public sealed record SubscriptionView(
         return new SubscriptionView(
             s.Id, s.CustomerId, s.PlanId, s.PlanVersion, s.Status.ToApi(), MoneyView.From(s.AmountMinor, s.Currency), IntervalView.From(s.Interval),
             s.TimeZone, s.AnchorAt, s.Provider, s.OrderId, current is null ? null : PeriodView.From(current),
-            SubscriptionStates.IsFinal(s.Status) ? null : last?.EndsAt, ordered.LastOrDefault(p => p.Status == PeriodStatus.Paid)?.PaidAt,
-            ordered.Count(p => p.Status == PeriodStatus.Open && p.EndsAt <= now), s.CreatedAt, s.UpdatedAt, s.CanceledAt, withPeriods ? ordered.Select(PeriodView.From).ToList() : null);
+            s.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing && s.CancelsAt is null && last?.Status == PeriodStatus.Paid ? last.EndsAt : null, ordered.LastOrDefault(p => p.Status == PeriodStatus.Paid)?.PaidAt,
+            ordered.Count(p => p.Status == PeriodStatus.Open && p.EndsAt <= now), s.CreatedAt, s.UpdatedAt, s.CanceledAt, s.CancelsAt, s.PausedAt, withPeriods ? ordered.Select(PeriodView.From).ToList() : null);
     }
 }
+
+/// <param name="At"><c>period_end</c> (the default) or <c>now</c>.</param>
+public sealed record CancelInput(string? At);
 
 internal static class SubscriptionEndpoints
 {
     public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration) => services
         .Configure<SubscriptionOptions>(configuration.GetSection("Subscriptions"))
-        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddScoped<Messages.RenewalNotices>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
-        .AddScoped<Payments.IPaymentPurpose, RenewalPurpose>();
+        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddScoped<ManageSubscription>().AddScoped<Messages.RenewalNotices>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
+        .AddScoped<Payments.IPaymentPurpose, RenewalPurpose>().AddSingleton<Payments.IChargesSavedMethods, SubscriptionMethods>();
 
     public static void MapSubscriptions(this RouteGroupBuilder api)
     {
@@ -68,5 +74,39 @@ internal static class SubscriptionEndpoints
             return ApiResults.OkOrNotFound(subscription is null ? null : SubscriptionView.From(subscription, subscription.Periods, time.GetUtcNow(), withPeriods: true),
                 "subscription", id);
         }).Reads<SubscriptionView>().WithName("getSubscription").WithSummary("Read a subscription with its periods");
+
+        subscriptions.MapPost("/{id}/cancel", async (string id, CancelInput? input, ManageSubscription manage, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+        {
+            var at = input?.At ?? "period_end";
+            if (at is not ("now" or "period_end")) return Problem.Invalid("at", "must be now or period_end.").ToHttp();
+            return await ViewAsync(await manage.CancelAsync(id, now: at == "now", ct), db, time, ct);
+        }).Revises<SubscriptionView>().WithName("cancelSubscription")
+            .WithSummary("Cancel a subscription at the end of its paid period (undoable until then), or now (access ends now; nothing is refunded)");
+
+        subscriptions.MapPost("/{id}/undo-cancel", async (string id, ManageSubscription manage, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+            await ViewAsync(await manage.UndoCancelAsync(id, ct), db, time, ct))
+            .Revises<SubscriptionView>().WithName("undoCancelSubscription").WithSummary("Take back a cancel scheduled for the period's end");
+
+        subscriptions.MapPost("/{id}/pause", async (string id, ManageSubscription manage, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+            await ViewAsync(await manage.PauseAsync(id, ct), db, time, ct))
+            .Revises<SubscriptionView>().WithName("pauseSubscription").WithSummary("Pause renewals: the paid period runs to its end, then nothing is charged until resumed");
+
+        subscriptions.MapPost("/{id}/resume", async (string id, ManageSubscription manage, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+            await ViewAsync(await manage.ResumeAsync(id, ct), db, time, ct))
+            .Revises<SubscriptionView>().WithName("resumeSubscription").WithSummary("Resume a paused subscription: a period after the paid one starts now and is charged");
+
+        subscriptions.MapPost("/{id}/comp", async (string id, ManageSubscription manage, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
+            await ViewAsync(await manage.CompAsync(id, ct), db, time, ct))
+            .RequireAuthorization(Policies.Admin).Revises<SubscriptionView>().WithName("compSubscriptionPeriod")
+            .WithSummary("Give a period free: the unpaid one of a past-due subscription, else the next");
+    }
+
+    private static async Task<IResult> ViewAsync(Result<Subscription> changed, PaydeskDb db, TimeProvider time, CancellationToken ct)
+    {
+        if (changed.Problem is { } problem) return problem.ToHttp();
+        var id = changed.Value!.Id;
+        db.ChangeTracker.Clear();
+        var subscription = await db.Subscriptions.AsNoTracking().Include(s => s.Periods).FirstAsync(s => s.Id == id, ct);
+        return Results.Ok(SubscriptionView.From(subscription, subscription.Periods, time.GetUtcNow(), withPeriods: true));
     }
 }

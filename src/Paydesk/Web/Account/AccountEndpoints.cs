@@ -24,7 +24,7 @@ public sealed record CardRow(string Id, string Text);
 public sealed record AccountPage(
     CultureInfo Culture, string Merchant, string Slug, string CustomerName, string? ClinicProfile,
     IReadOnlyList<string> Entitlements, IReadOnlyList<PurchaseRow> Purchases, IReadOnlyList<ShipmentRow> Shipments, IReadOnlyList<DocumentRow> Documents,
-    IReadOnlyList<CardRow> Cards);
+    IReadOnlyList<CardRow> Cards, string? Notice = null);
 
 /// <summary>
 /// <c>/t/{tenant}/account</c>: the signed-in customer's page at that merchant, read as that
@@ -34,7 +34,7 @@ internal static class AccountEndpoints
 {
     public static void MapAccount(this WebApplication app)
     {
-        app.MapGet("/t/{slug}/account", async (string slug, HttpContext http, PaydeskDb db, SignedLinks links, SavedMethods saved, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/t/{slug}/account", async (string slug, string? kept, HttpContext http, PaydeskDb db, SignedLinks links, SavedMethods saved, TimeProvider time, CancellationToken ct) =>
         {
             var tenant = await Visitors.TenantAsync(db, slug, ct);
             if (tenant is null) return Results.NotFound();
@@ -85,7 +85,7 @@ internal static class AccountEndpoints
                         (s.Quantity > 1 ? $"{s.Quantity.ToString("N0", culture)} × " : "") + products.GetValueOrDefault(s.ProductId, s.ProductId),
                         w.ShipmentStatuses[s.Status], string.Join(" ", new[] { s.Carrier, s.TrackingNumber }.OfType<string>()),
                         s.TrackingUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" ? url : null)).ToList(),
-                    documents, cards),
+                    documents, cards, kept is not null && cards.Any(c => c.Id == kept) ? w.CardKept : null),
             });
         }).ExcludeFromDescription();
 
@@ -99,7 +99,13 @@ internal static class AccountEndpoints
             if (await Visitors.FormAsync(http, ct) is null) return Results.BadRequest();
             db.Tenant.Set(tenant.Id, Role.Customer, customerId);
             var removed = await saved.RemoveAsync(id, ct);
-            return removed.Problem is not null ? Results.NotFound() : Results.LocalRedirect($"/t/{Uri.EscapeDataString(tenant.Slug)}/account#cards");
+            var account = $"/t/{Uri.EscapeDataString(tenant.Slug)}/account";
+            return removed.Problem?.Status switch
+            {
+                null => Results.LocalRedirect(account + "#cards"),
+                StatusCodes.Status409Conflict => Results.LocalRedirect($"{account}?kept={Uri.EscapeDataString(id)}#cards"),
+                _ => Results.NotFound(),
+            };
         }).ExcludeFromDescription();
     }
 }

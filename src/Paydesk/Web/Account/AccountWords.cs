@@ -28,6 +28,8 @@ public sealed class AccountWords
     public required string CardsNote { get; init; }
     public required Func<int, int, string> Expires { get; init; }
     public required string Remove { get; init; }
+    /// <summary>Why a card was not removed: a subscription's renewals charge it.</summary>
+    public required string CardKept { get; init; }
 
     public static readonly Localized<AccountWords> All = new(
         en: new()
@@ -44,6 +46,7 @@ public sealed class AccountWords
             Purchases = "Purchases", What = "What", When = "When", Amount = "Amount",
             Cards = "Saved cards", CardsNote = "Renewals are charged to these cards. Remove one and it is not charged again.",
             Expires = (m, y) => $"expires {CardText.Expiry(m, y)}", Remove = "Remove",
+            CardKept = "This card pays your subscription's renewals, so it stays: pay with another card first, or cancel the subscription.",
         },
         ru: new()
         {
@@ -59,6 +62,7 @@ public sealed class AccountWords
             Purchases = "Покупки", What = "Что", When = "Когда", Amount = "Сумма",
             Cards = "Сохранённые карты", CardsNote = "С этих карт списываются продления. Удалённая карта больше не списывается.",
             Expires = (m, y) => $"до {CardText.Expiry(m, y)}", Remove = "Удалить",
+            CardKept = "С этой карты оплачиваются продления подписки, поэтому она остаётся: сначала оплатите другой картой или отмените подписку.",
         },
         ro: new()
         {
@@ -74,5 +78,6 @@ public sealed class AccountWords
             Purchases = "Cumpărături", What = "Ce", When = "Când", Amount = "Sumă",
             Cards = "Carduri salvate", CardsNote = "Reînnoirile se plătesc cu aceste carduri. Un card eliminat nu mai este debitat.",
             Expires = (m, y) => $"expiră {CardText.Expiry(m, y)}", Remove = "Eliminați",
+            CardKept = "Acest card plătește reînnoirile abonamentului, deci rămâne: plătiți mai întâi cu alt card sau anulați abonamentul.",
         });
 }

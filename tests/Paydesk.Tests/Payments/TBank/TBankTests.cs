@@ -313,7 +313,9 @@ public sealed class TBankTests
         // The reconciler, which has no T-Bank PaymentId for it either, finds it by OrderId.
         (await provider.GetStateAsync(account, renewal, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Succeeded);
 
-        // The customer removes the card: it is no longer listed (removing it again changes nothing).
+        // The customer cancels the subscription (its only card cannot go while it renews), and removes the card:
+        // it is no longer listed (removing it again changes nothing).
+        await shop.Tenant.PostOk($"/api/v1/subscriptions/{Assert.Single((await shop.Tenant.GetOk($"/api/v1/subscriptions?customerId={shop.Customer}")).Items()).Id()}/cancel", new { at = "now" });
         (await shop.Tenant.PostOk($"/api/v1/payment-methods/{card.Id()}/remove", new { })).Str("id").ShouldBe(card.Id());
         (await shop.Tenant.PostOk($"/api/v1/payment-methods/{card.Id()}/remove", new { })).Str("id").ShouldBe(card.Id());
         Assert.Empty((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
@@ -435,7 +437,7 @@ public sealed class TBankTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
-    public async Task The_customer_sees_the_card_kept_for_renewals_on_their_account_page_and_removes_it_there(Engine engine)
+    public async Task The_customer_sees_the_card_kept_for_renewals_on_their_account_page_and_removes_it_there_once_no_subscription_needs_it(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);
         var shop = await TBankShop.OpenAsync(host);
@@ -472,6 +474,16 @@ public sealed class TBankTests
         });
         (await customer.PostAsync($"/t/{slug}/account", $"/t/{slug}/account/cards/{otherCard}/remove", new())).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={other}")).Items());
+        // Their own card pays their subscription's renewals, and it is their only one: it stays, and the page says why.
+        var refused = await customer.PostAsync($"/t/{slug}/account", $"/t/{slug}/account/cards/{card.Id()}/remove", new());
+        refused.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var page = await customer.GetStringAsync(refused.Headers.Location!.ToString());
+        Assert.Contains("This card pays your subscription", page);
+        Assert.Contains("0777", page);
+        await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/payment-methods/{card.Id()}/remove", new { })).ShouldBeProblem(409);
+        // Once the subscription is canceled (at its period's end), the card goes.
+        var subscription = Assert.Single((await shop.Tenant.GetOk($"/api/v1/subscriptions?customerId={shop.Customer}")).Items()).Id();
+        await shop.Tenant.PostOk($"/api/v1/subscriptions/{subscription}/cancel", new { at = "period_end" });
         (await customer.PostAsync($"/t/{slug}/account", $"/t/{slug}/account/cards/{card.Id()}/remove", new())).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         Assert.DoesNotContain("0777", await customer.GetStringAsync($"/t/{slug}/account"));
         Assert.Empty((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());

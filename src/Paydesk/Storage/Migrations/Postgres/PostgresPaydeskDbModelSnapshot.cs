@@ -2492,6 +2492,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("canceled_at");
 
+                    b.Property<DateTimeOffset?>("CancelsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancels_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -2529,6 +2533,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("order_line_id")
                         .UseCollation("C");
+
+                    b.Property<DateTimeOffset?>("PausedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paused_at");
 
                     b.Property<string>("PlanId")
                         .IsRequired()
@@ -2593,6 +2601,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("id")
                         .UseCollation("C");
+
+                    b.Property<bool>("Comped")
+                        .HasColumnType("boolean")
+                        .HasColumnName("comped");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")

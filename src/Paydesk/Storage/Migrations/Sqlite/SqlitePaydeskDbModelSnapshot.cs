@@ -2368,6 +2368,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("canceled_at");
 
+                    b.Property<long?>("CancelsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancels_at");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -2402,6 +2406,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("order_line_id");
+
+                    b.Property<long?>("PausedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paused_at");
 
                     b.Property<string>("PlanId")
                         .IsRequired()
@@ -2462,6 +2470,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<bool>("Comped")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("comped");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
