@@ -61,6 +61,7 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
     public DbSet<Entitlements.SessionUse> SessionUses => Set<Entitlements.SessionUse>();
     public DbSet<Subscriptions.Subscription> Subscriptions => Set<Subscriptions.Subscription>();
     public DbSet<Subscriptions.SubscriptionPeriod> SubscriptionPeriods => Set<Subscriptions.SubscriptionPeriod>();
+    public DbSet<Subscriptions.PlanChange> PlanChanges => Set<Subscriptions.PlanChange>();
     public DbSet<Jobs.Job> Jobs => Set<Jobs.Job>();
     public DbSet<Web.Admin.AuditEntry> AuditEntries => Set<Web.Admin.AuditEntry>();
 

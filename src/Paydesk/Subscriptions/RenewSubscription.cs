@@ -66,6 +66,10 @@ public sealed class RenewSubscription(
                     await db.SaveChangesAsync(ct);
                     return (last.EndsAt, null);
                 }
+                // A downgrade asked during the period takes effect with the next one.
+                if (await db.PlanChanges.FirstOrDefaultAsync(c => c.SubscriptionId == subscription.Id && c.Status == PlanChangeStatus.Scheduled, ct) is { } scheduled
+                    && scheduled.EffectiveAt <= last.EndsAt)
+                    PlanChangePurpose.Apply(subscription, scheduled, now);
                 last = NextPeriod(subscription, last, rules, now);
                 db.SubscriptionPeriods.Add(last);
             }

@@ -18,10 +18,10 @@ public sealed class Subscription : IHasId, ICustomerOwned
     public required string Id { get; init; }
     public required string CustomerId { get; init; }
     /// <summary>The plan, at the version sold: what each period grants.</summary>
-    public required string PlanId { get; init; }
-    public int PlanVersion { get; init; }
-    /// <summary>The price of one period, as sold.</summary>
-    public long AmountMinor { get; init; }
+    public required string PlanId { get; set; }
+    public int PlanVersion { get; set; }
+    /// <summary>The price of one period, as sold (or as changed to, <see cref="PlanChange"/>).</summary>
+    public long AmountMinor { get; set; }
     public required string Currency { get; init; }
     public IntervalUnit IntervalUnit { get; init; }
     public int IntervalCount { get; init; }

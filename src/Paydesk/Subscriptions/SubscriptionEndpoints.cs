@@ -47,7 +47,7 @@ internal static class SubscriptionEndpoints
 {
     public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration) => services
         .Configure<SubscriptionOptions>(configuration.GetSection("Subscriptions"))
-        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddScoped<ManageSubscription>().AddScoped<Messages.RenewalNotices>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
+        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddScoped<ManageSubscription>().AddScoped<ChangePlan>().AddScoped<Payments.IPaymentPurpose, PlanChangePurpose>().AddScoped<Messages.RenewalNotices>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
         .AddScoped<Payments.IPaymentPurpose, RenewalPurpose>().AddSingleton<Payments.IChargesSavedMethods, SubscriptionMethods>();
 
     public static void MapSubscriptions(this RouteGroupBuilder api)
@@ -94,6 +94,18 @@ internal static class SubscriptionEndpoints
         subscriptions.MapPost("/{id}/resume", async (string id, ManageSubscription manage, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
             await ViewAsync(await manage.ResumeAsync(id, ct), db, time, ct))
             .Revises<SubscriptionView>().WithName("resumeSubscription").WithSummary("Resume a paused subscription: a period after the paid one starts now and is charged");
+
+        subscriptions.MapPost("/{id}/change-plan", async (string id, PlanChangeInput input, ChangePlan change, CancellationToken ct) =>
+            (await change.RunAsync(id, input, ct)).Ok())
+            .Reads<PlanChangeView>().ProducesProblem(StatusCodes.Status409Conflict).WithName("changeSubscriptionPlan")
+            .WithSummary("Move to another plan of the same interval: up now, the rest of the period prorated and charged; down at the period's end. preview: only say what it costs");
+
+        subscriptions.MapGet("/{id}/plan-changes", async (string id, PaydeskDb db, CancellationToken ct) =>
+        {
+            if (!await db.Subscriptions.AnyAsync(s => s.Id == id, ct)) return Problem.NotFound("subscription", id).ToHttp();
+            var changes = await db.PlanChanges.AsNoTracking().Where(c => c.SubscriptionId == id).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(ct);
+            return Results.Ok(changes.Select(PlanChangeView.From).ToList());
+        }).Produces<List<PlanChangeView>>().ProducesProblem(StatusCodes.Status404NotFound).WithName("listSubscriptionPlanChanges").WithSummary("The plan changes asked of a subscription, oldest first");
 
         subscriptions.MapPost("/{id}/comp", async (string id, ManageSubscription manage, PaydeskDb db, TimeProvider time, CancellationToken ct) =>
             await ViewAsync(await manage.CompAsync(id, ct), db, time, ct))

@@ -2463,6 +2463,126 @@ namespace Paydesk.Storage.Migrations.Postgres
                     b.ToTable("webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Subscriptions.PlanChange", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id")
+                        .UseCollation("C");
+
+                    b.Property<long>("ChargeMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("charge_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("CreditMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credit_minor");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("DueMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("due_minor");
+
+                    b.Property<DateTimeOffset>("EffectiveAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_at");
+
+                    b.Property<long>("FromAmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("from_amount_minor");
+
+                    b.Property<string>("FromPlanId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_plan_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("FromPlanVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("from_plan_version");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PaymentId")
+                        .HasColumnType("text")
+                        .HasColumnName("payment_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("PeriodId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("period_id")
+                        .UseCollation("C");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subscription_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("ToAmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("to_amount_minor");
+
+                    b.Property<string>("ToPlanId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_plan_id")
+                        .UseCollation("C");
+
+                    b.Property<int>("ToPlanVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("to_plan_version");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_plan_changes");
+
+                    b.HasIndex("TenantId", "SubscriptionId", "Status")
+                        .HasDatabaseName("ix_plan_changes_tenant_id_subscription_id_status");
+
+                    b.HasIndex(new[] { "TenantId", "SubscriptionId" }, "ux_plan_changes_one_waiting")
+                        .IsUnique()
+                        .HasDatabaseName("ux_plan_changes_one_waiting")
+                        .HasFilter("status IN ('Pending', 'Scheduled')");
+
+                    b.ToTable("plan_changes", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Subscriptions.Subscription", b =>
                 {
                     b.Property<string>("TenantId")
@@ -3414,6 +3534,16 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_events_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Subscriptions.PlanChange", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_changes_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Subscriptions.Subscription", b =>

@@ -2341,6 +2341,118 @@ namespace Paydesk.Storage.Migrations.Sqlite
                     b.ToTable("webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Paydesk.Subscriptions.PlanChange", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ChargeMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("charge_minor");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("CreditMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credit_minor");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("DueMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_minor");
+
+                    b.Property<long>("EffectiveAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("effective_at");
+
+                    b.Property<long>("FromAmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_amount_minor");
+
+                    b.Property<string>("FromPlanId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_plan_id");
+
+                    b.Property<int>("FromPlanVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_plan_version");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PaymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("PeriodId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<long>("ToAmountMinor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_amount_minor");
+
+                    b.Property<string>("ToPlanId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_plan_id");
+
+                    b.Property<int>("ToPlanVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_plan_version");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_plan_changes");
+
+                    b.HasIndex("TenantId", "SubscriptionId", "Status")
+                        .HasDatabaseName("ix_plan_changes_tenant_id_subscription_id_status");
+
+                    b.HasIndex(new[] { "TenantId", "SubscriptionId" }, "ux_plan_changes_one_waiting")
+                        .IsUnique()
+                        .HasDatabaseName("ux_plan_changes_one_waiting")
+                        .HasFilter("status IN ('Pending', 'Scheduled')");
+
+                    b.ToTable("plan_changes", (string)null);
+                });
+
             modelBuilder.Entity("Paydesk.Subscriptions.Subscription", b =>
                 {
                     b.Property<string>("TenantId")
@@ -3267,6 +3379,16 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_events_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Paydesk.Subscriptions.PlanChange", b =>
+                {
+                    b.HasOne("Paydesk.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_plan_changes_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Paydesk.Subscriptions.Subscription", b =>
