@@ -19,6 +19,7 @@ public static class WebRegistrations
     {
         app.MapSignIn();
         Account.AccountEndpoints.MapAccount(app);
+        Account.SubscriptionPortal.MapSubscriptionPortal(app);
         Shop.ShopEndpoints.MapShop(app);
         Clinics.ClinicPages.MapClinicPages(app);
         Admin.AdminPages.MapAdminPages(app);

@@ -37,6 +37,9 @@ public sealed partial class PageClient(Uri baseAddress) : IDisposable
         return await _http.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>The visitor's own client: cookies kept, redirects not followed.</summary>
+    public HttpClient Http => _http;
+
     /// <summary>A page as the signed-in visitor sees it.</summary>
     public Task<string> GetStringAsync(string path) => _http.GetStringAsync(path);
 

@@ -54,8 +54,11 @@ public sealed class RowLevelSecurityTests
             var (order, _, _) = await shop.BuyAsync(shop.Package);
             var sessions = Assert.Single(await shop.Tenant.ListAll($"/api/v1/entitlements?orderId={order}")).Id();
             await shop.Tenant.PostOk($"/api/v1/entitlements/{sessions}/uses", new { });
-            // A recurring plan keeps the card.
+            // A recurring plan keeps the card; a cheaper one is asked for at the period's end.
             await shop.BuyAsync(shop.Monthly);
+            var lite = (await shop.Tenant.PostOk("/api/v1/plans", new { name = "Lite", price = new { amount = 100_00, currency = "RUB" }, interval = new { unit = "month", count = 1 } })).Id();
+            var subscription = Assert.Single(await shop.Tenant.ListAll("/api/v1/subscriptions")).Id();
+            (await shop.Tenant.PostOk($"/api/v1/subscriptions/{subscription}/change-plan", new { planId = lite })).Str("status").ShouldBe("scheduled");
         }
         await host.RunDueJobsAsync();
         return host;

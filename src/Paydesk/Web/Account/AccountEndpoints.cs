@@ -24,7 +24,7 @@ public sealed record CardRow(string Id, string Text);
 public sealed record AccountPage(
     CultureInfo Culture, string Merchant, string Slug, string CustomerName, string? ClinicProfile,
     IReadOnlyList<string> Entitlements, IReadOnlyList<PurchaseRow> Purchases, IReadOnlyList<ShipmentRow> Shipments, IReadOnlyList<DocumentRow> Documents,
-    IReadOnlyList<CardRow> Cards, string? Notice = null);
+    IReadOnlyList<CardRow> Cards, string? Notice = null, IReadOnlyList<SubscriptionRow>? Subscriptions = null, string? Said = null);
 
 /// <summary>
 /// <c>/t/{tenant}/account</c>: the signed-in customer's page at that merchant, read as that
@@ -34,7 +34,7 @@ internal static class AccountEndpoints
 {
     public static void MapAccount(this WebApplication app)
     {
-        app.MapGet("/t/{slug}/account", async (string slug, string? kept, HttpContext http, PaydeskDb db, SignedLinks links, SavedMethods saved, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/t/{slug}/account", async (string slug, string? kept, string? said, HttpContext http, PaydeskDb db, SignedLinks links, SavedMethods saved, TimeProvider time, CancellationToken ct) =>
         {
             var tenant = await Visitors.TenantAsync(db, slug, ct);
             if (tenant is null) return Results.NotFound();
@@ -73,7 +73,9 @@ internal static class AccountEndpoints
                     links.UrlFor(LinkKind.CreditNote, tenant.Id, n.Id).AbsoluteUri))))
                 .OrderByDescending(d => d.IssuedAt).Select(d => d.Row).ToList();
 
-            var cards = (await saved.OfAsync(customerId, ct)).Select(m => new CardRow(m.Id, CardText.Of(m, w.Expires))).ToList();
+            var methods = await saved.OfAsync(customerId, ct);
+            var cards = methods.Select(m => new CardRow(m.Id, CardText.Of(m, w.Expires))).ToList();
+            var subscriptions = await SubscriptionPortal.RowsAsync(db, methods, culture, zone, now, w.Expires, ct);
 
             return HtmlPages.Page<AccountView>(http, new
             {
@@ -85,7 +87,7 @@ internal static class AccountEndpoints
                         (s.Quantity > 1 ? $"{s.Quantity.ToString("N0", culture)} × " : "") + products.GetValueOrDefault(s.ProductId, s.ProductId),
                         w.ShipmentStatuses[s.Status], string.Join(" ", new[] { s.Carrier, s.TrackingNumber }.OfType<string>()),
                         s.TrackingUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" ? url : null)).ToList(),
-                    documents, cards, kept is not null && cards.Any(c => c.Id == kept) ? w.CardKept : null),
+                    documents, cards, kept is not null && cards.Any(c => c.Id == kept) ? w.CardKept : null, subscriptions, SubscriptionPortal.Said(http, said)),
             });
         }).ExcludeFromDescription();
 
