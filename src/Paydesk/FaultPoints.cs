@@ -28,11 +28,13 @@ public sealed class FaultPoints
     public const string AfterOrderPlaced = "after-order-placed";
     /// <summary>The provider made the refund; its answer is lost before Paydesk records it.</summary>
     public const string AfterProviderRefund = "after-provider-refund";
+    /// <summary>The provider charged a kept payment method (a renewal, an upgrade); its answer is lost before Paydesk records it.</summary>
+    public const string AfterProviderCharge = "after-provider-charge";
     /// <summary>The Mock provider made a refund and is about to notify Paydesk of it.</summary>
     public const string MockRefundNotification = "mock-refund-notification";
 
     private const string JobPrefix = "job:";
-    private static readonly string[] Named = [AfterProviderCheckout, Fulfilment, AfterOrderPlaced, AfterProviderRefund, MockRefundNotification];
+    private static readonly string[] Named = [AfterProviderCheckout, Fulfilment, AfterOrderPlaced, AfterProviderRefund, AfterProviderCharge, MockRefundNotification];
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _armed = new(StringComparer.Ordinal);

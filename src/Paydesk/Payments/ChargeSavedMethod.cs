@@ -16,7 +16,8 @@ namespace Paydesk.Payments;
 /// <c>unknown</c> for the reconciler.
 /// </summary>
 public sealed class ChargeSavedMethod(
-    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, JobQueue jobs, TimeProvider time, ILogger<ChargeSavedMethod> log)
+    PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, JobQueue jobs, TimeProvider time, FaultPoints faults,
+    ILogger<ChargeSavedMethod> log)
 {
     /// <summary>
     /// Records the payment to charge, in the caller's transaction: <c>created</c>, its idempotency key given, and at a
@@ -65,6 +66,7 @@ public sealed class ChargeSavedMethod(
             var status = ProviderErrors.MayHaveActed(failure) ? PaymentStatus.Unknown : PaymentStatus.Failed;
             return await outcomes.RecordAsync(paymentId, p => outcomes.ApplyAsync(p, status, null, null, trouble, CancellationToken.None), CancellationToken.None);
         }
+        await faults.HitAsync(FaultPoints.AfterProviderCharge);
         return await outcomes.RecordAsync(paymentId, async p =>
         {
             p.ProviderPaymentId ??= charged.ProviderPaymentId;

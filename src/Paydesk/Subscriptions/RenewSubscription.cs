@@ -33,8 +33,6 @@ public sealed class RenewSubscription(
     /// <summary>How long to wait for a charge whose outcome is not known yet before looking again.</summary>
     public static readonly TimeSpan Unsettled = TimeSpan.FromHours(1);
 
-    /// <summary>How long the run that recorded a renewal's payment has to charge it before another run may (a provider's call times out well before).</summary>
-    public static readonly TimeSpan ChargingFor = TimeSpan.FromMinutes(2);
 
     /// <summary>Renews the subscription if it is due; answers when to look again, or null when it needs no more looking at.</summary>
     public async Task<DateTimeOffset?> RunAsync(string subscriptionId, CancellationToken ct)
@@ -77,7 +75,7 @@ public sealed class RenewSubscription(
             // Recorded and not yet answered: the run that recorded it is charging it now, so another waits; one left by a
             // run that died is charged again (same key, one charge) once that run's time is surely up.
             if (payments.FirstOrDefault(p => p.Status is PaymentStatus.Created && RenewalPurpose.AttemptOf(p, last.Id) is not null) is { } created)
-                return created.CreatedAt + ChargingFor > now ? (created.CreatedAt + ChargingFor, null) : (null, created.Id);
+                return created.CreatedAt + options.Value.ChargingFor > now ? (created.CreatedAt + options.Value.ChargingFor, null) : (null, created.Id);
             // Pending or unknown (a charge, or the customer paying by hand): the provider's word, or the reconciler, settles it.
             if (payments.Any(p => p.Status is PaymentStatus.Created or PaymentStatus.Pending or PaymentStatus.Unknown)) return (now + Unsettled, null);
             // Each attempt failed (the subscription is past due): the next on the schedule, or the end of it.
@@ -196,6 +194,12 @@ public sealed class SubscriptionOptions
 
     /// <summary>How many days before a renewal its customer is told of it, for plans that set none; 0 for no reminders.</summary>
     public int RemindDaysBefore { get; set; } = 3;
+
+    /// <summary>
+    /// How long the run that recorded a renewal's payment has to charge it before another run may (charging it again
+    /// under the same key, which the provider answers with the first charge): longer than a provider's call takes to time out.
+    /// </summary>
+    public TimeSpan ChargingFor { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 internal sealed class RenewSubscriptionJob : IJobHandler

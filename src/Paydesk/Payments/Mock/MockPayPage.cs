@@ -80,6 +80,8 @@ internal static class MockPayPage
                 _ => null,
             };
             if (card is null) return Results.BadRequest("card must be pays or declines");
+            // Each kept card is the customer's own at the provider: an id of its own, as a real provider's.
+            card = card with { Id = $"{card.Id}_{charge.Id}" };
 
             var now = time.GetUtcNow();
             var events = new List<MockEvent>();

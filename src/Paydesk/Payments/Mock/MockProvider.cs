@@ -132,7 +132,10 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         return new ProviderPaymentState(status, charge.AmountMinor, charge.Currency);
     }
 
-    /// <summary>Saved methods the Mock provider knows: one that pays, one that is declined, one whose answer is lost after charging.</summary>
+    /// <summary>
+    /// Saved methods the Mock provider knows: one that pays, one that is declined, one whose answer is lost after charging. A card
+    /// kept on the Mock page is one of the first two with the charge that kept it after an underscore (<c>mock_pm_pays_mch_…</c>).
+    /// </summary>
     public const string SavedMethodPays = "mock_pm_pays";
     public const string SavedMethodDeclined = "mock_pm_declined";
     public const string SavedMethodLosesAnswer = "mock_pm_loses_answer";
@@ -145,8 +148,9 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
         if (charge is null)
         {
             var now = time.GetUtcNow();
-            var pays = savedMethod is SavedMethodPays or SavedMethodLosesAnswer;
-            if (!pays && savedMethod != SavedMethodDeclined)
+            bool Is(string known) => savedMethod == known || savedMethod.StartsWith(known + "_", StringComparison.Ordinal);
+            var pays = Is(SavedMethodPays) || savedMethod == SavedMethodLosesAnswer;
+            if (!pays && !Is(SavedMethodDeclined))
                 return new ProviderChargeResult(PaymentStatus.Failed, null, $"no saved method '{savedMethod}'");
             charge = new MockCharge
             {
