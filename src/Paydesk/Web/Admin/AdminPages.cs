@@ -35,6 +35,7 @@ internal static partial class AdminPages
         var admin = app.MapGroup("/admin/{slug}").ExcludeFromDescription();
         admin.MapPaymentPages();
         admin.MapShipmentPages();
+        admin.MapSubscriptionPages();
         admin.MapKeyPages();
         admin.MapProviderPages();
         admin.MapJobPages();
