@@ -92,7 +92,7 @@ if [ -z "$reports" ]; then
   echo "  no coverage report was written"; coverage_failed=1
 else
   # shellcheck disable=SC2086
-  awk -v required="Payments Orders Entitlements Notifications Invoices" -v threshold=90 -f tests/coverage.awk $reports | tee "$run_tmp/coverage.txt"
+  awk -v required="Payments Orders Entitlements Notifications Invoices Subscriptions" -v threshold=90 -f tests/coverage.awk $reports | tee "$run_tmp/coverage.txt"
   below=$(grep '^below:' "$run_tmp/coverage.txt" || true)
   [ -n "$below" ] && { echo "test.sh: line coverage under 90 % in:${below#below:}"; coverage_failed=1; }
 fi
