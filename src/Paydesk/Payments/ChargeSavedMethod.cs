@@ -41,13 +41,16 @@ public sealed class ChargeSavedMethod(
     }
 
     /// <summary>
-    /// Charges the method for a payment still <c>created</c> (one answered already is left as it is)
-    /// and records the answer; <paramref name="providerMethodId"/> null fails it: nothing to charge.
+    /// Charges a payment still <c>created</c> (one answered already is left as it is) to the newest method its
+    /// customer keeps at its provider account, and records the answer; with no method kept it fails: nothing to charge.
     /// </summary>
-    public async Task<Payment> RunAsync(string paymentId, string? providerMethodId, CancellationToken ct)
+    public async Task<Payment> RunAsync(string paymentId, CancellationToken ct)
     {
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, ct);
         if (payment.Status != PaymentStatus.Created) return payment;
+        var providerMethodId = await db.SavedMethods.AsNoTracking()
+            .Where(m => m.CustomerId == payment.CustomerId && m.ProviderAccountId == payment.ProviderAccountId && m.RemovedAt == null)
+            .OrderByDescending(m => m.CreatedAt).Select(m => m.ProviderMethodId).FirstOrDefaultAsync(ct);
         if (providerMethodId is null)
             return await outcomes.RecordAsync(paymentId, p => outcomes.ApplyAsync(p, PaymentStatus.Failed, null, null, "the customer has no payment method kept to charge", ct), ct);
         var provider = providers.Find(payment.Provider)

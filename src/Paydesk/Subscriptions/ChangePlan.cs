@@ -31,7 +31,7 @@ public sealed record PlanChangeView(
 /// a scheduled downgrade. One change waits at a time (a partial unique index), decided with the
 /// subscription locked.
 /// </summary>
-public sealed class ChangePlan(PaydeskDb db, ChargeSavedMethod charges, SavedMethods methods, IdGenerator ids, TimeProvider time, ILogger<ChangePlan> log)
+public sealed class ChangePlan(PaydeskDb db, ChargeSavedMethod charges, IdGenerator ids, TimeProvider time, ILogger<ChangePlan> log)
 {
     public async Task<Result<PlanChangeView>> RunAsync(string subscriptionId, PlanChangeInput input, CancellationToken ct)
     {
@@ -100,9 +100,7 @@ public sealed class ChangePlan(PaydeskDb db, ChargeSavedMethod charges, SavedMet
         var (change, charge) = asked.Value;
         if (charge is null) return PlanChangeView.From(change);
 
-        var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == subscriptionId, ct);
-        var method = (await methods.OfAsync(subscription.CustomerId, ct)).FirstOrDefault(m => m.ProviderAccountId == subscription.ProviderAccountId)?.ProviderMethodId;
-        var paid = await charges.RunAsync(charge, method, ct);
+        var paid = await charges.RunAsync(charge, ct);
         log.LogInformation("Subscription {SubscriptionId}: upgrade {ChangeId} payment {PaymentId} is {Status}", subscriptionId, change.Id, paid.Id, paid.Status.ToApi());
         db.ChangeTracker.Clear();
         return PlanChangeView.From(await db.PlanChanges.AsNoTracking().FirstAsync(c => c.Id == change.Id, ct));

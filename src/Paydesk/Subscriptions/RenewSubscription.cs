@@ -25,7 +25,7 @@ namespace Paydesk.Subscriptions;
 /// turn, or one period from now (the schedule realigned to now).
 /// </remarks>
 public sealed class RenewSubscription(
-    PaydeskDb db, ChargeSavedMethod charges, SavedMethods methods, IdGenerator ids, TimeProvider time, Messages.RenewalNotices notices,
+    PaydeskDb db, ChargeSavedMethod charges, IdGenerator ids, TimeProvider time, Messages.RenewalNotices notices,
     Entitlements.GrantEntitlements grants, Microsoft.Extensions.Options.IOptions<SubscriptionOptions> options, ILogger<RenewSubscription> log)
 {
     public const string JobKind = "renew-subscription";
@@ -98,7 +98,7 @@ public sealed class RenewSubscription(
         }, ct);
         if (due.PaymentId is null) return due.Later;
 
-        var charged = await charges.RunAsync(due.PaymentId, await MethodAsync(subscriptionId, ct), ct);
+        var charged = await charges.RunAsync(due.PaymentId, ct);
         log.LogInformation("Subscription {SubscriptionId}: renewal payment {PaymentId} is {Status}", subscriptionId, charged.Id, charged.Status.ToApi());
         db.ChangeTracker.Clear();
         // Paid: the next reminder, or period's end; failed: the next retry (or now, to end it); unsettled: look again in a while.
@@ -145,13 +145,6 @@ public sealed class RenewSubscription(
             TenantId = "", Id = ids.New("per"), SubscriptionId = subscription.Id, CustomerId = subscription.CustomerId,
             Number = number, StartsAt = starts, EndsAt = subscription.Boundary(number + 1), Status = PeriodStatus.Open, CreatedAt = now,
         };
-    }
-
-    /// <summary>The method renewals charge: the newest the customer keeps at the subscription's provider account.</summary>
-    private async Task<string?> MethodAsync(string subscriptionId, CancellationToken ct)
-    {
-        var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == subscriptionId, ct);
-        return (await methods.OfAsync(subscription.CustomerId, ct)).FirstOrDefault(m => m.ProviderAccountId == subscription.ProviderAccountId)?.ProviderMethodId;
     }
 }
 

@@ -59,11 +59,17 @@ internal static class SubscriptionPortal
                 .Where(x => x.Price is not null)
                 .Select(x => new PlanOption(x.Plan.Id, x.Plan.Name, Display.Amount(x.Price!.Amount, culture))).ToList();
             return new SubscriptionRow(s.Id, names.GetValueOrDefault(s.PlanId, s.PlanId), w.Statuses[s.Status],
-                s.Status switch { SubscriptionStatus.Active => "good", SubscriptionStatus.PastDue => "bad", _ => "warn" }, next,
+                Tone(s.Status), next,
                 card is null ? null : CardText.Of(card, expires),
                 CanCancel: active, CanUndo: s.CancelsAt is not null, CanPause: active, CanResume: s.Status == SubscriptionStatus.Paused, options);
         }).ToList();
     }
+
+    /// <summary>How a status is coloured, here and in the back office.</summary>
+    public static string Tone(SubscriptionStatus status) => status switch
+    {
+        SubscriptionStatus.Active => "good", SubscriptionStatus.PastDue or SubscriptionStatus.Canceled => "bad", _ => "warn",
+    };
 
     public static void MapSubscriptionPortal(this WebApplication app)
     {

@@ -48,7 +48,7 @@ internal static partial class AdminPages
                 {
                     var view = SubscriptionView.From(s, s.Periods, now, withPeriods: false);
                     return new SubscriptionListRow(s.Id, names.GetValueOrDefault(s.CustomerId, s.CustomerId), plans.GetValueOrDefault(s.PlanId, s.PlanId),
-                        statuses[s.Status], Tone(s.Status), Next(view, s, zone, culture), view.MissedPeriods, Display.Date(s.CreatedAt, zone, culture));
+                        statuses[s.Status], Account.SubscriptionPortal.Tone(s.Status), Next(view, s, zone, culture), view.MissedPeriods, Display.Date(s.CreatedAt, zone, culture));
                 }).ToList(),
             });
         });
@@ -81,7 +81,7 @@ internal static partial class AdminPages
                 Frame = frame,
                 Page = new SubscriptionPage(subscription.Id, customer, subscription.CustomerId, plans.GetValueOrDefault(subscription.PlanId, subscription.PlanId),
                     $"{Display.Amount(subscription.Price, culture)} / {subscription.Interval}", Account.SubscriptionPortalWords.All.For(culture).Statuses[subscription.Status],
-                    Tone(subscription.Status), Next(view, subscription, zone, culture), view.MissedPeriods, periods,
+                    Account.SubscriptionPortal.Tone(subscription.Status), Next(view, subscription, zone, culture), view.MissedPeriods, periods,
                     changes.Select(c => $"{Date(c.CreatedAt)}: {plans.GetValueOrDefault(c.FromPlanId, c.FromPlanId)} → {plans.GetValueOrDefault(c.ToPlanId, c.ToPlanId)}, " +
                         $"{c.Kind.ToString().ToLowerInvariant()}, {c.Status.ToString().ToLowerInvariant()}, {Display.Amount(c.DueMinor, c.Currency, culture)}").ToList(),
                     CanCancel: role == Role.TenantAdmin && !SubscriptionStates.IsFinal(subscription.Status),
@@ -107,11 +107,6 @@ internal static partial class AdminPages
             return await ManageAsync(db, staff, audit, id, "comp-period", () => manage.CompAsync(id, ct), ct);
         });
     }
-
-    private static string Tone(SubscriptionStatus status) => status switch
-    {
-        SubscriptionStatus.Active => "good", SubscriptionStatus.PastDue or SubscriptionStatus.Canceled => "bad", _ => "warn",
-    };
 
     private static string? Next(SubscriptionView view, Subscription s, NodaTime.DateTimeZone zone, System.Globalization.CultureInfo culture) =>
         s.CancelsAt is { } cancels ? AdminSubscriptionWords.All.For(culture).CancelsOn(Display.Date(cancels, zone, culture))
