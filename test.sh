@@ -106,5 +106,10 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$coverage_failed" -ne 0 ]; then failed=$((failed + 1)); status=1; fi
 echo
 [ -d "$screenshots" ] && echo "Screenshots of the pages the browser tests checked: $PWD/$screenshots"
+# The failures again, with their messages, where the end of a long log shows them.
+if grep -qE '^  Failed ' "$log"; then
+  echo "Failed:"
+  awk '/^  Failed /{ n = 14 } n > 0 { print; n-- }' "$log" | grep -vE '^(info|dbug|trce): |^      ' | head -n 120
+fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

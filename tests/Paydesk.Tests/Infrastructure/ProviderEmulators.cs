@@ -45,7 +45,9 @@ public sealed class ProviderEmulators
 
     private static async Task<ProviderEmulators> StartAsync()
     {
-        var app = EmulatorHost.Build(["--urls=http://127.0.0.1:0"], TimeProvider.System);
+        var app = EmulatorHost.Build(
+            // Only warnings: a line per notification sent drowns the test run's own output.
+            ["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], TimeProvider.System);
         await app.StartAsync();
         var url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         app.Services.GetRequiredService<TBankEmulator>().PublicUrl = url.ToString();
