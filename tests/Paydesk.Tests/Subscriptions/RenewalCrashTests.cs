@@ -21,7 +21,9 @@ public sealed class RenewalCrashTests(ITestOutputHelper output)
         var options = new ProcessOptions
         {
             Database = database, KeyRingPath = ring.Path, Log = output,
-            Settings = new Dictionary<string, string> { ["Jobs:LeaseSeconds"] = "3", ["Subscriptions:ChargingFor"] = "00:00:45", ["Subscriptions:RemindDaysBefore"] = "0" },
+            // The killed process's claims run out 15 s after it made them; a run must end before its claim does (a quarter
+            // earlier), so a shorter lease cancels fulfilments and renewals a loaded machine takes seconds over.
+            Settings = new Dictionary<string, string> { ["Jobs:LeaseSeconds"] = "15", ["Subscriptions:ChargingFor"] = "00:00:45", ["Subscriptions:RemindDaysBefore"] = "0" },
         };
         var (tenantId, adminKey) = await PaydeskProcess.CreateTenantAsync(options);
         // The first renewal charges it makes, this process holds once the provider has charged the card: their answers are lost with it.
