@@ -39,7 +39,7 @@ dotnet publish -c Release -r "$rid" --self-contained false "$here/src/Paydesk" -
 pgport=$(free_port)
 mkdir -p "$work/pg" && chown postgres "$work/pg" 2>/dev/null || true
 as_pg "$pg_bin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $pgport -c unix_socket_directories=$work/pg -c fsync=on -c max_connections=300" start >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w -o "-c listen_addresses=127.0.0.1 -p $pgport -c unix_socket_directories=$work/pg -c fsync=on -c max_connections=300${STATEMENTS:+ -c shared_preload_libraries=pg_stat_statements}" start >/dev/null
 psql=("$pg_bin/psql" -h 127.0.0.1 -p "$pgport" -U postgres -q -v ON_ERROR_STOP=1)
 "${psql[@]}" -c "CREATE ROLE paydesk_app LOGIN PASSWORD 'bench' NOSUPERUSER NOBYPASSRLS" -c "CREATE DATABASE paydesk" -c "CREATE DATABASE floor"
 
@@ -48,7 +48,7 @@ base="http://127.0.0.1:$port"
 key=sk_test_demo_clinic
 start_paydesk() {
   (cd "$work" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$base" Logging__LogLevel__Default=Warning \
-    ASPNETCORE_CONTENTROOT="$work" DataProtection__KeyRingPath="$work/keys" Storage__Engine=postgres Jobs__Workers="$workers" \
+    ASPNETCORE_CONTENTROOT="$work" DOTNET_PerfMapEnabled="${PERF:+1}" DOTNET_EnableWriteXorExecute="${PERF:+0}" DataProtection__KeyRingPath="$work/keys" Storage__Engine=postgres Jobs__Workers="$workers" \
     "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench;Maximum Pool Size=100" \
     "ConnectionStrings__PaydeskOwner=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=postgres" \
     dotnet "$work/app/Paydesk.dll" >>"$work/paydesk.log" 2>&1) &
@@ -103,13 +103,26 @@ echo "bench: the floor (pgbench, $workers clients)" >&2
 floor=$(awk '/^tps/ {print int($3)}' "$work/pgbench.log")
 
 echo "bench: renewing $due subscriptions with $workers workers" >&2
+# STATEMENTS=1: what each statement Paydesk sent cost the server over the renewals (pg_stat_statements), printed at the end.
+[ -n "${STATEMENTS:-}" ] && sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
 start_paydesk
 paydesk_pid=$(pgrep -f "$work/app/Paydesk.dll" | head -1)
-t0=""; last=0; peak=0
+# CPU seconds (user + system) of Paydesk, and of the PostgreSQL server with its backends, so the run says which side a renewal costs.
+cpu_of() { awk '{ t += $14 + $15 } END { printf "%.2f", t / 100 }' "$@" 2>/dev/null || echo 0; }
+pg_cpu() { local pm; pm=$(head -1 "$work/pg/postmaster.pid"); cpu_of "/proc/$pm/stat" $(pgrep -P "$pm" | sed 's|.*|/proc/&/stat|'); }
+t0=""; last=0; peak=0; traced=""
 while :; do
   paid=$(sql "SELECT count(*) FROM subscription_periods WHERE number = 1 AND status = 'Paid' AND subscription_id LIKE 'sub!_bench!_%' ESCAPE '!'")
   now=$(date +%s.%N)
-  [ -z "$t0" ] && [ "$paid" -gt 0 ] && t0=$now && first=$paid
+  if [ -z "$t0" ] && [ "$paid" -gt 0 ]; then
+    t0=$now; first=$paid; cpu0_app=$(cpu_of "/proc/$paydesk_pid/stat"); cpu0_pg=$(pg_cpu)
+  fi
+  # PERF=file: once a third is renewed (past the warm-up), 20 s of every process's CPU stacks (perf record -a -g; Paydesk's JIT-compiled frames named through its perf map).
+  if [ -n "${PERF:-}" ] && [ -z "$traced" ] && [ "$paid" -ge $((due / 3)) ]; then
+    command -v perf >/dev/null || need "PERF needs perf" "apt-get install -y linux-perf"
+    perf record -a -g -o "$PERF" -- sleep 20 >"$work/perf.log" 2>&1 &
+    traced=$!
+  fi
   rss=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$paydesk_pid/status" 2>/dev/null || echo 0)
   [ "$rss" -gt "$peak" ] && peak=$rss
   [ "$paid" -ge "$due" ] && break
@@ -118,9 +131,18 @@ while :; do
   echo "bench: $paid of $due renewed" >&2
   sleep 1
 done
+cpu_app=$(python3 -c "import sys; print(round((float(sys.argv[1]) - float(sys.argv[2])) * 1000 / max(1, int(sys.argv[3]) - int(sys.argv[4])), 2))" "$(cpu_of "/proc/$paydesk_pid/stat")" "$cpu0_app" "$paid" "$first")
+cpu_pg=$(python3 -c "import sys; print(round((float(sys.argv[1]) - float(sys.argv[2])) * 1000 / max(1, int(sys.argv[3]) - int(sys.argv[4])), 2))" "$(pg_cpu)" "$cpu0_pg" "$paid" "$first")
+[ -n "$traced" ] && { wait "$traced" || true; echo "bench: CPU profile written to $PERF (perf report -i $PERF)" >&2; }
 seconds=$(python3 -c "import sys; print(max(0.001, float(sys.argv[2]) - float(sys.argv[1])))" "$t0" "$now")
 rate=$(python3 -c "import sys; print(int((int(sys.argv[1]) - int(sys.argv[3])) / float(sys.argv[2])))" "$paid" "$seconds" "$first")
 charged=$(sql "SELECT count(*) FROM mock_provider_charges c JOIN payments p ON p.id = c.payment_id WHERE p.purpose LIKE 'renewal:%' AND c.captures = 1")
 printf '%-40s %12s\n' "due subscriptions" "$due" "renewed (period 1 paid)" "$paid" "captured at the Mock provider" "$charged" \
   "renewals/s" "$rate" "floor: renewal SQL (pgbench tps)" "$floor" "ratio" "$(python3 -c "import sys; print(round(int(sys.argv[1]) / max(1, int(sys.argv[2])), 2))" "$rate" "$floor")" \
-  "peak memory (MB)" "$peak" "workers" "$workers"
+  "peak memory (MB)" "$peak" "CPU ms a renewal: Paydesk" "$cpu_app" "CPU ms a renewal: PostgreSQL" "$cpu_pg" "workers" "$workers"
+if [ -n "${STATEMENTS:-}" ]; then
+  echo
+  echo "statements a renewal ran (calls per renewal, server ms per renewal, mean ms), the costliest first:"
+  sql "SELECT round(calls::numeric / $paid, 2), round((total_exec_time + total_plan_time)::numeric / $paid, 3), round(mean_exec_time::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 150)
+       FROM pg_stat_statements WHERE userid = 'paydesk_app'::regrole ORDER BY total_exec_time + total_plan_time DESC LIMIT 40" | column -t -s '|'
+fi

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
@@ -159,19 +160,26 @@ public sealed class JobRunner(
         // The run ends before its claim does, so no other worker can take it over while it runs.
         using var leaseEnds = new CancellationTokenSource(Lease - TimeSpan.FromSeconds(Math.Min(5, Lease.TotalSeconds / 4)), time);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping, leaseEnds.Token);
+        await using var scope = scopes.CreateAsyncScope();
+        // A run that ended as it meant to records its end on its own connection; one that threw, on a fresh one.
+        PaydeskDb? finishOn = null;
         try
         {
             if (handler is null) throw new InvalidOperationException($"No handler for jobs of kind '{job.Kind}' in this process.");
             // Where a test stops a process that holds the claim, to kill it mid-job.
             await faults.HitAsync(FaultPoints.JobClaimed(job.Kind));
-            await using var scope = scopes.CreateAsyncScope();
             if (job.TenantId is not null) scope.ServiceProvider.GetRequiredService<TenantContext>().Set(job.TenantId, Role.TenantAdmin);
+            // One connection for the whole run on PostgreSQL, not one taken from the pool (and reset, and told the tenant
+            // again) for each statement outside a transaction: a renewal made a dozen of those.
+            var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+            if (db.Database.IsNpgsql()) await db.Database.OpenConnectionAsync(cancel.Token);
             outcome = await handler.RunAsync(new JobRun(job.Id, job.TenantId, job.Kind, job.Payload, job.Attempts, retryAt), scope.ServiceProvider, cancel.Token);
+            if (db.Database.CurrentTransaction is null) finishOn = db;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The host is stopping: give the job back for another process to take at once.
-            await FinishAsync(job, JobState.Queued, started, job.Attempts - 1, "interrupted by a shutdown");
+            await FinishAsync(null, job, JobState.Queued, started, job.Attempts - 1, "interrupted by a shutdown");
             return;
         }
         catch (Exception e)
@@ -184,25 +192,26 @@ public sealed class JobRunner(
         switch (outcome.Kind)
         {
             case JobOutcomeKind.Done:
-                await FinishAsync(job, JobState.Done, now, job.Attempts, null);
+                await FinishAsync(finishOn, job, JobState.Done, now, job.Attempts, null);
                 break;
             case JobOutcomeKind.Later:
-                await FinishAsync(job, JobState.Queued, outcome.At!.Value, 0, null);
+                await FinishAsync(finishOn, job, JobState.Queued, outcome.At!.Value, 0, null);
                 break;
             case JobOutcomeKind.Failed when retryAt is { } at:
-                await FinishAsync(job, JobState.Queued, at, job.Attempts, outcome.Error);
+                await FinishAsync(finishOn, job, JobState.Queued, at, job.Attempts, outcome.Error);
                 break;
             default:
-                await FinishAsync(job, JobState.Dead, now, job.Attempts, outcome.Error);
+                await FinishAsync(finishOn, job, JobState.Dead, now, job.Attempts, outcome.Error);
                 log.LogError("Job {JobId} ({Kind}) is dead after {Attempts} attempts: {Error}", job.Id, job.Kind, job.Attempts, outcome.Error);
                 break;
         }
     }
 
-    private async Task FinishAsync(ClaimedJob job, JobState state, DateTimeOffset due, int attempts, string? error)
+    /// <summary>Records a run's end on <paramref name="db"/>, or on a context of a scope of its own when null.</summary>
+    private async Task FinishAsync(PaydeskDb? db, ClaimedJob job, JobState state, DateTimeOffset due, int attempts, string? error)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var finished = await JobStore.FinishAsync(scope.ServiceProvider.GetRequiredService<PaydeskDb>(), job, state, due,
+        await using var scope = db is null ? scopes.CreateAsyncScope() : default(AsyncServiceScope?);
+        var finished = await JobStore.FinishAsync(db ?? scope!.Value.ServiceProvider.GetRequiredService<PaydeskDb>(), job, state, due,
             Math.Max(0, attempts), Api.Text.Cut(error, 500), time.GetUtcNow(), CancellationToken.None);
         if (finished == 0)
             log.LogWarning("Job {JobId} ({Kind}) was taken over or queued again while it ran; its outcome {State} is not recorded", job.Id, job.Kind, state);

@@ -47,7 +47,16 @@ public sealed class ChargeSavedMethod(
     public async Task<Payment> RunAsync(string paymentId, CancellationToken ct)
     {
         var payment = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, ct);
-        if (payment.Status != PaymentStatus.Created) return payment;
+        return payment.Status == PaymentStatus.Created ? await RunAsync(payment, null, ct) : payment;
+    }
+
+    /// <summary>
+    /// <see cref="RunAsync(string, CancellationToken)"/> for a payment the caller has just recorded, or read <c>created</c> in
+    /// its transaction, with its provider account when it has it: neither is read again before the provider is called.
+    /// </summary>
+    public async Task<Payment> RunAsync(Payment payment, ProviderAccount? account, CancellationToken ct)
+    {
+        var paymentId = payment.Id;
         var providerMethodId = await db.SavedMethods.AsNoTracking()
             .Where(m => m.CustomerId == payment.CustomerId && m.ProviderAccountId == payment.ProviderAccountId && m.RemovedAt == null)
             .OrderByDescending(m => m.CreatedAt).Select(m => m.ProviderMethodId).FirstOrDefaultAsync(ct);
@@ -55,7 +64,7 @@ public sealed class ChargeSavedMethod(
             return await outcomes.RecordAsync(paymentId, p => outcomes.ApplyAsync(p, PaymentStatus.Failed, null, null, "the customer has no payment method kept to charge", ct), ct);
         var provider = providers.Find(payment.Provider)
             ?? throw new InvalidOperationException($"Provider {payment.Provider} is not enabled here; payment {payment.Id} cannot be charged.");
-        var account = await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
+        account ??= await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
         ProviderChargeResult charged;
         try
         {

@@ -40,7 +40,8 @@ public sealed class RenewSubscription(
         var due = await db.InTransactionAsync(async () =>
         {
             var subscription = await db.LockedAsync<Subscription>(subscriptionId, ct);
-            if (subscription is null || subscription.Status is not (SubscriptionStatus.Active or SubscriptionStatus.PastDue)) return (Later: (DateTimeOffset?)null, PaymentId: (string?)null);
+            if (subscription is null || subscription.Status is not (SubscriptionStatus.Active or SubscriptionStatus.PastDue))
+                return (Later: (DateTimeOffset?)null, Charge: (Charge?)null);
             var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
             var now = time.GetUtcNow();
             var last = await db.SubscriptionPeriods.Where(p => p.SubscriptionId == subscription.Id).OrderByDescending(p => p.Number).FirstAsync(ct);
@@ -71,11 +72,12 @@ public sealed class RenewSubscription(
                 last = NextPeriod(subscription, last, rules, now);
                 db.SubscriptionPeriods.Add(last);
             }
-            var payments = await db.Payments.Where(p => p.Purpose == RenewalPurpose.For(last.Id)).ToListAsync(ct);
+            // A period made just now has no payments yet.
+            var payments = db.Entry(last).State == EntityState.Added ? [] : await db.Payments.Where(p => p.Purpose == RenewalPurpose.For(last.Id)).ToListAsync(ct);
             // Recorded and not yet answered: the run that recorded it is charging it now, so another waits; one left by a
             // run that died is charged again (same key, one charge) once that run's time is surely up.
             if (payments.FirstOrDefault(p => p.Status is PaymentStatus.Created && RenewalPurpose.AttemptOf(p, last.Id) is not null) is { } created)
-                return created.CreatedAt + options.Value.ChargingFor > now ? (created.CreatedAt + options.Value.ChargingFor, null) : (null, created.Id);
+                return created.CreatedAt + options.Value.ChargingFor > now ? (created.CreatedAt + options.Value.ChargingFor, null) : (null, new Charge(created, null, last, rules));
             // Pending or unknown (a charge, or the customer paying by hand): the provider's word, or the reconciler, settles it.
             if (payments.Any(p => p.Status is PaymentStatus.Created or PaymentStatus.Pending or PaymentStatus.Unknown)) return (now + Unsettled, null);
             // Each attempt failed (the subscription is past due): the next on the schedule, or the end of it.
@@ -94,24 +96,28 @@ public sealed class RenewSubscription(
             var payment = await charges.AddAsync(db, RenewalPurpose.For(last.Id), subscription.CustomerId, subscription.Price, account,
                 RenewalPurpose.AttemptKey(last.Id, attempts.Count + 1), ct);
             await db.SaveChangesAsync(ct);
-            return (null, payment.Id);
+            return (null, new Charge(payment, account, last, rules));
         }, ct);
-        if (due.PaymentId is null) return due.Later;
+        if (due.Charge is not { } charge) return due.Later;
+        // What the transaction read is not read again: the charge's outcome is recorded on rows locked afresh.
+        db.ChangeTracker.Clear();
 
-        var charged = await charges.RunAsync(due.PaymentId, ct);
+        var charged = await charges.RunAsync(charge.Payment, charge.Account, ct);
         log.LogInformation("Subscription {SubscriptionId}: renewal payment {PaymentId} is {Status}", subscriptionId, charged.Id, charged.Status.ToApi());
         db.ChangeTracker.Clear();
         // Paid: the next reminder, or period's end; failed: the next retry (or now, to end it); unsettled: look again in a while.
         var now = time.GetUtcNow();
-        var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == subscriptionId, ct);
-        var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
-        var last = await db.SubscriptionPeriods.AsNoTracking().Where(p => p.SubscriptionId == subscriptionId).OrderByDescending(p => p.Number).FirstAsync(ct);
-        if (last.Status == PeriodStatus.Paid) return rules.FirstLook(last, now);
+        var period = charge.Period;
+        if (await db.SubscriptionPeriods.AsNoTracking().Where(p => p.Id == period.Id).Select(p => p.Status).FirstAsync(ct) == PeriodStatus.Paid)
+            return charge.Rules.FirstLook(period, now);
         if (!PaymentStates.IsSettled(charged.Status)) return now + Unsettled;
-        var tries = (await db.Payments.AsNoTracking().Where(p => p.Purpose == RenewalPurpose.For(last.Id)).ToListAsync(ct))
-            .Where(p => RenewalPurpose.AttemptOf(p, last.Id) is not null).ToList();
-        return rules.RetryAt(tries.Count, tries.Max(p => p.UpdatedAt)) ?? now;
+        var tries = (await db.Payments.AsNoTracking().Where(p => p.Purpose == RenewalPurpose.For(period.Id)).ToListAsync(ct))
+            .Where(p => RenewalPurpose.AttemptOf(p, period.Id) is not null).ToList();
+        return charge.Rules.RetryAt(tries.Count, tries.Max(p => p.UpdatedAt)) ?? now;
     }
+
+    /// <summary>A payment the transaction left to charge (at its account, when it was read), of <paramref name="Period"/>, under <paramref name="Rules"/>.</summary>
+    private sealed record Charge(Payment Payment, Payments.ProviderAccount? Account, SubscriptionPeriod Period, RenewalRules Rules);
 
     /// <summary>The retries are spent: what the period kept while past due ends, and the subscription is canceled or left unpaid, as its plan says.</summary>
     private async Task EndDunningAsync(Subscription subscription, SubscriptionPeriod open, RenewalRules rules, int attempts, DateTimeOffset now, CancellationToken ct)
@@ -156,11 +162,11 @@ public sealed record RenewalRules(
         policy.RetryDays is { } days ? days.Select(d => TimeSpan.FromDays(d)).ToList() : options.RetrySchedule,
         TimeSpan.FromDays(policy.RemindDaysBefore ?? options.RemindDaysBefore), policy.PastDue, policy.AfterRetries, policy.MissedPeriods);
 
-    public static async Task<RenewalRules> OfAsync(PaydeskDb db, Subscription subscription, SubscriptionOptions options, CancellationToken ct)
-    {
-        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == subscription.PlanId, ct);
-        return Of(plan?.Renewal ?? Catalog.RenewalPolicy.Default, options);
-    }
+    /// <summary>The rules of a subscription to <paramref name="plan"/>; the defaults when the plan is gone.</summary>
+    public static RenewalRules Of(Catalog.Plan? plan, SubscriptionOptions options) => Of(plan?.Renewal ?? Catalog.RenewalPolicy.Default, options);
+
+    public static async Task<RenewalRules> OfAsync(PaydeskDb db, Subscription subscription, SubscriptionOptions options, CancellationToken ct) =>
+        Of(await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == subscription.PlanId, ct), options);
 
     /// <summary>When the customer is told of the renewal at the end of <paramref name="paid"/>; null when never (no reminder, or a period too short for one).</summary>
     public DateTimeOffset? RemindAt(SubscriptionPeriod paid) =>

@@ -90,7 +90,9 @@ internal sealed class RenewalPurpose(
         period.PaidAt = now;
         if (SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.Active).IsApply) subscription.Status = SubscriptionStatus.Active;
         subscription.UpdatedAt = now;
-        var description = await DescriptionAsync(db, subscription, ct);
+        // The plan once, for the invoice's line and the next look's rules.
+        var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == subscription.PlanId, ct);
+        var description = Description(plan?.Name, subscription);
         invoices.Run(db, new InvoiceDraft(SourceOf(period), subscription.CustomerId, payment.Id, subscription.Price,
         [
             new InvoiceLine
@@ -104,7 +106,7 @@ internal sealed class RenewalPurpose(
             Period = (period.StartsAt, period.EndsAt),
         }, subscription.Zone, now, ct);
         // Paid later than the renewal's own run (a notification, the reconciler, by hand): the next look is due before the period's end.
-        var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
+        var rules = RenewalRules.Of(plan, options.Value);
         await jobs.EnqueueAsync(db, RenewSubscription.JobKind, subscription.Id, rules.FirstLook(period, now), ct);
         return PurposeAnswer.Accepted;
     }
@@ -152,5 +154,7 @@ internal sealed class RenewalPurpose(
     }
 
     private static async Task<string> DescriptionAsync(PaydeskDb db, Subscription subscription, CancellationToken ct) =>
-        $"{await db.Plans.Where(p => p.Id == subscription.PlanId).Select(p => p.Name).FirstOrDefaultAsync(ct) ?? subscription.PlanId}, {subscription.Interval}";
+        Description(await db.Plans.Where(p => p.Id == subscription.PlanId).Select(p => p.Name).FirstOrDefaultAsync(ct), subscription);
+
+    private static string Description(string? planName, Subscription subscription) => $"{planName ?? subscription.PlanId}, {subscription.Interval}";
 }
