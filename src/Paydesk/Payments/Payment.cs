@@ -17,6 +17,10 @@ namespace Paydesk.Payments;
 /// </remarks>
 public sealed class Payment : IHasId, ICustomerOwned
 {
+    /// <summary>Still open — recorded and not answered, waiting on the customer's page, or its outcome unknown — as a query says it.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Payment, bool>> IsOpen =
+        p => p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown;
+
     public required string TenantId { get; set; }
     public required string Id { get; init; }
     public required string Purpose { get; init; }

@@ -98,8 +98,7 @@ public sealed class StartCheckout(
             // A retry of a request that died after recording its payment carries on with that payment.
             if (request.Key is { } key && await db.Payments.FirstOrDefaultAsync(p => p.Purpose == purpose && p.RequestKey == key, ct) is { } earlier)
                 return (earlier, await db.ProviderAccounts.FirstAsync(a => a.Id == earlier.ProviderAccountId, ct));
-            var open = await db.Payments.CountAsync(p => p.Purpose == purpose
-                && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown), ct);
+            var open = await db.Payments.Where(p => p.Purpose == purpose).CountAsync(Payment.IsOpen, ct);
             if (open >= options.Value.MaxOpenCheckouts)
                 return Problem.Conflict($"{open} payments of this purchase are still open (unpaid checkout pages, or answers not yet known); " +
                     "pay with one of them, or wait until they are settled or expire, before starting another.");

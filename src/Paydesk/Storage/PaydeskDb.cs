@@ -76,6 +76,7 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
         tenant = scopeTenant;
         AfterCommit.Clear();
         SessionTenant = null;
+        SessionTenantIn = null;
         return this;
     }
 
@@ -101,6 +102,13 @@ public abstract class PaydeskDb(DbContextOptions options) : DbContext(options)
 
     /// <summary>PostgreSQL: the tenant set in the open connection's session (<see cref="TenantSession"/>); null when none is known to be.</summary>
     internal string? SessionTenant { get; set; }
+
+    /// <summary>
+    /// PostgreSQL: the transaction <see cref="SessionTenant"/> was set in, until it commits; a transaction disposed without
+    /// committing undoes the setting without a word to the interceptors, so one seen gone this way means the setting is too.
+    /// </summary>
+    /// <remarks>By EF's id of the transaction: Npgsql hands out one transaction object per connection again and again.</remarks>
+    internal Guid? SessionTenantIn { get; set; }
 
     // Read by the query filters on every query; an unset context matches no row.
     private string FilterTenantId => tenant.TenantId ?? "";

@@ -217,7 +217,8 @@ public static class RowLevelSecurity
 /// <remarks>
 /// A query carries the setting in its own round trip, as a <c>SET</c> in front of it (<see cref="Prefix"/>):
 /// the two run as one, so they also fail and are rolled back as one, and a failed command leaves
-/// the setting unknown, to be made again. Other commands (a save's batch, whose statements EF
+/// the setting unknown, to be made again; so does a transaction it was made in that ends without a
+/// commit, rolled back or only disposed. Other commands (a save's batch, whose statements EF
 /// counts by position, or a bulk update) are preceded by a <c>set_config</c> of their own.
 /// </remarks>
 internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterceptor, IDbTransactionInterceptor
@@ -259,8 +260,32 @@ internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterce
     /// <summary>The session's tenant is no longer known: it is set again before the next command.</summary>
     internal static void Forget(DbContext? context)
     {
-        if (context is PaydeskDb db) db.SessionTenant = null;
+        if (context is PaydeskDb db) (db.SessionTenant, db.SessionTenantIn) = (null, null);
     }
+
+    // Committed: a setting made in the transaction stays with the session.
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken ct = default)
+    {
+        TransactionCommitted(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is PaydeskDb db && db.SessionTenantIn == eventData.TransactionId) db.SessionTenantIn = null;
+    }
+
+    /// <summary>
+    /// The session's tenant as known before a command: forgotten when it was set in a transaction that is no longer the
+    /// context's and never committed — one disposed without a commit (on an exception) took the setting with it.
+    /// </summary>
+    private static void Recheck(PaydeskDb db)
+    {
+        if (db.SessionTenantIn is { } setIn && setIn != db.Database.CurrentTransaction?.TransactionId) Forget(db);
+    }
+
+    /// <summary>Notes that the session's tenant was just set, in the context's transaction if it has one (none: for good).</summary>
+    private static void Noted(PaydeskDb db, string tenant) => (db.SessionTenant, db.SessionTenantIn) = (tenant, db.Database.CurrentTransaction?.TransactionId);
 
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken ct = default)
@@ -304,6 +329,7 @@ internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterce
     private static Task EnsureAsync(CommandEventData eventData, DbCommand command, CancellationToken ct)
     {
         if (eventData.Context is not PaydeskDb db || command.Connection is not { } connection) return Task.CompletedTask;
+        Recheck(db);
         if (eventData.CommandSource is CommandSource.LinqQuery or CommandSource.FromSqlQuery)
         {
             Prefix(db, command);
@@ -319,10 +345,11 @@ internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterce
     /// </summary>
     public static void Prefix(PaydeskDb db, DbCommand command)
     {
+        Recheck(db);
         var tenant = db.Tenant.TenantId ?? "";
         if (db.SessionTenant == tenant) return;
         command.CommandText = $"SET {RowLevelSecurity.Setting} = {Literal(tenant)};\n{command.CommandText}";
-        db.SessionTenant = tenant;
+        Noted(db, tenant);
     }
 
     // Ids are made here, of letters, digits, underscores and hyphens; anything else is refused rather than quoted.
@@ -339,6 +366,6 @@ internal sealed class TenantSession : DbConnectionInterceptor, IDbCommandInterce
         set.Transaction = transaction;
         set.Parameters.Add(new NpgsqlParameter("tenant", tenant));
         await set.ExecuteNonQueryAsync(ct);
-        db.SessionTenant = tenant;
+        Noted(db, tenant);
     }
 }

@@ -53,7 +53,7 @@ internal sealed class RenewalPurpose(
         var subscription = await db.Subscriptions.AsNoTracking().FirstAsync(s => s.Id == period.SubscriptionId, ct);
         if (SubscriptionStates.IsFinal(subscription.Status)) return Problem.Conflict($"Subscription {subscription.Id} is canceled; its periods are not paid any more.");
         // One payment of a period at a time (a partial unique index says so too): a charge, or a checkout, in flight.
-        if (await db.Payments.AnyAsync(p => p.Purpose == purpose && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown), ct))
+        if (await db.Payments.Where(p => p.Purpose == purpose).AnyAsync(Payment.IsOpen, ct))
             return Problem.Conflict($"A payment of period {period.Number} is under way; wait for its outcome.");
         return null;
     }

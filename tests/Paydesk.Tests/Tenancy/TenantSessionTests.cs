@@ -58,6 +58,39 @@ public sealed class TenantSessionTests
     }
 
     [Fact]
+    public async Task A_transaction_disposed_on_an_exception_takes_the_setting_made_in_it_and_the_next_query_sets_it_again()
+    {
+        var host = await PaydeskHost.Shared(Engine.Postgres);
+        var tenant = await host.NewTenantAsync();
+        var customer = (await tenant.PostOk("/api/v1/customers", new { name = "Maria" })).Id();
+        await using var scope = host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant.TenantId, Role.TenantAdmin);
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        // One connection for the scope, as a job's run holds it: nothing closes it between the transactions.
+        await db.Database.OpenConnectionAsync();
+
+        // The tenant is first set inside a transaction, which ends in an exception: disposed, not committed — and
+        // not rolled back by name, so no interceptor hears of it.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.InTransactionAsync<int>(async () =>
+        {
+            Assert.NotNull(await db.LockedAsync<Paydesk.Customers.Customer>(customer, CancellationToken.None));
+            throw new InvalidOperationException("the work failed");
+        }, CancellationToken.None));
+        db.ChangeTracker.Clear();
+
+        // The next transaction finds the row again: the setting is made anew, not taken for still there.
+        var again = await db.InTransactionAsync(() => db.LockedAsync<Paydesk.Customers.Customer>(customer, CancellationToken.None), CancellationToken.None);
+        Assert.NotNull(again);
+        (await SessionTenantAsync(db)).ShouldBe(tenant.TenantId);
+
+        // Committed, the setting stays with the session, and outlives the transaction.
+        (await db.InTransactionAsync(() => db.Customers.CountAsync(), CancellationToken.None)).ShouldBe(1);
+        (await SessionTenantAsync(db)).ShouldBe(tenant.TenantId);
+        Assert.Single(await db.Customers.ToListAsync());
+        await db.Database.CloseConnectionAsync();
+    }
+
+    [Fact]
     public async Task A_context_with_no_tenant_finds_none_in_a_connection_another_tenant_used()
     {
         var host = await PaydeskHost.Shared(Engine.Postgres);

@@ -68,8 +68,7 @@ public static class PeriodPaymentPage
         if (page.Period.Status == PeriodStatus.Paid) return "paid";
         if (SubscriptionStates.IsFinal(page.Subscription.Status)) return "canceled";
         var purpose = RenewalPurpose.For(page.Period.Id);
-        return await db.Payments.AnyAsync(p => p.Purpose == purpose && p.RedirectUrl == null
-            && (p.Status == PaymentStatus.Created || p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.Unknown), ct) ? "under-way" : null;
+        return await db.Payments.Where(p => p.Purpose == purpose && p.RedirectUrl == null).AnyAsync(Payment.IsOpen, ct) ? "under-way" : null;
     }
 
     private static IResult Render(HttpContext http, Page page, string token, string? closed, string? message)
