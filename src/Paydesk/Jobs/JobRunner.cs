@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paydesk.Storage;
 using Paydesk.Tenancy;
@@ -169,10 +168,9 @@ public sealed class JobRunner(
             // Where a test stops a process that holds the claim, to kill it mid-job.
             await faults.HitAsync(FaultPoints.JobClaimed(job.Kind));
             if (job.TenantId is not null) scope.ServiceProvider.GetRequiredService<TenantContext>().Set(job.TenantId, Role.TenantAdmin);
-            // One connection for the whole run on PostgreSQL, not one taken from the pool (and reset, and told the tenant
-            // again) for each statement outside a transaction: a renewal made a dozen of those.
+            // The connection is not held for the whole run: a run waiting on a provider whose answer (a notification, or the
+            // Mock provider's own scope) needs a connection of its own could, with every connection held, wait for ever.
             var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
-            if (db.Database.IsNpgsql()) await db.Database.OpenConnectionAsync(cancel.Token);
             outcome = await handler.RunAsync(new JobRun(job.Id, job.TenantId, job.Kind, job.Payload, job.Attempts, retryAt), scope.ServiceProvider, cancel.Token);
             if (db.Database.CurrentTransaction is null) finishOn = db;
         }
