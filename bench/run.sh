@@ -22,23 +22,12 @@ connections=${CONNECTIONS:-"8 32 128"}
 pids=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 
-need() { echo "bench: $1. Fix: $2" >&2; exit 1; }
+# shellcheck source=bench/common.sh
+. "$here/bench/common.sh"
 # Checked before anything is made: a missing prerequisite leaves nothing behind.
 command -v wrk >/dev/null || need "wrk is not installed" "apt-get install -y wrk"
 [ -n "$pg_bin" ] || [ "$engines" = sqlite ] || need "PostgreSQL server binaries were not found" "apt-get install -y postgresql"
-work=$(mktemp -d /tmp/paydesk-bench.XXXXXX)
-chmod 755 "$work"
-
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -f "$work/pg/postmaster.pid" ]; then as_pg "$pg_bin/pg_ctl" -D "$work/pg" -m immediate -w stop >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+new_work
 
 echo "bench: publishing Release for this platform, compiled ahead of time as README says to deploy it" >&2
 rid=linux-$(case "$(uname -m)" in aarch64) echo arm64;; *) echo x64;; esac)

@@ -160,7 +160,7 @@ public sealed class JobRunner(
         using var leaseEnds = new CancellationTokenSource(Lease - TimeSpan.FromSeconds(Math.Min(5, Lease.TotalSeconds / 4)), time);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping, leaseEnds.Token);
         await using var scope = scopes.CreateAsyncScope();
-        // A run that ended as it meant to records its end on its own connection; one that threw, on a fresh one.
+        // A run that ended as it meant to records its end on its own context; one that threw, on a fresh one.
         PaydeskDb? finishOn = null;
         try
         {
@@ -168,8 +168,6 @@ public sealed class JobRunner(
             // Where a test stops a process that holds the claim, to kill it mid-job.
             await faults.HitAsync(FaultPoints.JobClaimed(job.Kind));
             if (job.TenantId is not null) scope.ServiceProvider.GetRequiredService<TenantContext>().Set(job.TenantId, Role.TenantAdmin);
-            // The connection is not held for the whole run: a run waiting on a provider whose answer (a notification, or the
-            // Mock provider's own scope) needs a connection of its own could, with every connection held, wait for ever.
             var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
             outcome = await handler.RunAsync(new JobRun(job.Id, job.TenantId, job.Kind, job.Payload, job.Attempts, retryAt), scope.ServiceProvider, cancel.Token);
             if (db.Database.CurrentTransaction is null) finishOn = db;
