@@ -90,14 +90,20 @@ public sealed class FulfilOrder(
                     order.ShippingAddress ?? customer.Address, now, ct);
             else
             {
-                await grants.IssueAsync(db, new GrantLine(source, line.Id, order.CustomerId, line.PlanId!, line.PlanVersion!.Value, line.Quantity, BoughtTerm(line)), zone, now, ct);
-                // A plan sold by its billing interval renews: its first period is this order's.
+                // A free trial another order of the customer's took first is no trial: its first period is owed, and grants nothing until paid.
+                var trialLost = line.TrialDays is not null && !await subscriptions.TrialHoldsAsync(db, order.CustomerId, line.PlanId!, line.Id, ct);
+                if (!trialLost)
+                    await grants.IssueAsync(db, new GrantLine(source, line.Id, order.CustomerId, line.PlanId!, line.PlanVersion!.Value, line.Quantity, BoughtTerm(line)), zone, now, ct);
+                // A plan sold by its billing interval renews: its first period is this order's (or its free trial).
                 if (line.IntervalUnit is { } unit && line.TermMonths is null)
                 {
                     payment ??= await db.Payments.AsNoTracking().FirstAsync(p => p.Id == order.PaidByPaymentId, ct);
+                    // A trial line's amount is what was due now (nothing); its unit amount, the price of each period.
+                    var price = new Money(line.TrialDays is null ? line.AmountMinor : line.UnitAmountMinor, Currency.Parse(order.Currency));
                     await subscriptions.RunAsync(db, new Subscriptions.SubscriptionStart(
-                        order.CustomerId, order.Id, line.Id, line.PlanId!, line.PlanVersion!.Value, new Money(line.AmountMinor, Currency.Parse(order.Currency)),
-                        new BillingInterval(unit, line.IntervalCount ?? 1), zone, now, payment.Id, payment.Provider, payment.ProviderAccountId), now, ct);
+                        order.CustomerId, order.Id, line.Id, line.PlanId!, line.PlanVersion!.Value, price,
+                        new BillingInterval(unit, line.IntervalCount ?? 1), zone, now, payment.Id, payment.Provider, payment.ProviderAccountId,
+                        trialLost ? null : line.TrialDays), now, ct, unpaid: trialLost);
                 }
             }
         }
@@ -120,9 +126,10 @@ public sealed class FulfilOrder(
     private static bool IsFulfilled(Order order) =>
         order.FulfilledAt is not null && order.Status is (OrderStatus.Fulfilled or OrderStatus.PartiallyRefunded);
 
-    /// <summary>The term the line bought, else one period of the subscription it bought; null for neither.</summary>
+    /// <summary>The term the line bought, else its free trial, else one period of the subscription it bought; null for none.</summary>
     private static BillingInterval? BoughtTerm(OrderLine line) =>
         line.TermMonths is { } months ? new BillingInterval(IntervalUnit.Month, months)
+        : line.TrialDays is { } days ? new BillingInterval(IntervalUnit.Day, days)
         : line.IntervalUnit is { } interval ? new BillingInterval(interval, line.IntervalCount ?? 1)
         : null;
 }

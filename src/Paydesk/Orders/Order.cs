@@ -78,6 +78,12 @@ public sealed class OrderLine : IHasId
     public int? TermMonths { get; init; }
     public IntervalUnit? IntervalUnit { get; init; }
     public int? IntervalCount { get; init; }
+    /// <summary>
+    /// A recurring plan sold with a free trial: its first period is this many days and costs
+    /// nothing. The line's amount is then what is due now (nothing), and its unit amount the price
+    /// of each period after the trial, charged to the card the order's checkout keeps.
+    /// </summary>
+    public int? TrialDays { get; init; }
     public string? CalendarId { get; init; }
     /// <summary>The list price version it was sold at: the product's, or for a line on a priced calendar, the service's.</summary>
     public int? ListPriceVersion { get; init; }
@@ -98,6 +104,9 @@ public sealed class OrderLine : IHasId
     /// <summary>The term a plan line's description names, as <see cref="PriceOrder"/> writes it.</summary>
     public static string TermText(int months) => $"{months} month{(months == 1 ? "" : "s")}";
 
+    /// <summary>What a trial line's description adds to the plan's name, as <see cref="PriceOrder"/> writes it.</summary>
+    public static string TrialText(int days) => OrderLineWords.English.Trial($"{days} day{(days == 1 ? "" : "s")}");
+
     /// <summary>A bundled product's description, before <see cref="Describe"/> cuts it: "Resistance band (included with Recovery)".</summary>
     public static string BundledText(string product, string plan) => OrderLineWords.English.IncludedWith(product, plan);
 
@@ -105,19 +114,23 @@ public sealed class OrderLine : IHasId
     private const string IncludedWith = " (included with ";
 
     /// <summary>
-    /// The description in the reader's language: the term it names (" — 3 months", written in
-    /// English when the order was priced), or the plan a product came with ("(included with …)"),
+    /// The description in the reader's language: the term or free trial it names (" — 3 months",
+    /// " — free trial, 14 days", written in English when the order was priced), or the plan a product came with ("(included with …)"),
     /// put in <paramref name="culture"/>'s words. Names from the catalog stay as the merchant wrote them.
     /// </summary>
     public string DescriptionIn(System.Globalization.CultureInfo culture)
     {
         if (Kind == OrderLineKind.BundledProduct) return BundledIn(culture);
-        if (TermMonths is not { } months) return Description;
-        var term = $" — {TermText(months)}";
-        var at = Description.IndexOf(term, StringComparison.Ordinal);
+        var common = Api.Pages.CommonWords.All.For(culture);
+        var (term, words) = (TermMonths, TrialDays) switch
+        {
+            ({ } months, _) => ($" — {TermText(months)}", common.Period(Core.IntervalUnit.Month, months, culture)),
+            (_, { } days) => ($" — {TrialText(days)}", OrderLineWords.All.For(culture).Trial(common.Period(Core.IntervalUnit.Day, days, culture))),
+            _ => ("", ""),
+        };
+        var at = term.Length == 0 ? -1 : Description.IndexOf(term, StringComparison.Ordinal);
         if (at < 0) return Description;
-        var period = Api.Pages.CommonWords.All.For(culture).Period(Core.IntervalUnit.Month, months, culture);
-        return $"{Description[..at]} — {period}{Description[(at + term.Length)..]}";
+        return $"{Description[..at]} — {words}{Description[(at + term.Length)..]}";
     }
 
     /// <summary>"Resistance band (included with Recovery)" in the reader's language; one cut short of its end stays as stored.</summary>

@@ -67,6 +67,9 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
         var services = await db.Services.Where(v => sessionServices.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
         var calendars = await db.BookingCalendars.Where(c => sessionServices.Contains(c.ServiceId) && c.ArchivedAt == null).ToListAsync(ct);
 
+        // One free trial per customer and plan: one who subscribed to a plan before pays from the start.
+        var trialsTaken = customerId is null ? [] : await db.Subscriptions.Where(s => s.CustomerId == customerId && planIds.Contains(s.PlanId))
+            .Select(s => s.PlanId).Distinct().ToHashSetAsync(ct);
         var lines = new List<OrderLine>();
         var listPrices = new List<ListPriceUse>();
         // The first line that takes each product, to name when there is not enough of it.
@@ -117,11 +120,13 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                 continue;
             }
 
+            // A free trial: nothing due now; the card the checkout keeps pays each period after it.
+            var trialDays = price.IntervalUnit is not null && plan.TrialDays > 0 && !trialsTaken.Contains(plan.Id) ? plan.TrialDays : (int?)null;
             long unit, amount;
             try
             {
                 unit = calendar is null ? price.AmountMinor : WithCalendar(price, plan, calendar, services[calendar.ServiceId], $"{at}.calendarId", errors);
-                amount = checked(unit * quantity);
+                amount = trialDays is null ? checked(unit * quantity) : 0;
             }
             catch (OverflowException)
             {
@@ -133,14 +138,16 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
             var surcharged = calendar is { PriceMinor: { } own } && own != services[calendar.ServiceId].PriceMinor ? services[calendar.ServiceId] : null;
             if (surcharged is not null)
                 listPrices.Add(new ListPriceUse(surcharged.Id, IsProduct: false, surcharged.PriceVersion, surcharged.PriceMinor, surcharged.Name));
-            var name = price.TermMonths is { } months ? $"{plan.Name} — {OrderLine.TermText(months)}" : plan.Name;
+            var name = price.TermMonths is { } months ? $"{plan.Name} — {OrderLine.TermText(months)}"
+                : trialDays is { } days ? $"{plan.Name} — {OrderLine.TrialText(days)}"
+                : plan.Name;
             var planLine = new OrderLine
             {
                 TenantId = "", Id = ids.New("line"), OrderId = orderId, Position = lines.Count, Kind = OrderLineKind.Plan,
                 Description = OrderLine.Describe(calendar is null ? name : $"{name} ({calendar.Name})"),
                 Quantity = quantity, UnitAmountMinor = unit, AmountMinor = amount,
                 PlanId = plan.Id, PlanVersion = plan.Version, PriceId = price.Id, TermMonths = price.TermMonths,
-                IntervalUnit = price.IntervalUnit, IntervalCount = price.IntervalCount, CalendarId = line.CalendarId,
+                IntervalUnit = price.IntervalUnit, IntervalCount = price.IntervalCount, TrialDays = trialDays, CalendarId = line.CalendarId,
                 ListPriceVersion = surcharged?.PriceVersion,
             };
             lines.Add(planLine);
@@ -156,7 +163,7 @@ public sealed class PriceOrder(PaydeskDb db, IdGenerator ids)
                 });
             }
         }
-        if (!errors.Any && total == 0)
+        if (!errors.Any && total == 0 && !lines.Any(l => l.TrialDays is not null))
             errors.Add("lines", "add up to nothing to pay; free plans cannot be ordered yet.");
         if (!errors.Any)
             foreach (var (productId, wanted) in OrderStock.Taken(lines))

@@ -13,7 +13,7 @@ public sealed record CheckoutRequest(
     /// <summary>The language of the provider's page (<c>ru</c>, <c>en</c>…), when the provider has it.</summary>
     public string? Language { get; init; }
 
-    /// <summary>Keep the payment method for later charges (a recurring plan's first payment).</summary>
+    /// <summary>Keep the payment method for later charges (a recurring plan's first payment); with an amount of nothing, only keep it (a free trial).</summary>
     public bool SaveMethod { get; init; }
 
     /// <summary>The fiscal receipt to send with the payment (54-FZ), when the tenant sends receipts.</summary>
@@ -160,6 +160,12 @@ public interface IPaymentProvider
 
     /// <summary>Whether the provider takes payments in this currency (T-Bank and Robokassa: roubles only).</summary>
     bool Accepts(Currency currency);
+
+    /// <summary>
+    /// Whether its checkout can keep a card without charging it (Stripe's setup mode, the Mock
+    /// page): a checkout of nothing that keeps the card for a free trial's later charges.
+    /// </summary>
+    bool KeepsCardsWithoutCharge => false;
 
     /// <summary>Starts a hosted checkout; the customer is sent to the redirect URL to pay.</summary>
     Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct);

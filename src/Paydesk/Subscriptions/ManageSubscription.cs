@@ -26,8 +26,8 @@ public sealed class ManageSubscription(
         if (SubscriptionStates.IsFinal(subscription.Status)) return Problem.Conflict($"Subscription {id} is canceled already.");
         if (!now)
         {
-            if (subscription.Status != SubscriptionStatus.Active || last.Status != PeriodStatus.Paid)
-                return Problem.Conflict($"Subscription {id} is {subscription.Status.ToApi()}: only an active one is canceled at its period's end; cancel it now instead.");
+            if (subscription.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing) || last.Status != PeriodStatus.Paid)
+                return Problem.Conflict($"Subscription {id} is {subscription.Status.ToApi()}: only an active or trialing one is canceled at its period's end; cancel it now instead.");
             subscription.CancelsAt = last.EndsAt;
             await jobs.EnqueueAsync(db, RenewSubscription.JobKind, subscription.Id, last.EndsAt, ct);
             return null;

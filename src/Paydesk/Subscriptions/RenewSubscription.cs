@@ -40,7 +40,7 @@ public sealed class RenewSubscription(
         var due = await db.InTransactionAsync(async () =>
         {
             var subscription = await db.LockedAsync<Subscription>(subscriptionId, ct);
-            if (subscription is null || subscription.Status is not (SubscriptionStatus.Active or SubscriptionStatus.PastDue))
+            if (subscription is null || subscription.Status is not (SubscriptionStatus.Active or SubscriptionStatus.PastDue or SubscriptionStatus.Trialing or SubscriptionStatus.Incomplete))
                 return (Later: (DateTimeOffset?)null, Charge: (Charge?)null);
             var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
             var now = time.GetUtcNow();

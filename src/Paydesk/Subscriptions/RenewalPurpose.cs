@@ -136,7 +136,8 @@ internal sealed class RenewalPurpose(
         if (SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.PastDue).IsApply)
             (subscription.Status, subscription.UpdatedAt) = (SubscriptionStatus.PastDue, now);
         var retryAt = rules.RetryAt(attempt, now);
-        if (rules.PastDue == Catalog.PastDueAccess.Keep && retryAt is not null)
+        // Only a subscription that was paid for keeps its access past due; one whose first period is owed (incomplete) has none to keep.
+        if (rules.PastDue == Catalog.PastDueAccess.Keep && retryAt is not null && subscription.Status == SubscriptionStatus.PastDue)
             await grants.IssueAsync(db, new GrantLine(GraceOf(period), period.Id, subscription.CustomerId, subscription.PlanId, subscription.PlanVersion, 1, subscription.Interval)
             {
                 Period = (period.StartsAt, period.EndsAt), AccessOnly = true,

@@ -80,6 +80,8 @@ public sealed class SubscriptionPeriod : IHasId, ICustomerOwned
     public DateTimeOffset? PaidAt { get; set; }
     /// <summary>Given free by the merchant: paid with no payment.</summary>
     public bool Comped { get; set; }
+    /// <summary>A free trial (the first period of a plan sold with one): paid with no payment, its length the trial's, not the interval's.</summary>
+    public bool Trial { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 

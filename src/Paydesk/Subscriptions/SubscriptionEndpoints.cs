@@ -8,10 +8,11 @@ namespace Paydesk.Subscriptions;
 
 /// <summary>A billing period as the API shows it.</summary>
 /// <param name="Comped">Given free by the merchant: paid with no payment.</param>
-public sealed record PeriodView(string Id, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status, string? PaymentId, DateTimeOffset? PaidAt, bool Comped)
+/// <param name="Trial">The free trial the subscription began with: paid with no payment.</param>
+public sealed record PeriodView(string Id, int Number, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status, string? PaymentId, DateTimeOffset? PaidAt, bool Comped, bool Trial)
 {
     public static PeriodView From(SubscriptionPeriod p) =>
-        new(p.Id, p.Number, p.StartsAt, p.EndsAt, p.Status.ToString().ToLowerInvariant(), p.PaymentId, p.PaidAt, p.Comped);
+        new(p.Id, p.Number, p.StartsAt, p.EndsAt, p.Status.ToString().ToLowerInvariant(), p.PaymentId, p.PaidAt, p.Comped, p.Trial);
 }
 
 /// <summary>
@@ -19,13 +20,15 @@ public sealed record PeriodView(string Id, int Number, DateTimeOffset StartsAt, 
 /// <paramref name="LastPaidAt"/> and <paramref name="MissedPeriods"/> are read from its periods, not kept beside them.
 /// </summary>
 /// <param name="NextChargeAt">When the next renewal is charged: the paid period's end, unless the subscription is canceled or cancels then, paused, or past due (its retries say).</param>
+/// <param name="LastPaidAt">When a period was last paid (a charge, or given free); a free trial is not a payment.</param>
+/// <param name="TrialEndsAt">When its free trial ends (and the first charge is due), for a subscription that began with one.</param>
 /// <param name="MissedPeriods">Periods that ended unpaid.</param>
 /// <param name="Periods">Every period, oldest first; only when one subscription is read.</param>
 public sealed record SubscriptionView(
     string Id, string CustomerId, string PlanId, int PlanVersion, string Status, MoneyView Price, IntervalView Interval, string TimeZone,
     DateTimeOffset AnchorAt, string Provider, string OrderId, PeriodView? CurrentPeriod, DateTimeOffset? NextChargeAt, DateTimeOffset? LastPaidAt,
     int MissedPeriods, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CanceledAt, DateTimeOffset? CancelsAt, DateTimeOffset? PausedAt,
-    IReadOnlyList<PeriodView>? Periods)
+    IReadOnlyList<PeriodView>? Periods, DateTimeOffset? TrialEndsAt)
 {
     public static SubscriptionView From(Subscription s, IReadOnlyList<SubscriptionPeriod> periods, DateTimeOffset now, bool withPeriods)
     {
@@ -35,19 +38,24 @@ public sealed record SubscriptionView(
         return new SubscriptionView(
             s.Id, s.CustomerId, s.PlanId, s.PlanVersion, s.Status.ToApi(), MoneyView.From(s.AmountMinor, s.Currency), IntervalView.From(s.Interval),
             s.TimeZone, s.AnchorAt, s.Provider, s.OrderId, current is null ? null : PeriodView.From(current),
-            s.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing && s.CancelsAt is null && last?.Status == PeriodStatus.Paid ? last.EndsAt : null, ordered.LastOrDefault(p => p.Status == PeriodStatus.Paid)?.PaidAt,
-            ordered.Count(p => p.Status == PeriodStatus.Open && p.EndsAt <= now), s.CreatedAt, s.UpdatedAt, s.CanceledAt, s.CancelsAt, s.PausedAt, withPeriods ? ordered.Select(PeriodView.From).ToList() : null);
+            s.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing && s.CancelsAt is null && last?.Status == PeriodStatus.Paid ? last.EndsAt : null, ordered.LastOrDefault(p => p.Status == PeriodStatus.Paid && !p.Trial)?.PaidAt,
+            ordered.Count(p => p.Status == PeriodStatus.Open && p.EndsAt <= now), s.CreatedAt, s.UpdatedAt, s.CanceledAt, s.CancelsAt, s.PausedAt, withPeriods ? ordered.Select(PeriodView.From).ToList() : null,
+            ordered.FirstOrDefault(p => p.Trial)?.EndsAt);
     }
 }
 
 /// <param name="At"><c>period_end</c> (the default) or <c>now</c>.</param>
 public sealed record CancelInput(string? At);
 
+/// <summary>Where the provider's page sends the customer back to; Paydesk's own return pages when left out.</summary>
+public sealed record UpdateCardInput(string? SuccessUrl, string? CancelUrl);
+
 internal static class SubscriptionEndpoints
 {
     public static IServiceCollection AddSubscriptions(this IServiceCollection services, IConfiguration configuration) => services
         .Configure<SubscriptionOptions>(configuration.GetSection("Subscriptions"))
-        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddScoped<ManageSubscription>().AddScoped<ChangePlan>().AddScoped<Payments.IPaymentPurpose, PlanChangePurpose>().AddScoped<Messages.RenewalNotices>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
+        .AddScoped<StartSubscription>().AddScoped<RenewSubscription>().AddScoped<ManageSubscription>().AddScoped<ChangePlan>().AddScoped<UpdateCard>()
+        .AddScoped<Payments.IPaymentPurpose, CardUpdatePurpose>().AddScoped<Payments.IPaymentPurpose, PlanChangePurpose>().AddScoped<Messages.RenewalNotices>().AddSingleton<Jobs.IJobHandler, RenewSubscriptionJob>()
         .AddScoped<Payments.IPaymentPurpose, RenewalPurpose>().AddSingleton<Payments.IChargesSavedMethods, SubscriptionMethods>();
 
     public static void MapSubscriptions(this RouteGroupBuilder api)
@@ -99,6 +107,13 @@ internal static class SubscriptionEndpoints
             (await change.RunAsync(id, input, ct)).Ok())
             .Reads<PlanChangeView>().ProducesProblem(StatusCodes.Status409Conflict).WithName("changeSubscriptionPlan")
             .WithSummary("Move to another plan of the same interval: up now, the rest of the period prorated and charged; down at the period's end. preview: only say what it costs");
+
+        subscriptions.MapPost("/{id}/update-card", async (string id, UpdateCardInput? input, UpdateCard update, CancellationToken ct) =>
+            (await update.RunAsync(id, input?.SuccessUrl, input?.CancelUrl, ct)).Created(c => $"/api/v1/payments/{c.PaymentId}"))
+            .LimitedBy(RateLimit.CheckoutPerKey).WithMetadata(new CommitsInSteps()).Creates<Payments.CheckoutView>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway)
+            .WithName("updateSubscriptionCard")
+            .WithSummary("A new card for the renewals, given on the provider's page: a checkout that charges nothing and keeps the card (Mock, Stripe)");
 
         subscriptions.MapGet("/{id}/plan-changes", async (string id, PaydeskDb db, CancellationToken ct) =>
         {

@@ -74,6 +74,55 @@ public sealed class PortalTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_customer_whose_card_is_declined_gives_another_on_the_providers_page_and_the_renewals_charge_it(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines");
+        await using var _ = host;
+        var slug = await host.SlugOfAsync(shop.Tenant.TenantId);
+        var account = $"/t/{slug}/account";
+
+        // The renewal is declined: past due. The customer follows the link of the email that says so.
+        clock.Advance(TimeSpan.FromDays(31));
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("past_due");
+        using var customer = await SignedInAsync(host, shop, slug);
+
+        // "Use another card" opens the provider's page, which keeps a card and charges nothing, and sends the customer back.
+        Assert.Contains($"subscriptions/{id}/card", await customer.GetStringAsync(account));
+        var opened = await customer.PostAsync(account, $"{account}/subscriptions/{id}/card", new());
+        opened.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var paymentId = opened.Headers.Location!.Segments[^1];
+        var payment = await host.InTenantAsync(shop.Tenant.TenantId, db => db.Payments.SingleAsync(p => p.Id == paymentId));
+        (payment.Purpose, payment.AmountMinor, payment.SuccessUrl).ShouldBe(($"card:{id}", 0L, $"{host.BaseAddress}t/{slug}/account#subscriptions"));
+        using (var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress })
+        {
+            var page = await browser.GetStringAsync(opened.Headers.Location);
+            (page.Contains("Keep the card", StringComparison.Ordinal), page.Contains("The card to keep for renewals", StringComparison.Ordinal)).ShouldBe((true, true));
+            var kept = await browser.PostAsync($"/mock-pay/{paymentId}/succeed", new FormUrlEncodedContent(new Dictionary<string, string> { ["card"] = "pays" }));
+            kept.Headers.Location!.ToString().ShouldBe(payment.SuccessUrl);
+        }
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}"), m => m.Items().Count() == 2, "the new card to be kept");
+        Assert.Equal(0, await host.InTenantAsync(shop.Tenant.TenantId, db => db.MockCharges.Where(c => c.PaymentId == paymentId).SumAsync(c => c.Captures)));
+
+        // The next try charges the new card, once, and the subscription is active again.
+        clock.Advance(TimeSpan.FromDays(1));
+        await host.SettleAsync();
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        (subscription.Str("status"), subscription.GetProperty("periods")[1].Str("status")).ShouldBe(("active", "paid"));
+        var paidBy = subscription.GetProperty("periods")[1].Str("paymentId");
+        Assert.Equal(1, await host.InTenantAsync(shop.Tenant.TenantId, db => db.MockCharges.Where(c => c.PaymentId == paidBy).SumAsync(c => c.Captures)));
+
+        // Through the API too; but not for a subscription that is canceled, nor another customer's.
+        var started = await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/update-card", new { });
+        (started.Str("status"), started.GetProperty("amount").GetProperty("amount").GetInt64()).ShouldBe(("pending", 0L));
+        await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/cancel", new { at = "now" });
+        (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/update-card", new { })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var other = await shop.Tenant.CreateCustomerAsync("Ion Rusu", "ion@example.com");
+        using var stranger = host.Client((await shop.Tenant.PostOk($"/api/v1/customers/{other}/sessions", new { })).Str("token"));
+        (await stranger.PostAsJsonAsync($"/api/v1/subscriptions/{id}/update-card", new { })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_customer_cannot_touch_another_customers_subscription_from_the_portal(Engine engine)
     {
         var (host, _, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "pays");
@@ -90,7 +139,7 @@ public sealed class PortalTests
         (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("active");
     }
 
-    private static async Task<PageClient> SignedInAsync(PaydeskHost host, Shop shop, string slug)
+    internal static async Task<PageClient> SignedInAsync(PaydeskHost host, Shop shop, string slug)
     {
         var token = host.Services.GetRequiredService<Paydesk.Web.SignIn.SignInTokens>().ForCustomer(shop.Tenant.TenantId, shop.Customer);
         var customer = new PageClient(host.BaseAddress);

@@ -19,6 +19,11 @@ public sealed class ProviderRenewalTests
         // A month on, the renewal charges the kept card at T-Bank: a new Init and a Charge with its RebillId.
         await RenewsOnceAsync(host, clock, shop.Tenant, shop.Emulators);
         Assert.Equal(2, shop.TBank.Payments(shop.Terminal.Key).Sum(p => p.Captures));
+        // T-Bank keeps a card only with a charge: a new one is given by paying a period by hand, not on a page of its own.
+        var id = Assert.Single((await shop.Tenant.GetOk("/api/v1/subscriptions")).Items()).Id();
+        var refused = await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/update-card", new { });
+        refused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        Assert.Contains("cannot keep a card without charging it", await refused.Content.ReadAsStringAsync());
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
@@ -32,6 +37,39 @@ public sealed class ProviderRenewalTests
         await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}"), m => m.Items().Count() == 1, "the card to be kept");
         await RenewsOnceAsync(host, clock, shop.Tenant, shop.Emulators);
         shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_trial_bought_through_Stripe_keeps_the_card_in_setup_mode_and_its_first_charge_is_off_session_at_the_trials_end(Engine engine)
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var shop = await StripeClinic.OpenAsync(host);
+        var plan = (await shop.Tenant.PostOk("/api/v1/plans", new
+        {
+            name = "Community, first week free", price = new { amount = 29_00, currency = "USD" }, interval = new { unit = "month", count = 1 }, trialDays = 7,
+            grants = new[] { new { type = "access", feature = "community" } },
+        })).Id();
+        var (_, paymentId, sessionId) = await shop.BuyAsync(plan);
+        // A setup-mode session: a SetupIntent kept the card on a customer made for it, and nothing was charged.
+        var session = shop.Emulator.Find(sessionId)!;
+        (session["mode"]!.ToString(), session["payment_status"]!.ToString(), session["payment_intent"]).ShouldBe(("setup", "no_payment_required", null));
+        var setup = shop.Emulator.Find(session["setup_intent"]!.ToString())!;
+        setup["metadata"]![Paydesk.Payments.Stripe.StripeProvider.PaymentKey]!.ToString().ShouldBe(paymentId);
+        shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(0);
+        var kept = await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}"), m => m.Items().Count() == 1, "the card to be kept");
+        (kept.Items().Single().Str("brand"), kept.Items().Single().Str("last4")).ShouldBe(("visa", Paydesk.Emulators.Stripe.StripeEmulator.TestCardLast4));
+        var subscription = Assert.Single((await shop.Tenant.GetOk("/api/v1/subscriptions")).Items());
+        subscription.Str("status").ShouldBe("trialing");
+
+        // A week on, the first month is charged off-session with the card the setup kept.
+        clock.Advance(TimeSpan.FromDays(7));
+        await host.SettleAsync();
+        await shop.Emulators.QuietAsync();
+        await host.SettleAsync();
+        subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{subscription.Id()}");
+        (subscription.Str("status"), subscription.GetProperty("periods")[1].Str("status")).ShouldBe(("active", "paid"));
+        shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(1);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

@@ -13,6 +13,7 @@ namespace Paydesk.Tests.Subscriptions;
 public sealed class SubscriptionRandomTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Steps = 80;
+    private const int TrialDays = 5;
 
     public static TheoryData<Engine, int> Runs => new() { { Engine.Sqlite, 20281205 }, { Engine.Postgres, 20281206 } };
 
@@ -20,7 +21,7 @@ public sealed class SubscriptionRandomTests(Xunit.Abstractions.ITestOutputHelper
     public async Task Random_renewals_declines_cancels_pauses_comps_and_plan_changes_keep_every_invariant_after_every_step(Engine engine, int seed)
     {
         var random = new Random(seed);
-        string pro = "";
+        string pro = "", trial = "";
         var (host, clock, shop, first) = await RenewalTests.SubscribedAsync(engine, new DateTimeOffset(2028, 5, 3, 7, 0, 0, TimeSpan.Zero), "pays", async shop =>
         {
             pro = (await shop.Tenant.PostOk("/api/v1/plans", new
@@ -28,10 +29,16 @@ public sealed class SubscriptionRandomTests(Xunit.Abstractions.ITestOutputHelper
                 name = "Pro", price = new { amount = 900_00, currency = "RON" }, interval = new { unit = "month", count = 1 },
                 grants = new object[] { new { type = "access", feature = "telerehab" }, new { type = "tokens", tokens = 500, every = "period" } },
             })).Id();
-            return shop.Monthly;
+            // The walk starts with a five-day trial of it; the customer's later subscriptions to it pay from the start.
+            trial = (await shop.Tenant.PostOk("/api/v1/plans", new
+            {
+                name = "Trial first", price = new { amount = 300_00, currency = "RON" }, interval = new { unit = "month", count = 1 }, trialDays = TrialDays,
+                grants = new[] { new { type = "access", feature = "telerehab" } },
+            })).Id();
+            return trial;
         });
         await using var _ = host;
-        var plans = new[] { shop.Monthly, pro };
+        var plans = new[] { shop.Monthly, pro, trial };
         var id = first;
         var done = new List<string>();
 
@@ -108,6 +115,7 @@ public sealed class SubscriptionRandomTests(Xunit.Abstractions.ITestOutputHelper
         // The walk went somewhere: renewals were charged and paid.
         var periods = await host.InTenantAsync(shop.Tenant.TenantId, db => db.SubscriptionPeriods.Where(p => p.CustomerId == shop.Customer).ToListAsync());
         Assert.Contains(periods, p => p.Number >= 1 && p.Status == PeriodStatus.Paid && !p.Comped);
+        Assert.Contains(periods, p => p.Trial);
     }
 
     /// <summary>A request's answer in a word: what was done, or the conflict that refused it; anything else fails the test.</summary>
@@ -153,6 +161,12 @@ public sealed class SubscriptionRandomTests(Xunit.Abstractions.ITestOutputHelper
                 if (period.EndsAt <= period.StartsAt) broken.Add($"{name}: period {i} ends before it starts");
                 if (i > 0 && period.StartsAt < periods[i - 1].EndsAt) broken.Add($"{name}: period {i} starts before period {i - 1} ends");
                 if (period.Status == PeriodStatus.Open && i != periods.Count - 1) broken.Add($"{name}: period {i} is open and not the last");
+                if (period.Trial)
+                {
+                    // A free trial: the first period, paid by nothing, as long as the trial (a day may be 23 or 25 hours).
+                    if (i != 0 || period.Status != PeriodStatus.Paid || period.PaymentId is not null) broken.Add($"{name}: period {i} is a trial, {period.Status}, paid by {period.PaymentId}");
+                    if (Math.Abs((period.EndsAt - period.StartsAt - TimeSpan.FromDays(TrialDays)).TotalHours) > 1) broken.Add($"{name}: its trial runs {period.EndsAt - period.StartsAt}");
+                }
                 if (i == 0) continue;
                 var own = payments.Where(p => p.Purpose == RenewalPurpose.For(period.Id)).ToList();
                 var captured = own.Sum(p => kept.GetValueOrDefault(p.Id));
@@ -177,6 +191,9 @@ public sealed class SubscriptionRandomTests(Xunit.Abstractions.ITestOutputHelper
                 if (payments.Any(p => purposes.Contains(p.Purpose) && p.CreatedAt > canceledAt)) broken.Add($"{name}: a renewal was charged after the cancellation");
                 if (periods.Any(p => p.CreatedAt > canceledAt)) broken.Add($"{name}: a period was made after the cancellation");
             }
+            // Trialing only while nothing but the trial has been: the first charge ends it.
+            if (subscription.Status == SubscriptionStatus.Trialing && (periods.Count != 1 || !periods[0].Trial)) broken.Add($"{name}: trialing with {periods.Count} periods");
+            if (subscription.Status == SubscriptionStatus.Trialing && periods[0].EndsAt <= now) broken.Add($"{name}: still trialing after its trial ended");
             if (changes.Count(c => c.SubscriptionId == subscription.Id && c.Status is PlanChangeStatus.Pending or PlanChangeStatus.Scheduled) > 1)
                 broken.Add($"{name}: two plan changes wait at once");
             covered |= subscription.Status != SubscriptionStatus.Canceled
@@ -193,6 +210,9 @@ public sealed class SubscriptionRandomTests(Xunit.Abstractions.ITestOutputHelper
                 && !changes.Any(c => c.PaymentId == payment.Id && c.Status == PlanChangeStatus.Applied))
                 broken.Add($"plan change payment {payment.Id} was captured and no change was applied");
         }
+        // One trial per customer and plan (one plan here has one); a card kept for it moved no money.
+        if (allPeriods.Count(p => p.Trial) > 1) broken.Add($"{allPeriods.Count(p => p.Trial)} trials were given");
+        if (payments.Where(p => p.AmountMinor == 0).Any(p => charges.Any(c => c.PaymentId == p.Id && c.Captures > 0))) broken.Add("a checkout of nothing captured money");
         foreach (var change in changes.Where(c => c.Kind == PlanChangeKind.Upgrade && c.Status == PlanChangeStatus.Applied && c.DueMinor > 0))
             if (change.PaymentId is null || kept.GetValueOrDefault(change.PaymentId) != 1) broken.Add($"upgrade {change.Id} was applied and not captured once");
         return (broken, covered);

@@ -14,7 +14,8 @@ public sealed record StripeAnswer(int Status, JsonObject Body);
 
 /// <summary>
 /// A subset of Stripe's API as its reference describes it, kept in memory: Checkout Sessions in
-/// payment mode (with a hosted page to pay, be declined or go back), PaymentIntents (and
+/// payment mode (with a hosted page to pay, be declined or go back) and in setup mode (a card
+/// kept, with a SetupIntent, and nothing charged), PaymentIntents (and
 /// off-session charges of a saved card), PaymentMethods, Refunds, Events, and webhook deliveries
 /// signed <c>Stripe-Signature: t=…,v1=…</c> with the endpoint's secret, sent again until answered
 /// 2xx. Requests are form-encoded with bracketed keys, as Stripe's clients send them; an
@@ -118,6 +119,7 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
             ("GET", ["v1", "payment_intents", var id]) => Get(account, id, "payment_intent"),
             ("POST", ["v1", "payment_intents"]) => ChargeOffSession(account, form),
             ("GET", ["v1", "payment_methods", var id]) => Get(account, id, "payment_method"),
+            ("GET", ["v1", "setup_intents", var id]) => Get(account, id, "setup_intent"),
             ("POST", ["v1", "refunds"]) => CreateRefund(account, form),
             ("GET", ["v1", "refunds"]) => List(account, "refund", o => o["payment_intent"]?.ToString() == form["payment_intent"]?.ToString(), form),
             ("GET", ["v1", "events"]) => List(account, "event", o => EventOfType(o, form), form),
@@ -125,19 +127,36 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
         };
     }
 
+    /// <summary>
+    /// A Checkout Session. In payment mode its line items make the amount; in setup mode it keeps a
+    /// card and charges nothing: it takes a currency and no line items (Stripe refuses them there),
+    /// and <c>customer_creation=always</c> makes the customer the card is attached to, as an
+    /// off-session charge later needs.
+    /// </summary>
     private StripeAnswer CreateSession(StripeAccount account, JsonObject form)
     {
-        if (form["mode"]?.ToString() != "payment") return Error(400, "invalid_request_error", "parameter_invalid_string", "The emulator takes mode=payment only.", "mode");
-        if (form["success_url"] is null || form["line_items"] is not JsonObject { Count: > 0 } items)
-            return Error(400, "invalid_request_error", "parameter_missing", "success_url and line_items are required.", form["success_url"] is null ? "success_url" : "line_items");
-        long total = 0;
+        var mode = form["mode"]?.ToString();
+        if (mode is not ("payment" or "setup")) return Error(400, "invalid_request_error", "parameter_invalid_string", "The emulator takes mode=payment or mode=setup only.", "mode");
+        if (form["success_url"] is null) return Error(400, "invalid_request_error", "parameter_missing", "success_url is required.", "success_url");
+        long? total = null;
         string? currency = null;
-        foreach (var (_, item) in items)
+        if (mode == "setup")
         {
-            var price = item?["price_data"];
-            if (price?["unit_amount"] is null || price["currency"] is null) return Error(400, "invalid_request_error", "parameter_missing", "line_items[][price_data] needs unit_amount and currency.", "line_items");
-            total += long.Parse(price["unit_amount"]!.ToString(), CultureInfo.InvariantCulture) * long.Parse(item!["quantity"]?.ToString() ?? "1", CultureInfo.InvariantCulture);
-            currency = price["currency"]!.ToString().ToLowerInvariant();
+            if (form["line_items"] is not null) return Error(400, "invalid_request_error", "parameter_invalid_string", "line_items cannot be used in setup mode.", "line_items");
+            if (form["currency"] is null) return Error(400, "invalid_request_error", "parameter_missing", "currency is required in setup mode.", "currency");
+            currency = form["currency"]!.ToString().ToLowerInvariant();
+        }
+        else
+        {
+            if (form["line_items"] is not JsonObject { Count: > 0 } items) return Error(400, "invalid_request_error", "parameter_missing", "line_items are required.", "line_items");
+            total = 0;
+            foreach (var (_, item) in items)
+            {
+                var price = item?["price_data"];
+                if (price?["unit_amount"] is null || price["currency"] is null) return Error(400, "invalid_request_error", "parameter_missing", "line_items[][price_data] needs unit_amount and currency.", "line_items");
+                total += long.Parse(price["unit_amount"]!.ToString(), CultureInfo.InvariantCulture) * long.Parse(item!["quantity"]?.ToString() ?? "1", CultureInfo.InvariantCulture);
+                currency = price["currency"]!.ToString().ToLowerInvariant();
+            }
         }
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var expiresAt = form["expires_at"] is { } e ? long.Parse(e.ToString(), CultureInfo.InvariantCulture) : now + 24 * 3600;
@@ -146,15 +165,24 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
         var id = New("cs_test_");
         var session = new JsonObject
         {
-            ["id"] = id, ["object"] = "checkout.session", ["mode"] = "payment", ["status"] = "open", ["payment_status"] = "unpaid",
+            ["id"] = id, ["object"] = "checkout.session", ["mode"] = mode, ["status"] = "open", ["payment_status"] = mode == "setup" ? "no_payment_required" : "unpaid",
             ["amount_total"] = total, ["currency"] = currency, ["client_reference_id"] = form["client_reference_id"]?.ToString(),
             ["customer_email"] = form["customer_email"]?.ToString(), ["metadata"] = form["metadata"]?.DeepClone() ?? new JsonObject(),
             ["success_url"] = form["success_url"]!.ToString(), ["cancel_url"] = form["cancel_url"]?.ToString(), ["locale"] = form["locale"]?.ToString(),
             ["expires_at"] = expiresAt, ["created"] = now, ["livemode"] = false, ["payment_intent"] = null, ["customer"] = null,
-            ["setup_future_usage"] = form["payment_intent_data"]?["setup_future_usage"]?.ToString(),
-            ["payment_intent_metadata"] = form["payment_intent_data"]?["metadata"]?.DeepClone(),
             ["url"] = $"{PublicUrl.TrimEnd('/')}/stripe/pay/{id}",
         };
+        if (mode == "setup")
+        {
+            session["setup_intent"] = null;
+            session["customer_creation"] = form["customer_creation"]?.ToString() ?? "if_required";
+            session["setup_intent_metadata"] = form["setup_intent_data"]?["metadata"]?.DeepClone();
+        }
+        else
+        {
+            session["setup_future_usage"] = form["payment_intent_data"]?["setup_future_usage"]?.ToString();
+            session["payment_intent_metadata"] = form["payment_intent_data"]?["metadata"]?.DeepClone();
+        }
         Keep(account, session);
         return new StripeAnswer(200, Public(session));
     }
@@ -183,7 +211,25 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
             if (action == "cancel" || session["status"]!.ToString() == "complete" && action != "pay")
                 return (session["cancel_url"]?.ToString(), null);
             if (action == "decline") return (null, "Your card was declined.");
-            if (session["status"]!.ToString() == "open")
+            if (session["status"]!.ToString() == "open" && session["mode"]!.ToString() == "setup")
+            {
+                // The card is kept, nothing is charged; without a customer made for it, it cannot be charged later.
+                var customer = session["customer_creation"]?.ToString() == "always" ? New("cus_") : null;
+                var card = NewCard(account, customer);
+                var setup = new JsonObject
+                {
+                    ["id"] = New("seti_"), ["object"] = "setup_intent", ["status"] = "succeeded", ["usage"] = "off_session", ["customer"] = customer,
+                    ["payment_method"] = card["id"]!.ToString(), ["metadata"] = session["setup_intent_metadata"]?.DeepClone() ?? new JsonObject(),
+                    ["created"] = time.GetUtcNow().ToUnixTimeSeconds(), ["livemode"] = false,
+                };
+                Keep(account, setup);
+                session["status"] = "complete";
+                session["setup_intent"] = setup["id"]!.ToString();
+                session["customer"] = customer;
+                Emit(account, "setup_intent.succeeded", setup.DeepClone().AsObject());
+                Emit(account, "checkout.session.completed", Public(session));
+            }
+            else if (session["status"]!.ToString() == "open")
             {
                 var saved = session["setup_future_usage"]?.ToString() is "off_session" or "on_session";
                 var customer = saved ? New("cus_") : null;
@@ -395,6 +441,7 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
         var copy = o.DeepClone().AsObject();
         copy.Remove("setup_future_usage");
         copy.Remove("payment_intent_metadata");
+        copy.Remove("setup_intent_metadata");
         return copy;
     }
 

@@ -102,16 +102,18 @@ public static class StripeEndpoints
 
     private static string Page(JsonObject session, string? error)
     {
-        var amount = session["amount_total"]!.GetValue<long>() / 100m;
+        // Setup mode keeps the card and charges nothing: there is no amount to show.
+        var setup = session["mode"]?.ToString() == "setup";
+        var amount = setup ? 0 : session["amount_total"]!.GetValue<long>() / 100m;
         var currency = session["currency"]!.ToString().ToUpperInvariant();
         var open = session["status"]!.ToString() == "open";
         var body = open
             ? $"""
-              <p id="amount">{amount.ToString("N2", CultureInfo.InvariantCulture)} {currency}</p>
+              <p id="amount">{(setup ? "Save your card for later payments; nothing is charged now." : $"{amount.ToString("N2", CultureInfo.InvariantCulture)} {currency}")}</p>
               {(error is null ? "" : $"<p id=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>")}
               <p>Card: Visa •••• {StripeEmulator.TestCardLast4}, 12/34</p>
               <form method="post">
-                <button class="pay" name="action" value="pay">Pay</button>
+                <button class="pay" name="action" value="pay">{(setup ? "Save card" : "Pay")}</button>
                 <button name="action" value="decline">Pay with a card that is declined</button>
                 <button name="action" value="cancel">Back</button>
               </form>

@@ -13,7 +13,8 @@ public sealed class Receipts(PaydeskDb db, IEnumerable<IPaymentPurpose> purposes
     /// </summary>
     public async Task<ReceiptRequest?> ForAsync(string purpose, string customerId, Money amount, CancellationToken ct)
     {
-        if (await TaxSettingsAsync(ct) is not { } tax) return null;
+        // A checkout that only keeps a card (a free trial) takes no money: there is nothing to receipt.
+        if (amount.IsZero || await TaxSettingsAsync(ct) is not { } tax) return null;
         var lines = await purposes.Of(purpose).ReceiptLinesAsync(db, purpose, tax.Vat, ct);
         if (lines.Count == 0) return null;
         return await ForCustomerAsync(FiscalReceipt.For(amount, lines), tax.Taxation, customerId, ct);

@@ -91,7 +91,8 @@ internal static class MockPayPage
             var (to, captures) = action switch
             {
                 // "timeout": the money moved, but the answer is lost; only asking the provider finds out.
-                "succeed" or "timeout" => ("succeeded", 1),
+                // A checkout of nothing (a free trial's) keeps the card and moves no money.
+                "succeed" or "timeout" => ("succeeded", charge.AmountMinor > 0 ? 1 : 0),
                 "decline" => ("failed", 0),
                 "cancel" => ("canceled", 0),
                 _ => ("pending", 0),

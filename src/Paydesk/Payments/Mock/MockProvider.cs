@@ -77,6 +77,8 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
 
     public bool Accepts(Currency currency) => true;
 
+    public bool KeepsCardsWithoutCharge => true;
+
     public async Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct)
     {
         // The provider's own storage: a scope of its own, like a call to another service.

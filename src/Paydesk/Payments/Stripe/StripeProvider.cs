@@ -19,7 +19,7 @@ public sealed class StripeOptions
 
 /// <summary>
 /// Stripe through its official client (Stripe.net), a client per account: Checkout Sessions in
-/// payment mode (Paydesk's payment id as <c>client_reference_id</c> and in the metadata of the
+/// payment mode, or setup mode when nothing is due now (a free trial's card), (Paydesk's payment id as <c>client_reference_id</c> and in the metadata of the
 /// session and its PaymentIntent; the payment's idempotency key as Stripe's), webhooks verified by
 /// <see cref="StripeSignature"/> and read here (checkout completed, paid later, failed or expired;
 /// PaymentIntents of off-session charges; charges refunded), refunds with the refund's id as their
@@ -42,9 +42,25 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
 
     public bool Accepts(Currency currency) => true;
 
+    /// <summary>A Checkout Session in setup mode keeps a card (on a customer made for it) and charges nothing.</summary>
+    public bool KeepsCardsWithoutCharge => true;
+
     public async Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct)
     {
         var metadata = new Dictionary<string, string> { [PaymentKey] = request.PaymentId };
+        var locale = request.Language is "en" or "ru" or "ro" or "de" or "fr" or "es" ? request.Language : null;
+        if (request.Amount.IsZero)
+        {
+            // Nothing due now (a free trial): setup mode keeps the card for the charges after it.
+            var setup = await CallAsync(() => new SessionService(Client(account)).CreateAsync(new SessionCreateOptions
+            {
+                Mode = "setup", Currency = request.Amount.Currency.Code.ToLowerInvariant(), CustomerCreation = "always",
+                SuccessUrl = request.SuccessUrl, CancelUrl = request.CancelUrl, ClientReferenceId = request.PaymentId, Metadata = metadata,
+                SetupIntentData = new() { Metadata = metadata, Description = Api.Text.Cut(request.Description, 500) },
+                ExpiresAt = (time.GetUtcNow() + CheckoutLifetime).UtcDateTime, Locale = locale,
+            }, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct));
+            return new CheckoutSession(setup.Id, setup.Url);
+        }
         var session = await CallAsync(() => new SessionService(Client(account)).CreateAsync(new SessionCreateOptions
         {
             Mode = "payment", SuccessUrl = request.SuccessUrl, CancelUrl = request.CancelUrl, ClientReferenceId = request.PaymentId, Metadata = metadata,
@@ -57,8 +73,7 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
                 },
             ],
             PaymentIntentData = new() { Metadata = metadata, SetupFutureUsage = request.SaveMethod ? "off_session" : null },
-            ExpiresAt = (time.GetUtcNow() + CheckoutLifetime).UtcDateTime,
-            Locale = request.Language is "en" or "ru" or "ro" or "de" or "fr" or "es" ? request.Language : null,
+            ExpiresAt = (time.GetUtcNow() + CheckoutLifetime).UtcDateTime, Locale = locale,
         }, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, ct));
         return new CheckoutSession(session.Id, session.Url);
     }
@@ -67,7 +82,7 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
     public static readonly string[] EventTypes =
     [
         "checkout.session.completed", "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed", "checkout.session.expired",
-        "payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded", "charge.dispute.created",
+        "payment_intent.succeeded", "payment_intent.payment_failed", "setup_intent.succeeded", "setup_intent.setup_failed", "charge.refunded", "charge.dispute.created",
     ];
 
     public NotificationCheck CheckNotification(ProviderAccount account, IReadOnlyDictionary<string, string> headers, string rawBody, DateTimeOffset now)
@@ -95,6 +110,9 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
         ProviderNotification Note(PaymentStatus status, long? amount) => new(eventId, paymentId!, o["id"]?.ToString(), status, amount,
             o["currency"]?.ToString().ToUpperInvariant() ?? "", at, type);
         long? Long(string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+        SavedMethodReport? Kept() => o["customer"]?.ToString() is { Length: > 0 } customer && o["payment_method"]?.ToString() is { Length: > 0 } method
+            ? new SavedMethodReport($"{customer}/{method}", null, null, null, null)
+            : null;
 
         var note = type switch
         {
@@ -102,13 +120,11 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
             "checkout.session.async_payment_succeeded" => Note(PaymentStatus.Succeeded, Long("amount_total")),
             "checkout.session.async_payment_failed" => Note(PaymentStatus.Failed, null),
             "checkout.session.expired" => Note(PaymentStatus.Expired, null),
-            "payment_intent.succeeded" => Note(PaymentStatus.Succeeded, Long("amount")) with
-            {
-                SavedMethod = o["customer"]?.ToString() is { Length: > 0 } customer && o["payment_method"]?.ToString() is { Length: > 0 } method
-                    ? new SavedMethodReport($"{customer}/{method}", null, null, null, null)
-                    : null,
-            },
+            "payment_intent.succeeded" => Note(PaymentStatus.Succeeded, Long("amount")) with { SavedMethod = Kept() },
             "payment_intent.payment_failed" => Note(PaymentStatus.Failed, null),
+            // A setup-mode checkout's card, kept with no charge (a free trial): nothing was taken, so there is no amount to check.
+            "setup_intent.succeeded" => Note(PaymentStatus.Succeeded, null) with { SavedMethod = Kept() },
+            "setup_intent.setup_failed" => Note(PaymentStatus.Failed, null),
             "charge.refunded" => Note(Long("amount_refunded") >= Long("amount") ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded, null),
             // A dispute carries no metadata of Paydesk's: its PaymentIntent's does (CompleteAsync asks for it).
             "charge.dispute.created" when o["payment_intent"]?.ToString() is { Length: > 0 } intent => Note(PaymentStatus.Succeeded, null) with
@@ -193,7 +209,8 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
                 var session = await CallAsync(() => new SessionService(client).GetAsync(id, null, null, ct));
                 return (session.Status, session.PaymentStatus) switch
                 {
-                    ("complete", "paid" or "no_payment_required") => new ProviderPaymentState(PaymentStatus.Succeeded, session.AmountTotal, session.Currency.ToUpperInvariant()),
+                    // A setup-mode session (a card kept for a free trial) has no amount.
+                    ("complete", "paid" or "no_payment_required") => new ProviderPaymentState(PaymentStatus.Succeeded, session.AmountTotal, session.Currency?.ToUpperInvariant()),
                     ("expired", _) => new ProviderPaymentState(PaymentStatus.Expired, null, null),
                     _ => new ProviderPaymentState(PaymentStatus.Pending, null, null),
                 };

@@ -34,7 +34,7 @@ internal static class AccountEndpoints
 {
     public static void MapAccount(this WebApplication app)
     {
-        app.MapGet("/t/{slug}/account", async (string slug, string? kept, string? said, HttpContext http, PaydeskDb db, SignedLinks links, SavedMethods saved, TimeProvider time, CancellationToken ct) =>
+        app.MapGet("/t/{slug}/account", async (string slug, string? kept, string? said, HttpContext http, PaydeskDb db, SignedLinks links, SavedMethods saved, Payments.ProviderRegistry providers, TimeProvider time, CancellationToken ct) =>
         {
             var tenant = await Visitors.TenantAsync(db, slug, ct);
             if (tenant is null) return Results.NotFound();
@@ -75,7 +75,8 @@ internal static class AccountEndpoints
 
             var methods = await saved.OfAsync(customerId, ct);
             var cards = methods.Select(m => new CardRow(m.Id, CardText.Of(m, w.Expires))).ToList();
-            var subscriptions = await SubscriptionPortal.RowsAsync(db, methods, culture, zone, now, w.Expires, ct);
+            var cardPages = providers.Enabled.Where(p => p.KeepsCardsWithoutCharge).Select(p => p.Name).ToHashSet();
+            var subscriptions = await SubscriptionPortal.RowsAsync(db, methods, cardPages, culture, zone, now, w.Expires, ct);
 
             return HtmlPages.Page<AccountView>(http, new
             {

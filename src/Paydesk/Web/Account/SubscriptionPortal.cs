@@ -16,7 +16,7 @@ public sealed record PlanOption(string Id, string Name, string Price);
 /// <summary>A subscription as its customer sees it on the account page, with what they may do to it now.</summary>
 public sealed record SubscriptionRow(
     string Id, string Plan, string Status, string Tone, string? Next, string? Card,
-    bool CanCancel, bool CanUndo, bool CanPause, bool CanResume, IReadOnlyList<PlanOption> Plans);
+    bool CanCancel, bool CanUndo, bool CanPause, bool CanResume, IReadOnlyList<PlanOption> Plans, bool CanUpdateCard = false);
 
 /// <summary>What the plan-change page shows: the prorated price before the customer confirms.</summary>
 public sealed record PlanChangePage(
@@ -25,14 +25,14 @@ public sealed record PlanChangePage(
 
 /// <summary>
 /// The customer's portal for their subscriptions, on their account page (<c>/t/{tenant}/account</c>):
-/// plan, status, next charge and card; cancel at the period's end, keep it, pause, resume, and change
-/// plan after seeing the prorated price. Every command is <see cref="ManageSubscription"/>'s or
+/// plan, status, next charge and card; cancel at the period's end, keep it, pause, resume, change
+/// plan after seeing the prorated price, and give a new card on the provider's page (<see cref="UpdateCard"/>). Every command is <see cref="ManageSubscription"/>'s or
 /// <see cref="ChangePlan"/>'s, run as the customer (the customer filter: their own subscriptions only).
 /// </summary>
 internal static class SubscriptionPortal
 {
     public static async Task<List<SubscriptionRow>> RowsAsync(
-        PaydeskDb db, IReadOnlyList<SavedMethod> cards, CultureInfo culture, NodaTime.DateTimeZone zone, DateTimeOffset now, Func<int, int, string> expires, CancellationToken ct)
+        PaydeskDb db, IReadOnlyList<SavedMethod> cards, IReadOnlySet<string> cardPages, CultureInfo culture, NodaTime.DateTimeZone zone, DateTimeOffset now, Func<int, int, string> expires, CancellationToken ct)
     {
         var w = SubscriptionPortalWords.All.For(culture);
         var subscriptions = await db.Subscriptions.AsNoTracking().Include(s => s.Periods).Where(s => s.Status != SubscriptionStatus.Canceled)
@@ -50,8 +50,10 @@ internal static class SubscriptionPortal
             var change = waiting.FirstOrDefault(c => c.SubscriptionId == s.Id);
             var next = s.CancelsAt is { } ends ? w.Ends(Date(ends))
                 : change is not null ? w.Changes(names.GetValueOrDefault(change.ToPlanId, change.ToPlanId), Date(change.EffectiveAt))
-                : view.NextChargeAt is { } at ? w.Renews(Date(at), Display.Amount(s.Price, culture)) : null;
+                : view.NextChargeAt is { } at ? (s.Status == SubscriptionStatus.Trialing ? w.TrialEnds : w.Renews)(Date(at), Display.Amount(s.Price, culture)) : null;
             var card = cards.FirstOrDefault(m => m.ProviderAccountId == s.ProviderAccountId);
+            // A trial is canceled like a paid period; it is paused or changed once it is paid for.
+            var cancelable = s.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing && s.CancelsAt is null;
             var active = s.Status == SubscriptionStatus.Active && s.CancelsAt is null;
             var options = !active ? [] : plans
                 .Where(p => p.Id != s.PlanId || change is not null)
@@ -61,7 +63,8 @@ internal static class SubscriptionPortal
             return new SubscriptionRow(s.Id, names.GetValueOrDefault(s.PlanId, s.PlanId), w.Statuses[s.Status],
                 Tone(s.Status), next,
                 card is null ? null : CardText.Of(card, expires),
-                CanCancel: active, CanUndo: s.CancelsAt is not null, CanPause: active, CanResume: s.Status == SubscriptionStatus.Paused, options);
+                CanCancel: cancelable, CanUndo: s.CancelsAt is not null, CanPause: active, CanResume: s.Status == SubscriptionStatus.Paused, options,
+                CanUpdateCard: cardPages.Contains(s.Provider));
         }).ToList();
     }
 
@@ -71,12 +74,27 @@ internal static class SubscriptionPortal
         SubscriptionStatus.Active => "good", SubscriptionStatus.PastDue or SubscriptionStatus.Canceled => "bad", _ => "warn",
     };
 
+    private const string NoPage = "The provider opened no page for a new card.";
+
     public static void MapSubscriptionPortal(this WebApplication app)
     {
         MapCommand(app, "cancel", (m, id, ct) => m.CancelAsync(id, now: false, ct));
         MapCommand(app, "undo-cancel", (m, id, ct) => m.UndoCancelAsync(id, ct));
         MapCommand(app, "pause", (m, id, ct) => m.PauseAsync(id, ct));
         MapCommand(app, "resume", (m, id, ct) => m.ResumeAsync(id, ct));
+
+        // A new card, on the provider's own page; the provider sends the customer back here, where the card shows once it reports it kept.
+        app.MapPost("/t/{slug}/account/subscriptions/{id}/card", async (string slug, string id, HttpContext http, PaydeskDb db, UpdateCard update,
+            Payments.PublicAddress address, CancellationToken ct) =>
+        {
+            if (await AsCustomerAsync(http, db, slug, ct) is not { } visitor) return Results.NotFound();
+            if (visitor.Redirect is { } signIn) return signIn;
+            if (await Visitors.FormAsync(http, ct) is null) return Results.BadRequest();
+            var back = new Uri(address.Url, $"t/{Uri.EscapeDataString(visitor.Tenant.Slug)}/account#subscriptions").ToString();
+            var started = await update.RunAsync(id, back, back, ct);
+            if (started.Problem is { Status: StatusCodes.Status404NotFound }) return Results.NotFound();
+            return started.Value?.RedirectUrl is { } page ? Results.Redirect(page) : Back(http, visitor, started.Problem ?? Problem.Conflict(NoPage));
+        }).ExcludeFromDescription();
 
         // The price first: a page that says what changing costs now, and a button that does it.
         app.MapGet("/t/{slug}/account/subscriptions/{id}/change", async (string slug, string id, string? plan, HttpContext http, PaydeskDb db, ChangePlan change, CancellationToken ct) =>

@@ -10,6 +10,8 @@ public sealed class SubscriptionPortalWords
     public required IReadOnlyDictionary<SubscriptionStatus, string> Statuses { get; init; }
     /// <summary>The next charge, by the date and the amount.</summary>
     public required Func<string, string, string> Renews { get; init; }
+    /// <summary>The first charge, at the free trial's end, by the date and the amount.</summary>
+    public required Func<string, string, string> TrialEnds { get; init; }
     /// <summary>A cancel at the period's end, by the date.</summary>
     public required Func<string, string> Ends { get; init; }
     /// <summary>A downgrade waiting for the period's end, by the plan and the date.</summary>
@@ -19,6 +21,8 @@ public sealed class SubscriptionPortalWords
     public required string UndoCancel { get; init; }
     public required string Pause { get; init; }
     public required string Resume { get; init; }
+    /// <summary>The button that opens the provider's page for a new card.</summary>
+    public required string UpdateCard { get; init; }
     public required string ChangeTo { get; init; }
     public required string SeePrice { get; init; }
     public required string ChangeTitle { get; init; }
@@ -44,9 +48,9 @@ public sealed class SubscriptionPortalWords
                 [SubscriptionStatus.Incomplete] = "incomplete", [SubscriptionStatus.Trialing] = "trial", [SubscriptionStatus.Active] = "active",
                 [SubscriptionStatus.PastDue] = "payment due", [SubscriptionStatus.Paused] = "paused", [SubscriptionStatus.Canceled] = "canceled",
             },
-            Renews = (date, amount) => $"Renews on {date} for {amount}", Ends = date => $"Ends on {date}; nothing more is charged",
+            Renews = (date, amount) => $"Renews on {date} for {amount}", TrialEnds = (date, amount) => $"Free until {date}, then {amount}", Ends = date => $"Ends on {date}; nothing more is charged",
             Changes = (plan, date) => $"Changes to {plan} on {date}", Card = "Card",
-            Cancel = "Cancel at the period's end", UndoCancel = "Keep it", Pause = "Pause", Resume = "Resume",
+            Cancel = "Cancel at the period's end", UndoCancel = "Keep it", Pause = "Pause", Resume = "Resume", UpdateCard = "Use another card",
             ChangeTo = "Change to", SeePrice = "See the price",
             ChangeTitle = "Change your plan", Credit = "Unused part of your current plan", Charge = "The new plan for the rest of the period", Due = "To pay now",
             ConfirmUp = amount => $"Pay {amount} and change now", DownAt = date => $"The change takes effect on {date}; nothing is charged now and nothing is paid back.",
@@ -61,9 +65,9 @@ public sealed class SubscriptionPortalWords
                 [SubscriptionStatus.Incomplete] = "не оформлена", [SubscriptionStatus.Trialing] = "пробный период", [SubscriptionStatus.Active] = "активна",
                 [SubscriptionStatus.PastDue] = "ждёт оплаты", [SubscriptionStatus.Paused] = "приостановлена", [SubscriptionStatus.Canceled] = "отменена",
             },
-            Renews = (date, amount) => $"Продлится {date} за {amount}", Ends = date => $"Закончится {date}; больше ничего не списывается",
+            Renews = (date, amount) => $"Продлится {date} за {amount}", TrialEnds = (date, amount) => $"Бесплатно до {date}, затем {amount}", Ends = date => $"Закончится {date}; больше ничего не списывается",
             Changes = (plan, date) => $"Перейдёт на «{plan}» {date}", Card = "Карта",
-            Cancel = "Отменить в конце периода", UndoCancel = "Оставить", Pause = "Приостановить", Resume = "Возобновить",
+            Cancel = "Отменить в конце периода", UndoCancel = "Оставить", Pause = "Приостановить", Resume = "Возобновить", UpdateCard = "Сменить карту",
             ChangeTo = "Перейти на", SeePrice = "Узнать цену",
             ChangeTitle = "Смена тарифа", Credit = "Неиспользованная часть текущего тарифа", Charge = "Новый тариф до конца периода", Due = "К оплате сейчас",
             ConfirmUp = amount => $"Оплатить {amount} и перейти сейчас", DownAt = date => $"Переход произойдёт {date}; сейчас ничего не списывается и не возвращается.",
@@ -78,9 +82,9 @@ public sealed class SubscriptionPortalWords
                 [SubscriptionStatus.Incomplete] = "neîncheiat", [SubscriptionStatus.Trialing] = "probă", [SubscriptionStatus.Active] = "activ",
                 [SubscriptionStatus.PastDue] = "plată restantă", [SubscriptionStatus.Paused] = "suspendat", [SubscriptionStatus.Canceled] = "anulat",
             },
-            Renews = (date, amount) => $"Se reînnoiește pe {date} pentru {amount}", Ends = date => $"Se încheie pe {date}; nu se mai încasează nimic",
+            Renews = (date, amount) => $"Se reînnoiește pe {date} pentru {amount}", TrialEnds = (date, amount) => $"Gratuit până pe {date}, apoi {amount}", Ends = date => $"Se încheie pe {date}; nu se mai încasează nimic",
             Changes = (plan, date) => $"Trece la {plan} pe {date}", Card = "Card",
-            Cancel = "Anulați la sfârșitul perioadei", UndoCancel = "Păstrați-l", Pause = "Suspendați", Resume = "Reluați",
+            Cancel = "Anulați la sfârșitul perioadei", UndoCancel = "Păstrați-l", Pause = "Suspendați", Resume = "Reluați", UpdateCard = "Folosiți alt card",
             ChangeTo = "Treceți la", SeePrice = "Vedeți prețul",
             ChangeTitle = "Schimbați planul", Credit = "Partea nefolosită a planului actual", Charge = "Noul plan pentru restul perioadei", Due = "De plată acum",
             ConfirmUp = amount => $"Plătiți {amount} și schimbați acum", DownAt = date => $"Schimbarea are loc pe {date}; nu se încasează și nu se restituie nimic acum.",

@@ -73,7 +73,7 @@ internal static partial class AdminPages
             var view = SubscriptionView.From(subscription, subscription.Periods, time.GetUtcNow(), withPeriods: false);
             var periods = subscription.Periods.OrderByDescending(p => p.Number).Select(p => new PeriodRow(
                 p.Number, Date(p.StartsAt), Date(p.EndsAt),
-                p.Status == PeriodStatus.Open ? w.Open : p.Comped ? w.Comped : w.Paid, p.Status == PeriodStatus.Open ? "bad" : "good",
+                p.Status == PeriodStatus.Open ? w.Open : p.Comped ? w.Comped : p.Trial ? w.Trial : w.Paid, p.Status == PeriodStatus.Open ? "bad" : "good",
                 payments.Where(x => x.Purpose == RenewalPurpose.For(p.Id)).Select(x => new ChargeRow(x.Id,
                     RenewalPurpose.AttemptOf(x, p.Id) is { } n ? w.Attempt(n) : w.ByHand, paymentStatuses[x.Status], Display.Time(x.UpdatedAt, zone, culture))).ToList())).ToList();
             return HtmlPages.Page<SubscriptionAdminView>(http, new

@@ -15,6 +15,8 @@ public sealed class AdminSubscriptionWords
     public required string Paid { get; init; }
     public required string Open { get; init; }
     public required string Comped { get; init; }
+    /// <summary>A free trial: a period paid with no payment.</summary>
+    public required string Trial { get; init; }
     public required string ByHand { get; init; }
     public required Func<int, string> Attempt { get; init; }
     public required string PlanChanges { get; init; }
@@ -29,7 +31,7 @@ public sealed class AdminSubscriptionWords
         en: new()
         {
             Subscriptions = "Subscriptions", Plan = "Plan", NextCharge = "Next charge", Missed = "Missed periods", Periods = "Periods", Period = "Period",
-            Charges = "Charges and retries", Paid = "paid", Open = "unpaid", Comped = "given free", ByHand = "paid by hand", Attempt = n => $"try {n}",
+            Charges = "Charges and retries", Paid = "paid", Open = "unpaid", Comped = "given free", Trial = "free trial", ByHand = "paid by hand", Attempt = n => $"try {n}",
             PlanChanges = "Plan changes", CancelNow = "Cancel now", CancelAtEnd = "Cancel at the period's end",
             CancelHint = "Now: access ends at once and nothing is refunded (refund the payment on its page if owed). At the period's end: it runs to it.",
             Comp = "Give a period free", CompHint = "The unpaid period of a past-due subscription, else the next one: paid with no charge.",
@@ -38,7 +40,7 @@ public sealed class AdminSubscriptionWords
         ru: new()
         {
             Subscriptions = "Подписки", Plan = "Тариф", NextCharge = "Следующее списание", Missed = "Пропущено периодов", Periods = "Периоды", Period = "Период",
-            Charges = "Списания и повторы", Paid = "оплачен", Open = "не оплачен", Comped = "подарен", ByHand = "оплачен вручную", Attempt = n => $"попытка {n}",
+            Charges = "Списания и повторы", Paid = "оплачен", Open = "не оплачен", Comped = "подарен", Trial = "пробный период", ByHand = "оплачен вручную", Attempt = n => $"попытка {n}",
             PlanChanges = "Смены тарифа", CancelNow = "Отменить сейчас", CancelAtEnd = "Отменить в конце периода",
             CancelHint = "Сейчас: доступ закрывается сразу, деньги не возвращаются (верните платёж на его странице, если нужно). В конце периода: работает до конца.",
             Comp = "Подарить период", CompHint = "Неоплаченный период просроченной подписки, иначе следующий: оплачен без списания.",
@@ -47,7 +49,7 @@ public sealed class AdminSubscriptionWords
         ro: new()
         {
             Subscriptions = "Abonamente", Plan = "Plan", NextCharge = "Următoarea încasare", Missed = "Perioade ratate", Periods = "Perioade", Period = "Perioadă",
-            Charges = "Încasări și reîncercări", Paid = "plătită", Open = "neplătită", Comped = "oferită", ByHand = "plătită manual", Attempt = n => $"încercarea {n}",
+            Charges = "Încasări și reîncercări", Paid = "plătită", Open = "neplătită", Comped = "oferită", Trial = "perioadă de probă", ByHand = "plătită manual", Attempt = n => $"încercarea {n}",
             PlanChanges = "Schimbări de plan", CancelNow = "Anulați acum", CancelAtEnd = "Anulați la sfârșitul perioadei",
             CancelHint = "Acum: accesul se încheie imediat și nu se restituie nimic (rambursați plata pe pagina ei, dacă e cazul). La sfârșitul perioadei: merge până atunci.",
             Comp = "Oferiți o perioadă", CompHint = "Perioada neplătită a unui abonament restant, altfel următoarea: plătită fără încasare.",

@@ -1710,6 +1710,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("term_months");
 
+                    b.Property<int?>("TrialDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("trial_days");
+
                     b.Property<long>("UnitAmountMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("unit_amount_minor");
@@ -2768,6 +2772,10 @@ namespace Paydesk.Storage.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("subscription_id")
                         .UseCollation("C");
+
+                    b.Property<bool>("Trial")
+                        .HasColumnType("boolean")
+                        .HasColumnName("trial");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_subscription_periods");

@@ -1621,6 +1621,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("term_months");
 
+                    b.Property<int?>("TrialDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trial_days");
+
                     b.Property<long>("UnitAmountMinor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("unit_amount_minor");
@@ -2626,6 +2630,10 @@ namespace Paydesk.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("subscription_id");
+
+                    b.Property<bool>("Trial")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trial");
 
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_subscription_periods");
