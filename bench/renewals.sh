@@ -41,7 +41,7 @@ key=sk_test_demo_clinic
 start_paydesk() {
   (cd "$work" && exec env ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$base" Logging__LogLevel__Default=Warning \
     ASPNETCORE_CONTENTROOT="$work" DOTNET_PerfMapEnabled="${PERF:+1}" DOTNET_EnableWriteXorExecute="${PERF:+0}" DataProtection__KeyRingPath="$work/keys" Storage__Engine=postgres Jobs__Workers="$workers" \
-    "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench;Maximum Pool Size=100" \
+    "ConnectionStrings__Paydesk=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=paydesk_app;Password=bench;Maximum Pool Size=100${PG_EXTRA:+;$PG_EXTRA}" \
     "ConnectionStrings__PaydeskOwner=Host=127.0.0.1;Port=$pgport;Database=paydesk;Username=postgres" \
     dotnet "$work/app/Paydesk.dll" >>"$work/paydesk.log" 2>&1) &
   pids+=($!)

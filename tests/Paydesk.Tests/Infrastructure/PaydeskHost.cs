@@ -233,9 +233,9 @@ public sealed class PaydeskHost : IPaydeskServer, IAsyncDisposable
         // Npgsql keeps a pool per connection string open for minutes after its last use; a run
         // starts hundreds of hosts, each on a database of its own, and the cluster would run out
         // of connections ("too many clients already") long before the idle ones were pruned.
-        // The service connects with its settings' string made to prepare statements, a pool of its own.
+        // The service connects with its settings' string tuned (Tuned), a pool of its own.
         if (Engine == Engine.Postgres)
-            foreach (var connectionString in connectionStrings.Concat(connectionStrings.Select(StorageRegistrations.WithPreparedStatements)).Distinct())
+            foreach (var connectionString in connectionStrings.Concat(connectionStrings.Select(StorageRegistrations.Tuned)).Distinct())
                 NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
         if (Directory.Exists(_mailFolder)) Directory.Delete(_mailFolder, recursive: true);
         if (_ownKeyRing is not null && Directory.Exists(_ownKeyRing)) Directory.Delete(_ownKeyRing, recursive: true);

@@ -14,11 +14,13 @@ namespace Paydesk.Tests.Storage;
 public sealed class PreparedStatementTests
 {
     [Fact]
-    public void Automatic_preparation_is_on_unless_the_connection_string_sets_it()
+    public void Automatic_preparation_and_no_reset_on_close_are_on_unless_the_connection_string_sets_them()
     {
-        new NpgsqlConnectionStringBuilder(StorageRegistrations.WithPreparedStatements("Host=db;Username=paydesk")).MaxAutoPrepare.ShouldBe(100);
-        new NpgsqlConnectionStringBuilder(StorageRegistrations.WithPreparedStatements("Host=db;Max Auto Prepare=0")).MaxAutoPrepare.ShouldBe(0);
-        new NpgsqlConnectionStringBuilder(StorageRegistrations.WithPreparedStatements("Host=db;maxautoprepare=7")).MaxAutoPrepare.ShouldBe(7);
+        var tuned = new NpgsqlConnectionStringBuilder(StorageRegistrations.Tuned("Host=db;Username=paydesk"));
+        (tuned.MaxAutoPrepare, tuned.NoResetOnClose).ShouldBe((100, true));
+        new NpgsqlConnectionStringBuilder(StorageRegistrations.Tuned("Host=db;Max Auto Prepare=0")).MaxAutoPrepare.ShouldBe(0);
+        new NpgsqlConnectionStringBuilder(StorageRegistrations.Tuned("Host=db;maxautoprepare=7")).MaxAutoPrepare.ShouldBe(7);
+        new NpgsqlConnectionStringBuilder(StorageRegistrations.Tuned("Host=db;No Reset On Close=false")).NoResetOnClose.ShouldBe(false);
     }
 
     [Fact]

@@ -48,6 +48,14 @@ public sealed class TrialTests
         access.GetProperty("endsAt").GetDateTimeOffset().ShouldBe(trialEnds);
         (await shop.Tenant.GetOk($"/api/v1/customers/{shop.Customer}/access/telerehab")).GetProperty("allowed").GetBoolean().ShouldBe(true);
 
+        // Three days before its end the customer is told the trial ends and what is charged then.
+        clock.SetUtcNow(trialEnds - TimeSpan.FromDays(3));
+        await host.SettleAsync();
+        var reminder = Assert.Single(await host.InTenantAsync(shop.Tenant.TenantId, db => db.OutboxMessages.AsNoTracking()
+            .Where(m => m.EventKey == $"renewal-reminder:{trial.Id()}").ToListAsync()));
+        Assert.Contains("Your free trial of Monthly with a trial", reminder.TextBody);
+        Assert.Contains("200.00", reminder.TextBody);
+
         // A minute before its end, nothing is charged; at its end, the full price, once.
         clock.SetUtcNow(trialEnds - TimeSpan.FromMinutes(1));
         await host.SettleAsync();

@@ -96,8 +96,10 @@ public sealed class TenantSessionTests
         var host = await PaydeskHost.Shared(Engine.Postgres);
         var tenant = await host.NewTenantAsync();
         await tenant.PostOk("/api/v1/customers", new { name = "Maria" });
-        // A pool of one connection: the second scope gets the very connection the first used.
-        var builder = new NpgsqlConnectionStringBuilder(host.ConnectionString) { MaxPoolSize = 1, ApplicationName = "one-connection" };
+        // A pool of one connection: the second scope gets the very connection the first used — as the service
+        // connects, with no reset of the session when a connection goes back to the pool.
+        var builder = new NpgsqlConnectionStringBuilder(StorageRegistrations.Tuned(host.ConnectionString)) { MaxPoolSize = 1, ApplicationName = "one-connection" };
+        builder.NoResetOnClose.ShouldBe(true);
         var options = new DbContextOptionsBuilder<PostgresPaydeskDb>().UseNpgsql(builder.ConnectionString).UseSnakeCaseNamingConvention()
             .AddInterceptors(host.Services.GetRequiredService<TenantSession>()).Options;
         for (var round = 0; round < 3; round++)

@@ -19,13 +19,13 @@ public sealed class RenewalNotices(Notifications.Outbox.Outbox outbox, SignedLin
     public static string FailedKey(string paymentId) => $"renewal-failed:{paymentId}";
     public static string CanceledKey(string subscriptionId) => $"subscription-canceled:{subscriptionId}";
 
-    /// <summary>The renewal after <paramref name="paid"/> is charged at its end.</summary>
+    /// <summary>The renewal after <paramref name="paid"/> is charged at its end (after a free trial, the first charge).</summary>
     public Task<bool> RemindAsync(PaydeskDb db, Subscription subscription, SubscriptionPeriod paid, CancellationToken ct) =>
         SendAsync(db, subscription, ReminderKey(paid.Id), (w, r) =>
         {
             var date = Display.Date(paid.EndsAt, r.Zone, r.Culture);
-            var said = w.Reminder(r.Merchant, r.Plan, date, r.Amount);
-            return Message(r.Culture, w.ReminderSubject(r.Plan, date), $"{r.Hello}\n\n{said}\n{w.NothingToDo}\n\n{r.Merchant}\n",
+            var said = (paid.Trial ? w.TrialEnds : w.Reminder)(r.Merchant, r.Plan, date, r.Amount);
+            return Message(r.Culture, (paid.Trial ? w.TrialEndsSubject : w.ReminderSubject)(r.Plan, date), $"{r.Hello}\n\n{said}\n{w.NothingToDo}\n\n{r.Merchant}\n",
                 $"<p>{E(r.Hello)}</p><p>{E(said)} {E(w.NothingToDo)}</p><p>{E(r.Merchant)}</p>");
         }, ct);
 
