@@ -17,7 +17,7 @@ namespace Paydesk.Payments;
 /// </summary>
 public sealed class ChargeSavedMethod(
     PaydeskDb db, ProviderRegistry providers, PaymentOutcomes outcomes, IdGenerator ids, JobQueue jobs, TimeProvider time, FaultPoints faults,
-    ILogger<ChargeSavedMethod> log)
+    Fiscal.Receipts receipts, ILogger<ChargeSavedMethod> log)
 {
     /// <summary>
     /// Records the payment to charge, in the caller's transaction: <c>created</c>, its idempotency key given, and at a
@@ -65,10 +65,12 @@ public sealed class ChargeSavedMethod(
         var provider = providers.Find(payment.Provider)
             ?? throw new InvalidOperationException($"Provider {payment.Provider} is not enabled here; payment {payment.Id} cannot be charged.");
         account ??= await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
+        // A charge sends its 54-FZ receipt as a checkout does (a period of a subscription, an upgrade's difference).
+        var receipt = await receipts.ForAsync(payment.Purpose, payment.CustomerId, payment.Amount, ct);
         ProviderChargeResult charged;
         try
         {
-            charged = await provider.ChargeSavedMethodAsync(account, payment, providerMethodId, ct);
+            charged = await provider.ChargeSavedMethodAsync(account, payment, providerMethodId, receipt, ct);
         }
         catch (Exception e) when (ProviderErrors.Classify(e) is { } failure)
         {

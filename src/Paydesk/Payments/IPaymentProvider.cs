@@ -196,7 +196,8 @@ public interface IPaymentProvider
     /// payment's idempotency key: asked twice, the provider charges once and answers the same.
     /// A timeout or 5xx throws, and the payment is then <c>unknown</c> until the reconciler asks.
     /// </summary>
-    Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct);
+    /// <param name="receipt">The 54-FZ receipt of the charge, when the tenant sends receipts; providers without receipts ignore it.</param>
+    Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, ReceiptRequest? receipt, CancellationToken ct);
 
     /// <summary>
     /// Gives money back. The refund's id is its idempotency key at the provider: asking again

@@ -90,19 +90,19 @@ public sealed class MockSavedMethodTests
             });
 
         var (account, paid) = await Renewal("pay_renewal_1");
-        var first = await mock.ChargeSavedMethodAsync(account, paid, MockProvider.SavedMethodPays, default);
-        var again = await mock.ChargeSavedMethodAsync(account, paid, MockProvider.SavedMethodPays, default);
+        var first = await mock.ChargeSavedMethodAsync(account, paid, MockProvider.SavedMethodPays, null, default);
+        var again = await mock.ChargeSavedMethodAsync(account, paid, MockProvider.SavedMethodPays, null, default);
         first.Status.ShouldBe(PaymentStatus.Succeeded);
         again.ShouldBe(first);
 
         var (_, lost) = await Renewal("pay_renewal_2");
-        await Assert.ThrowsAsync<TimeoutException>(() => mock.ChargeSavedMethodAsync(account, lost, MockProvider.SavedMethodLosesAnswer, default));
+        await Assert.ThrowsAsync<TimeoutException>(() => mock.ChargeSavedMethodAsync(account, lost, MockProvider.SavedMethodLosesAnswer, null, default));
         (await mock.GetStateAsync(account, lost, default)).Status.ShouldBe(PaymentStatus.Succeeded);
-        (await mock.ChargeSavedMethodAsync(account, lost, MockProvider.SavedMethodLosesAnswer, default)).Status
+        (await mock.ChargeSavedMethodAsync(account, lost, MockProvider.SavedMethodLosesAnswer, null, default)).Status
             .ShouldBe(PaymentStatus.Succeeded); // asked again: the first answer, no second charge
 
         var (_, declined) = await Renewal("pay_renewal_3");
-        (await mock.ChargeSavedMethodAsync(account, declined, MockProvider.SavedMethodDeclined, default)).Status
+        (await mock.ChargeSavedMethodAsync(account, declined, MockProvider.SavedMethodDeclined, null, default)).Status
             .ShouldBe(PaymentStatus.Failed);
 
         var captures = await host.RunAsync<Paydesk.Storage.PaydeskDb, int[]>(db =>

@@ -9,16 +9,23 @@ namespace Paydesk.Tests.Subscriptions;
 public sealed class ProviderRenewalTests
 {
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
-    public async Task A_subscription_bought_through_T_Bank_renews_by_Charge_with_its_RebillId_once(Engine engine)
+    public async Task A_subscription_bought_through_T_Bank_renews_by_Charge_with_its_RebillId_once_with_its_receipt(Engine engine)
     {
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
-        var shop = await TBankShop.OpenAsync(host, receipts: false);
+        var shop = await TBankShop.OpenAsync(host, receipts: true);
         await shop.BuyAsync(shop.Monthly);
         Assert.Single((await shop.Tenant.GetOk($"/api/v1/payment-methods?customerId={shop.Customer}")).Items());
         // A month on, the renewal charges the kept card at T-Bank: a new Init and a Charge with its RebillId.
         await RenewsOnceAsync(host, clock, shop.Tenant, shop.Emulators);
-        Assert.Equal(2, shop.TBank.Payments(shop.Terminal.Key).Sum(p => p.Captures));
+        var payments = shop.TBank.Payments(shop.Terminal.Key);
+        Assert.Equal(2, payments.Sum(p => p.Captures));
+        // The renewal's Init carries its 54-FZ receipt, as the first payment's did: the period, prepaid, adding up to the charge.
+        var renewal = Assert.Single(payments, p => p.Description == "Renewal");
+        var receipt = renewal.Receipt!;
+        (receipt["Taxation"]!.GetValue<string>(), TBankShop.Sum(receipt)).ShouldBe(("usn_income", renewal.Amount));
+        var item = Assert.Single(receipt["Items"]!.AsArray())!;
+        (item["PaymentMethod"]!.GetValue<string>(), item["PaymentObject"]!.GetValue<string>()).ShouldBe(("full_prepayment", "service"));
         // T-Bank keeps a card only with a charge: a new one is given by paying a period by hand, not on a page of its own.
         var id = Assert.Single((await shop.Tenant.GetOk("/api/v1/subscriptions")).Items()).Id();
         var refused = await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/update-card", new { });
@@ -73,16 +80,20 @@ public sealed class ProviderRenewalTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
-    public async Task A_subscription_bought_through_Robokassa_renews_by_a_recurring_charge_under_the_next_invoice_number(Engine engine)
+    public async Task A_subscription_bought_through_Robokassa_renews_by_a_recurring_charge_under_the_next_invoice_number_with_its_receipt(Engine engine)
     {
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
-        var shop = await RobokassaClinic.OpenAsync(host, receipts: false);
+        var shop = await RobokassaClinic.OpenAsync(host, receipts: true);
         await shop.BuyAsync(shop.Monthly);
         await RenewsOnceAsync(host, clock, shop.Tenant, shop.Emulators);
         var invoices = shop.Robokassa.Invoices(shop.Login);
         Assert.Equal([1L, 2L], invoices.Select(i => i.InvId).Order());
         Assert.All(invoices, i => Assert.Equal(100, i.State));
+        // The recurring charge carries its receipt (signed with it, as a payment link is): the period, prepaid, for the whole sum.
+        var renewal = invoices.Single(i => i.InvId == 2);
+        var item = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(renewal.Receipt!)!["items"]!.AsArray())!;
+        (item["payment_method"]!.GetValue<string>(), item["sum"]!.GetValue<decimal>().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(("full_prepayment", renewal.OutSum));
     }
 
     /// <summary>A month on: the renewal ran, the provider's word on it came, and the second period is paid.</summary>

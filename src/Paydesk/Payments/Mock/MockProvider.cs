@@ -142,7 +142,7 @@ public sealed class MockProvider(IServiceScopeFactory scopes, MockNotifier notif
     public const string SavedMethodDeclined = "mock_pm_declined";
     public const string SavedMethodLosesAnswer = "mock_pm_loses_answer";
 
-    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct)
+    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, ReceiptRequest? receipt, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();

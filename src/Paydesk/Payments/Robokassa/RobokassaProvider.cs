@@ -170,7 +170,7 @@ public sealed class RobokassaProvider(
         return (Code("Result") ?? 1000, Code("State"), stateAt, opKey);
     }
 
-    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct)
+    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, ReceiptRequest? receipt, CancellationToken ct)
     {
         // Asked first: a charge whose answer was lost is not made again.
         if (await OpStateAsync(account, payment, ct) is { } seen)
@@ -184,12 +184,16 @@ public sealed class RobokassaProvider(
         var invId = payment.ProviderPaymentId!;
         var outSum = OutSum(payment.AmountMinor);
         List<KeyValuePair<string, string>> user = [new(PaymentParameter, payment.Id)];
+        // The charge's receipt, URL-encoded and signed as a payment link's is.
+        var receiptText = receipt is { } r ? Uri.EscapeDataString(ReceiptFormats.Robokassa(r.Receipt, r.Taxation).ToJsonString()) : null;
         var fields = new List<KeyValuePair<string, string>>
         {
             new("MerchantLogin", login), new("InvoiceID", invId), new("PreviousInvoiceID", savedMethod), new("OutSum", outSum), new("Description", "Renewal"),
             // Signed as a payment link is, with the new invoice's number; PreviousInvoiceID is not signed.
-            new("SignatureValue", RobokassaSignature.Payment(hash, login, outSum, invId, null, secrets.Credential(account, "password1"), user)),
+            new("SignatureValue", RobokassaSignature.Payment(hash, login, outSum, invId, receiptText, secrets.Credential(account, "password1"), user)),
         };
+        if (receiptText is not null) fields.Add(new("Receipt", receiptText));
+        if (receipt?.Email is { } email) fields.Add(new("Email", email));
         fields.AddRange(user);
         var answer = (await SendAsync(HttpMethod.Post, $"{options.Value.BaseUrl.TrimEnd('/')}/Merchant/Recurring", Form(fields), "Recurring", ct)).Trim();
         // Accepted: the result comes through the ResultURL, or OpStateExt.

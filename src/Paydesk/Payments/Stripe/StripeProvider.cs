@@ -220,7 +220,7 @@ public sealed class StripeProvider(IHttpClientFactory http, IOptions<StripeOptio
         }
     }
 
-    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct)
+    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, ReceiptRequest? receipt, CancellationToken ct)
     {
         var (customer, method) = savedMethod.Split('/', 2) is [var c, var m] ? (c, m) : throw new ArgumentException("A Stripe saved method is customer/payment method.", nameof(savedMethod));
         try

@@ -121,7 +121,7 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
         return latest is null ? (null, null) : (Text(latest, "Status"), Long(latest, "Amount"));
     }
 
-    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, CancellationToken ct)
+    public async Task<ProviderChargeResult> ChargeSavedMethodAsync(ProviderAccount account, Payment payment, string savedMethod, ReceiptRequest? receipt, CancellationToken ct)
     {
         // Asked first: a charge whose answer was lost is not made again.
         var order = await CallAsync(account, "v2/CheckOrder", new JsonObject { ["OrderId"] = payment.Id }, ct);
@@ -135,10 +135,13 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
         }
         else
         {
-            var init = await CallAsync(account, "v2/Init", new JsonObject
+            var fields = new JsonObject
             {
                 ["Amount"] = payment.AmountMinor, ["OrderId"] = payment.Id, ["Description"] = "Renewal", ["CustomerKey"] = payment.CustomerId,
-            }, ct);
+            };
+            // The charge's receipt goes with its Init, as a checkout's does.
+            if (receipt is not null) fields["Receipt"] = ReceiptFormats.TBank(receipt.Receipt, receipt.Taxation, receipt.Email, receipt.Phone);
+            var init = await CallAsync(account, "v2/Init", fields, ct);
             paymentId = Text(init, "PaymentId")!;
         }
         try

@@ -228,9 +228,9 @@ public sealed class RobokassaTests
         var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
         var renewal = await NewPaymentAsync(host, shop, first, 990_00);
         shop.Robokassa.Inject(shop.Login, "Recurring", CallFault.LoseAnswer);
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => provider.ChargeSavedMethodAsync(account, renewal, parentId, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => provider.ChargeSavedMethodAsync(account, renewal, parentId, null, CancellationToken.None));
         // Asked again (a retry after a crash): Robokassa says the invoice is paid, and nothing is charged a second time.
-        (await provider.ChargeSavedMethodAsync(account, renewal, parentId, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Succeeded);
+        (await provider.ChargeSavedMethodAsync(account, renewal, parentId, null, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Succeeded);
         var child = shop.Robokassa.Invoice(shop.Login, long.Parse(renewal.ProviderPaymentId!, CultureInfo.InvariantCulture))!;
         (child.PreviousInvoiceId, child.Captures, child.OutSum).ShouldBe((parent.InvId, 1, "990.00"));
         Assert.Equal(2, shop.Robokassa.Invoices(shop.Login).Count);
@@ -239,9 +239,9 @@ public sealed class RobokassaTests
         // A card that now declines: the charge is taken, and Robokassa then says the invoice was canceled.
         shop.Robokassa.Decline(shop.Login, parent.InvId);
         var declined = await NewPaymentAsync(host, shop, first, 990_00);
-        (await provider.ChargeSavedMethodAsync(account, declined, parentId, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Pending);
+        (await provider.ChargeSavedMethodAsync(account, declined, parentId, null, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Pending);
         (await provider.GetStateAsync(account, declined, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Canceled);
-        (await provider.ChargeSavedMethodAsync(account, declined, parentId, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Canceled);
+        (await provider.ChargeSavedMethodAsync(account, declined, parentId, null, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Canceled);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

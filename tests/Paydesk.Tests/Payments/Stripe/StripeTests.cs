@@ -41,16 +41,16 @@ public sealed class StripeTests
         var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
         var renewal = await NewPaymentAsync(host, shop.Tenant.TenantId, paymentId, 29_00);
         shop.Emulator.Inject(shop.Stripe.SecretKey, "POST /v1/payment_intents", CallFault.LoseAnswer);
-        var charged = await provider.ChargeSavedMethodAsync(account, renewal, method, CancellationToken.None);
+        var charged = await provider.ChargeSavedMethodAsync(account, renewal, method, null, CancellationToken.None);
         charged.Status.ShouldBe(PaymentStatus.Succeeded);
-        (await provider.ChargeSavedMethodAsync(account, renewal, method, CancellationToken.None)).ProviderPaymentId.ShouldBe(charged.ProviderPaymentId);
+        (await provider.ChargeSavedMethodAsync(account, renewal, method, null, CancellationToken.None)).ProviderPaymentId.ShouldBe(charged.ProviderPaymentId);
         shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(2);
         renewal.ProviderPaymentId = charged.ProviderPaymentId;
         (await provider.GetStateAsync(account, renewal, CancellationToken.None)).Status.ShouldBe(PaymentStatus.Succeeded);
 
         // A card that now declines: the renewal fails, and says why.
         shop.Emulator.Decline(method.Split('/')[1]);
-        var declined = await provider.ChargeSavedMethodAsync(account, await NewPaymentAsync(host, shop.Tenant.TenantId, paymentId, 29_00), method, CancellationToken.None);
+        var declined = await provider.ChargeSavedMethodAsync(account, await NewPaymentAsync(host, shop.Tenant.TenantId, paymentId, 29_00), method, null, CancellationToken.None);
         declined.Status.ShouldBe(PaymentStatus.Failed);
         Assert.Contains("card_declined", declined.Error);
         shop.Emulator.CapturesOf(shop.Stripe.SecretKey).ShouldBe(2);

@@ -304,9 +304,9 @@ public sealed class TBankTests
         var account = await host.InTenantAsync(shop.Tenant.TenantId, db => db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == shop.Account));
 
         shop.TBank.Inject(shop.Terminal.Key, "Charge", CallFault.LoseAnswer);
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => provider.ChargeSavedMethodAsync(account, renewal, rebill, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => provider.ChargeSavedMethodAsync(account, renewal, rebill, null, CancellationToken.None));
         // Asked again (a retry after a crash): T-Bank says it is paid, and nothing is charged a second time.
-        var again = await provider.ChargeSavedMethodAsync(account, renewal, rebill, CancellationToken.None);
+        var again = await provider.ChargeSavedMethodAsync(account, renewal, rebill, null, CancellationToken.None);
         again.Status.ShouldBe(PaymentStatus.Succeeded);
         var charges = shop.TBank.Payments(shop.Terminal.Key).Where(p => p.OrderId == renewal.Id).ToList();
         Assert.Equal(1, charges.Sum(c => c.Captures));
@@ -322,7 +322,7 @@ public sealed class TBankTests
 
         // A card that now declines: the renewal fails, and says so.
         shop.TBank.Decline(rebill);
-        var declined = await provider.ChargeSavedMethodAsync(account, await NewPaymentAsync(host, shop, first, 990_00), rebill, CancellationToken.None);
+        var declined = await provider.ChargeSavedMethodAsync(account, await NewPaymentAsync(host, shop, first, 990_00), rebill, null, CancellationToken.None);
         declined.Status.ShouldBe(PaymentStatus.Failed);
         Assert.Contains("1051", declined.Error);
     }
