@@ -175,11 +175,31 @@ internal sealed class PlanChangePurpose(IssueInvoice invoices, IssueCreditNote c
         return PurposeAnswer.Accepted;
     }
 
+    /// <summary>
+    /// A refund of the upgrade's payment issues its credit note. Refunded in full, the upgrade is
+    /// undone: its grants are taken back and, while its period is still the subscription's latest
+    /// and nothing changed the plan since, the subscription goes back to the plan and price it came
+    /// from, so the renewals stop charging the price of a plan no longer paid for. Once a renewal has
+    /// charged the new price for a period of its own, the plan stays: that period was bought at it.
+    /// </summary>
     public async Task OnRefundedAsync(PaydeskDb db, Payment payment, Refund refund, CancellationToken ct)
     {
         var change = (await db.LockedAsync<PlanChange>(ChangeIdOf(payment.Purpose), ct))!;
         await creditNotes.RunAsync(db, refund, ct);
-        if (payment.Status == PaymentStatus.Refunded) await grants.RevokeAsync(db, SourceOf(change), time.GetUtcNow(), ct);
+        if (payment.Status != PaymentStatus.Refunded) return;
+        var now = time.GetUtcNow();
+        await grants.RevokeAsync(db, SourceOf(change), now, ct);
+        if (change.Status != PlanChangeStatus.Applied || change.PaymentId != payment.Id) return;
+        var subscription = (await db.LockedAsync<Subscription>(change.SubscriptionId, ct))!;
+        var latest = await db.SubscriptionPeriods.Where(p => p.SubscriptionId == subscription.Id).OrderByDescending(p => p.Number).Select(p => p.Id).FirstAsync(ct);
+        if (latest != change.PeriodId || SubscriptionStates.IsFinal(subscription.Status)
+            || (subscription.PlanId, subscription.PlanVersion, subscription.AmountMinor) != (change.ToPlanId, change.ToPlanVersion, change.ToAmountMinor)) return;
+        (subscription.PlanId, subscription.PlanVersion, subscription.AmountMinor, subscription.UpdatedAt) = (change.FromPlanId, change.FromPlanVersion, change.FromAmountMinor, now);
+        (change.Status, change.UpdatedAt) = (PlanChangeStatus.Undone, now);
+        // A change waiting for the period's end back to the plan it is on again has nothing left to do; one to another plan
+        // still applies then (the renewal charges that plan's price for the period it starts).
+        foreach (var waiting in await db.PlanChanges.Where(c => c.SubscriptionId == subscription.Id && c.Status == PlanChangeStatus.Scheduled && c.ToPlanId == change.FromPlanId).ToListAsync(ct))
+            (waiting.Status, waiting.UpdatedAt) = (PlanChangeStatus.Canceled, now);
     }
 
     public async Task OnNotPaidAsync(PaydeskDb db, Payment payment, CancellationToken ct)

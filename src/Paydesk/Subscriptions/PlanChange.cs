@@ -7,7 +7,8 @@ namespace Paydesk.Subscriptions;
 public enum PlanChangeKind { Upgrade, Downgrade }
 
 /// <summary>Where a plan change is: an upgrade waits for its payment; a downgrade waits for the period's end.</summary>
-public enum PlanChangeStatus { Pending, Scheduled, Applied, Failed, Canceled }
+/// <summary>Where a plan change is; <see cref="Undone"/>: an applied upgrade whose payment was refunded in full, the subscription back on the plan it came from.</summary>
+public enum PlanChangeStatus { Pending, Scheduled, Applied, Failed, Canceled, Undone }
 
 /// <summary>
 /// A subscription moving to another plan of the same interval. An upgrade applies now, once its

@@ -134,6 +134,41 @@ public sealed class PlanChangeTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_upgrade_refunded_in_full_is_undone_and_the_renewal_charges_the_old_price(Engine engine)
+    {
+        var (host, clock, shop, id, basic, pro) = await OnBasicAsync(engine);
+        await using var _ = host;
+        clock.SetUtcNow(Start.AddDays(10));
+        var upgrade = await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/change-plan", new { planId = pro });
+        await host.SettleAsync();
+        (await AllowedAsync(shop, "library")).ShouldBe(true);
+
+        // A part refunded first changes nothing but its credit note; the rest refunded, the upgrade is undone.
+        clock.SetUtcNow(Start.AddDays(12));
+        await shop.Tenant.PostOk($"/api/v1/payments/{upgrade.Str("paymentId")}/refunds", new { amount = new { amount = 100_00, currency = "RON" }, reason = "Goodwill" });
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("planId").ShouldBe(pro);
+        await shop.Tenant.PostOk($"/api/v1/payments/{upgrade.Str("paymentId")}/refunds", new { reason = "Changed their mind" });
+        await host.SettleAsync();
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        (subscription.Str("planId"), subscription.GetProperty("price").GetProperty("amount").GetInt64()).ShouldBe((basic, 300_00));
+        (await AllowedAsync(shop, "library"), await AllowedAsync(shop, "telerehab")).ShouldBe((false, true));
+        Assert.Equal(["undone"], (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}/plan-changes")).EnumerateArray().Select(c => c.Str("status")));
+        var invoice = Assert.Single((await shop.Tenant.GetOk($"/api/v1/invoices?sourceKind=change&sourceId={upgrade.Id()}")).Items()).Id();
+        Assert.Equal([100_00L, 300_00L], (await shop.Tenant.GetOk($"/api/v1/credit-notes?invoiceId={invoice}")).Items()
+            .Select(n => n.GetProperty("amount").GetProperty("amount").GetInt64()).Order());
+
+        // The renewal charges Basic's price, once.
+        clock.SetUtcNow(End);
+        await host.SettleAsync();
+        subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        var renewal = subscription.GetProperty("periods")[1];
+        (subscription.Str("planId"), renewal.Str("status")).ShouldBe((basic, "paid"));
+        Assert.Equal([(300_00L, 1)], await host.InTenantAsync(shop.Tenant.TenantId, async db =>
+            (await db.MockCharges.Where(c => c.PaymentId == renewal.Str("paymentId")).ToListAsync()).Select(c => (c.AmountMinor, c.Captures)).ToList()));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task Eight_upgrades_asked_at_once_charge_one_prorated_difference_once(Engine engine)
     {
         var (host, clock, shop, id, _, pro) = await OnBasicAsync(engine);
