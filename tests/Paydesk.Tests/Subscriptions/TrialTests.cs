@@ -45,6 +45,12 @@ public sealed class TrialTests
         var line = order.GetProperty("lines")[0];
         (line.GetProperty("amount").GetProperty("amount").GetInt64(), line.Str("description")).ShouldBe((0L, "Monthly with a trial — free trial, 14 days"));
         (await CapturesAsync()).ShouldBe(0);
+        // The page the provider sends the customer back to says the card was saved, not that a payment was received.
+        using (var browser = new HttpClient { BaseAddress = host.BaseAddress })
+        {
+            var back = await browser.GetStringAsync($"/pay/{order.Str("paidByPaymentId")}/success");
+            (back.Contains("Card saved", StringComparison.Ordinal), back.Contains("Payment received", StringComparison.Ordinal)).ShouldBe((true, false));
+        }
         var access = Assert.Single((await shop.Tenant.GetOk($"/api/v1/entitlements?orderId={order.Id()}")).Items());
         access.GetProperty("endsAt").GetDateTimeOffset().ShouldBe(trialEnds);
         (await shop.Tenant.GetOk($"/api/v1/customers/{shop.Customer}/access/telerehab")).GetProperty("allowed").GetBoolean().ShouldBe(true);

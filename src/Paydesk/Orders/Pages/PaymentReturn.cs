@@ -87,6 +87,8 @@ internal static class PaymentReturn
         {
             PaymentStatus.Refunded => (w.Refunded, w.RefundedText, false, false),
             PaymentStatus.PartiallyRefunded => (w.PartlyRefunded, w.PartlyRefundedText(Money(payment.RefundedMinor)), false, false),
+            // Nothing was due (a free trial's card, a new card for a subscription): the card was kept, not a payment made.
+            PaymentStatus.Succeeded when payment.AmountMinor == 0 && (order is null || order.Status is OrderStatus.Fulfilled) => (w.CardKept, w.CardKeptText, false, false),
             PaymentStatus.Succeeded when order is null || order.Status is OrderStatus.Fulfilled => (w.Received, w.ReceivedText, false, false),
             PaymentStatus.Succeeded when order.FulfilmentError is not null => (w.Activating, w.ActivationDelayedText, true, false),
             PaymentStatus.Succeeded => (w.Activating, w.ActivatingText, true, false),

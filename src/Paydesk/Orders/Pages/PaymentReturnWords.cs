@@ -7,6 +7,9 @@ public sealed class PaymentReturnWords
 {
     public required string Received { get; init; }
     public required string ReceivedText { get; init; }
+    /// <summary>A checkout that charged nothing and kept the card (a free trial, a new card for a subscription).</summary>
+    public required string CardKept { get; init; }
+    public required string CardKeptText { get; init; }
     public required string Activating { get; init; }
     public required string ActivatingText { get; init; }
     public required string ActivationDelayedText { get; init; }
@@ -37,6 +40,8 @@ public sealed class PaymentReturnWords
         {
             Received = "Payment received",
             ReceivedText = "Thank you. Everything you bought is active, and a confirmation is on its way to your email.",
+            CardKept = "Card saved",
+            CardKeptText = "Nothing was charged now: your card is kept for the charges to come, and you can change it from your account.",
             Activating = "Payment received",
             ActivatingText = "Thank you. We are activating what you bought; this takes a moment.",
             ActivationDelayedText = "Thank you. Activating what you bought is taking longer than it should; it is retried on its own, and the merchant can see it. Nothing more is charged.",
@@ -66,6 +71,8 @@ public sealed class PaymentReturnWords
         {
             Received = "Оплата получена",
             ReceivedText = "Спасибо. Всё, что вы купили, активно, подтверждение отправлено вам на почту.",
+            CardKept = "Карта сохранена",
+            CardKeptText = "Сейчас ничего не списано: карта сохранена для будущих списаний, сменить её можно в личном кабинете.",
             Activating = "Оплата получена",
             ActivatingText = "Спасибо. Мы активируем вашу покупку, это займёт несколько секунд.",
             ActivationDelayedText = "Спасибо. Активация покупки задерживается; она повторяется автоматически, и продавец это видит. Больше ничего не списано.",
@@ -95,6 +102,8 @@ public sealed class PaymentReturnWords
         {
             Received = "Plata a fost primită",
             ReceivedText = "Vă mulțumim. Tot ce ați cumpărat este activ, iar confirmarea a fost trimisă pe e-mail.",
+            CardKept = "Cardul a fost salvat",
+            CardKeptText = "Acum nu s-a încasat nimic: cardul este păstrat pentru încasările viitoare și îl puteți schimba din contul dvs.",
             Activating = "Plata a fost primită",
             ActivatingText = "Vă mulțumim. Activăm ce ați cumpărat; durează câteva clipe.",
             ActivationDelayedText = "Vă mulțumim. Activarea durează mai mult decât ar trebui; se reia automat, iar comerciantul o vede. Nu se mai încasează nimic.",
