@@ -103,7 +103,7 @@ public sealed class FulfilOrder(
                     await subscriptions.RunAsync(db, new Subscriptions.SubscriptionStart(
                         order.CustomerId, order.Id, line.Id, line.PlanId!, line.PlanVersion!.Value, price,
                         new BillingInterval(unit, line.IntervalCount ?? 1), zone, now, payment.Id, payment.Provider, payment.ProviderAccountId,
-                        trialLost ? null : line.TrialDays), now, ct, unpaid: trialLost);
+                        trialLost ? null : line.TrialDays, FirstOwed: trialLost), now, ct);
                 }
             }
         }

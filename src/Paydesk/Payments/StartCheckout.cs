@@ -76,15 +76,18 @@ public sealed class StartCheckout(
         if (input.Account is not null && named is null) errors.Add("account", $"No provider account '{input.Account}'.");
         // Nothing to charge now (a free trial) is a checkout that only keeps the card: not every provider has one.
         bool CanTake(IPaymentProvider p) => p.Accepts(amount.Currency) && (amount.IsPositive || p.KeepsCardsWithoutCharge);
-        var usable = await providers.ForTenantAsync(db, amount.Currency, ct);
+        // The tenant's providers, read only when the checkout names none, or to say where it can go instead.
+        IReadOnlyList<string>? tenantProviders = null;
+        async Task<IReadOnlyList<string>> TenantProvidersAsync() => tenantProviders ??= await providers.ForTenantAsync(db, amount.Currency, ct);
+        async Task<List<string>> UsableAsync() => [.. (await TenantProvidersAsync()).Where(p => CanTake(providers.Find(p)!))];
         var providerName = input.Provider ?? named?.Provider
-            ?? usable.FirstOrDefault(p => CanTake(providers.Find(p)!)) ?? usable.FirstOrDefault() ?? Mock.MockProvider.ProviderName;
+            ?? (await UsableAsync()).FirstOrDefault() ?? (await TenantProvidersAsync()).FirstOrDefault() ?? Mock.MockProvider.ProviderName;
         var provider = providers.Find(providerName);
         if (provider is null) errors.Add("provider", $"'{providerName}' is not a payment provider enabled here.");
         else if (!provider.Accepts(amount.Currency)) errors.Add("provider", $"{providerName} does not take payments in {amount.Currency.Code}.");
         else if (!CanTake(provider))
             errors.Add("provider", $"{providerName} cannot keep a card without charging it, and nothing is due now (a free trial); pay through " +
-                (usable.Where(p => CanTake(providers.Find(p)!)).ToList() is { Count: > 0 } others ? string.Join(" or ", others) : "Stripe or the Mock provider") + ".");
+                ((await UsableAsync()) is { Count: > 0 } others ? string.Join(" or ", others) : "Stripe or the Mock provider") + ".");
         if (named is not null && named.Provider != providerName) errors.Add("account", $"is a {named.Provider} account, not a {providerName} one.");
         if (named is { DisabledAt: not null }) errors.Add("account", "is disabled; enable it, or pay through another.");
         var baseUrl = address.Url;

@@ -9,9 +9,10 @@ namespace Paydesk.Subscriptions;
 /// which price and interval, in which time zone, from when, and the payment that paid the first
 /// period — or kept the card for after its free trial of <paramref name="TrialDays"/> days.
 /// </summary>
+/// <param name="FirstOwed">The line's trial did not hold: period 0 is owed, and charged at once.</param>
 public sealed record SubscriptionStart(
     string CustomerId, string OrderId, string OrderLineId, string PlanId, int PlanVersion, Money Price, BillingInterval Interval,
-    NodaTime.DateTimeZone Zone, DateTimeOffset StartsAt, string PaymentId, string Provider, string ProviderAccountId, int? TrialDays = null);
+    NodaTime.DateTimeZone Zone, DateTimeOffset StartsAt, string PaymentId, string Provider, string ProviderAccountId, int? TrialDays = null, bool FirstOwed = false);
 
 /// <summary>
 /// Starts the subscription a fulfilled order line bought, in the fulfilment's transaction: active,
@@ -40,9 +41,9 @@ public sealed class StartSubscription(IdGenerator ids, Jobs.JobQueue jobs, Micro
     }
 
     /// <summary>Adds the subscription unless the line has one; answers the new one, or null.</summary>
-    /// <param name="unpaid">The line's trial did not hold: period 0 is owed, and charged at once.</param>
-    public async Task<Subscription?> RunAsync(PaydeskDb db, SubscriptionStart start, DateTimeOffset now, CancellationToken ct, bool unpaid = false)
+    public async Task<Subscription?> RunAsync(PaydeskDb db, SubscriptionStart start, DateTimeOffset now, CancellationToken ct)
     {
+        var unpaid = start.FirstOwed;
         if (await db.Subscriptions.AnyAsync(s => s.OrderLineId == start.OrderLineId, ct)) return null;
         // A trial is period 0, as long as the trial; the schedule counts from its end.
         var trialEnds = start.TrialDays is { } days ? new BillingInterval(IntervalUnit.Day, days).Boundary(start.StartsAt, start.Zone, 1) : (DateTimeOffset?)null;
