@@ -65,8 +65,9 @@ public sealed class ChargeSavedMethod(
         var provider = providers.Find(payment.Provider)
             ?? throw new InvalidOperationException($"Provider {payment.Provider} is not enabled here; payment {payment.Id} cannot be charged.");
         account ??= await db.ProviderAccounts.AsNoTracking().FirstAsync(a => a.Id == payment.ProviderAccountId, ct);
-        // A charge sends its 54-FZ receipt as a checkout does (a period of a subscription, an upgrade's difference).
-        var receipt = await receipts.ForAsync(payment.Purpose, payment.CustomerId, payment.Amount, ct);
+        // A charge sends its 54-FZ receipt as a checkout does (a period of a subscription, an upgrade's difference),
+        // where the provider carries receipts: for another, the tenant's settings are not read on every renewal.
+        var receipt = provider.SendsReceipts ? await receipts.ForAsync(payment.Purpose, payment.CustomerId, payment.Amount, ct) : null;
         ProviderChargeResult charged;
         try
         {

@@ -167,6 +167,9 @@ public interface IPaymentProvider
     /// </summary>
     bool KeepsCardsWithoutCharge => false;
 
+    /// <summary>Whether it sends 54-FZ receipts with its charges (T-Bank, Robokassa): only then is one built for a charge of a kept card.</summary>
+    bool SendsReceipts => false;
+
     /// <summary>Starts a hosted checkout; the customer is sent to the redirect URL to pay.</summary>
     Task<CheckoutSession> CreateCheckoutAsync(ProviderAccount account, CheckoutRequest request, CancellationToken ct);
 

@@ -52,6 +52,8 @@ public sealed class RobokassaProvider(
 
     public string Name => ProviderName;
 
+    public bool SendsReceipts => true;
+
     public bool Accepts(Currency currency) => currency.Code == "RUB";
 
     /// <summary>Robokassa keeps at most two receipts per payment: the second closes all it prepaid, once.</summary>

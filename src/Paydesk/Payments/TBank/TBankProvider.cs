@@ -33,6 +33,8 @@ public sealed class TBankProvider(IHttpClientFactory http, IOptions<TBankOptions
 
     public string Name => ProviderName;
 
+    public bool SendsReceipts => true;
+
     public bool Accepts(Currency currency) => currency.Code == "RUB";
 
     /// <summary>T-Bank closes a prepayment part by part: one receipt per session used.</summary>
