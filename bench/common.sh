@@ -14,7 +14,9 @@ cleanup() {
 new_work() {
   work=$(mktemp -d /tmp/paydesk-bench.XXXXXX)
   chmod 755 "$work"
-  trap cleanup EXIT INT TERM
+  trap cleanup EXIT
+  # Stopped by a signal: cleaned up (by the EXIT trap) and ended, not carried on with its work gone.
+  trap 'exit 143' INT TERM
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
