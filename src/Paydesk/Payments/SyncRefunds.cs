@@ -9,7 +9,8 @@ namespace Paydesk.Payments;
 /// Asks the provider for every refund it made on a payment and records those Paydesk has not:
 /// the <c>sync-refunds</c> job, queued when a notification reports a refund without naming it, or
 /// when the reconciler hears the payment is refunded. What still does not add up afterwards is
-/// flagged for a person.
+/// flagged for a person: more given back than Paydesk reserved, or less than it had recorded before
+/// the provider was asked (a refund recorded since may have been made after the list was read).
 /// </summary>
 /// <remarks>
 /// A provider that names no refunds (T-Bank) says only how much it gave back in all. What it gave
@@ -69,10 +70,15 @@ public sealed class SyncRefunds(PaydeskDb db, ProviderRegistry providers, Paymen
             }
             var atProvider = refunds.RefundedMinor;
             // Refunds Paydesk asked for and has not heard back about may be made already: only more than
-            // that, or less than Paydesk has recorded, is a difference a person must look at.
-            if (atProvider > payment.RefundReservedMinor || atProvider < payment.RefundedMinor)
+            // that is a difference a person must look at. Less is one only against what Paydesk recorded
+            // before the provider was asked — a refund recorded since, made while the answer was on its way,
+            // is rightly not in it.
+            long? recorded = atProvider > payment.RefundReservedMinor ? payment.RefundedMinor
+                : atProvider < seen.RefundedMinor ? seen.RefundedMinor
+                : null;
+            if (recorded is { } differs)
                 outcomes.Review(payment, $"{provider.Name} has refunded {Format(atProvider, payment)} of this payment; Paydesk has recorded " +
-                    $"{Format(payment.RefundedMinor, payment)}. A person must match them.");
+                    $"{Format(differs, payment)}. A person must match them.");
             await db.SaveChangesAsync(ct);
             return true;
         }, ct);

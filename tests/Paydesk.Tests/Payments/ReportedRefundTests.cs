@@ -179,6 +179,30 @@ public sealed class ReportedRefundTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_refund_the_provider_no_longer_lists_is_flagged_for_a_person_and_stays_recorded(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var (shop, _, paymentId) = await PaidPackage(host);
+        var refund = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 400_00, currency = "RON" } });
+        refund.Str("status").ShouldBe("succeeded");
+        // The provider undid it afterwards (a refund the bank sent back): its list of refunds has it no more.
+        await host.InTenantAsync(shop.Tenant.TenantId, db => db.MockRefunds.Where(r => r.IdempotencyKey == refund.Id()).ExecuteDeleteAsync());
+
+        var notification = await Notification.ForAsync(host, shop, paymentId, "partially_refunded", 1_500_00, "RON");
+        var body = JsonSerializer.Serialize(new
+        {
+            id = "mevt_undone_" + Guid.NewGuid().ToString("N"), type = "payment.partially_refunded", created = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
+            data = new { paymentId, chargeId = "mch_test", status = "partially_refunded", amount = 1_500_00, currency = "RON" },
+        });
+        (await (await (notification with { Body = body }).SendAsync(host)).Json()).Str("outcome").ShouldBe("refund_check_queued");
+
+        var payment = await PaymentWhen(shop.Tenant, paymentId, p => p.GetProperty("reviewReason").ValueKind == JsonValueKind.String, "the difference to be flagged");
+        Assert.Contains("mock has refunded 0.00 RON of this payment; Paydesk has recorded 400.00 RON. A person must match them.", payment.Str("reviewReason"));
+        Refunded(payment).ShouldBe(400_00);
+        Assert.Contains(await shop.Tenant.ListAll("/api/v1/payments?needsReview=true"), p => p.Id() == paymentId);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_notification_naming_paydesks_own_refund_with_another_amount_is_flagged_for_review_and_recorded_as_asked(Engine engine)
     {
         var host = await PaydeskHost.Shared(engine);

@@ -55,7 +55,7 @@ public sealed class RobokassaEmulator(Notifier notifier, TimeProvider time)
     /// <summary>Doubles, holds back or drops the shop's next ResultURL calls.</summary>
     public void Inject(string login, NotificationFault fault, int times = 1) => _notificationFaults.Inject(login, fault, times);
 
-    internal CallFault? NextFault(string? login, string method) =>
+    internal InjectedFault? NextFault(string? login, string method) =>
         _faults.Next(login, method);
 
     /// <summary>A person returns the payment in the cabinet: the invoice is returned (OpStateExt state 60); Robokassa tells the shop nothing.</summary>

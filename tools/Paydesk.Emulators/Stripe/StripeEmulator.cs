@@ -57,10 +57,13 @@ public sealed class StripeEmulator(Notifier notifier, TimeProvider time)
 
     public void Inject(string secretKey, string method, CallFault fault, int times = 1) => _faults.Inject(secretKey, method, fault, times);
 
+    /// <summary>Holds back the answer to the account's next call of <paramref name="method"/> (<c>GET /v1/refunds</c>) until it is released.</summary>
+    public LateAnswer Hold(string secretKey, string method) => _faults.Hold(secretKey, method);
+
     /// <summary>Doubles, holds back or drops the account's next webhook deliveries.</summary>
     public void Inject(string secretKey, NotificationFault fault, int times = 1) => _notificationFaults.Inject(secretKey, fault, times);
 
-    internal CallFault? NextFault(string secretKey, string method) =>
+    internal InjectedFault? NextFault(string secretKey, string method) =>
         _faults.Next(secretKey, method);
 
     /// <summary>Makes later off-session charges of this saved payment method fail (<c>card_declined</c>).</summary>

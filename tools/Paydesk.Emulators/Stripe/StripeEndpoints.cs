@@ -50,7 +50,7 @@ public static class StripeEndpoints
         {
             if (Enum.TryParse<NotificationFault>(fault, ignoreCase: true, out var webhook)) stripe.Inject(secretKey, webhook);
             else if (method is not null && Enum.TryParse<CallFault>(fault, ignoreCase: true, out var call)) stripe.Inject(secretKey, method, call);
-            else return Results.BadRequest("fault: timeout, servererror or loseanswer with ?method=POST /v1/…; duplicate, outoforder or drop for webhooks");
+            else return Results.BadRequest("fault: timeout, servererror, loseanswer or late (answered a minute late) with ?method=POST /v1/…; duplicate, outoforder or drop for webhooks");
             return Results.NoContent();
         });
     }

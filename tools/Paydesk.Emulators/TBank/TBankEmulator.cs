@@ -83,7 +83,7 @@ public sealed class TBankEmulator(Notifier notifier, TimeProvider time)
     /// <summary>Doubles, reorders or drops the terminal's next notifications.</summary>
     public void Inject(string terminalKey, NotificationFault fault, int times = 1) => _notificationFaults.Inject(terminalKey, fault, times);
 
-    internal CallFault? NextFault(string? terminalKey, string method) =>
+    internal InjectedFault? NextFault(string? terminalKey, string method) =>
         _faults.Next(terminalKey, method);
 
     public IReadOnlyList<TBankPayment> Payments(string terminalKey)

@@ -144,6 +144,32 @@ public sealed class StripeTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_refund_made_while_the_list_of_refunds_was_on_its_way_is_no_difference_for_a_person(Engine engine)
+    {
+        var host = await PaydeskHost.Shared(engine);
+        var shop = await StripeClinic.OpenAsync(host);
+        var (_, paymentId, sessionId) = await shop.BuyAsync(shop.Session);
+        var intent = shop.Emulator.Find(sessionId)!["payment_intent"]!.ToString();
+
+        // $20 given back in the dashboard: Paydesk asks for the list of refunds, and the answer is late.
+        var late = shop.Emulator.Hold(shop.Stripe.SecretKey, "GET /v1/refunds");
+        shop.Emulator.RefundInDashboard(shop.Stripe.SecretKey, intent, 20_00).Status.ShouldBe(200);
+        await late.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        // Meanwhile $50 through the API, made and recorded: the list on its way has $20 in all, Paydesk $50.
+        (await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 50_00, currency = "USD" } })).Str("status").ShouldBe("succeeded");
+        late.Release();
+        await Eventually.ReadsAsync(() => shop.Tenant.GetOk($"/api/v1/payments/{paymentId}"), p => p.GetProperty("refunded").GetProperty("amount").GetInt64() == 70_00, "both refunds");
+        await shop.Emulators.QuietAsync();
+        await host.SettleAsync();
+
+        var payment = await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}");
+        Assert.Equal(70_00L, shop.Emulator.Find(shop.Emulator.Find(intent)!["latest_charge"]!.ToString())!["amount_refunded"]!.GetValue<long>());
+        Assert.Equal("partially_refunded", payment.Str("status"));
+        // What Stripe had refunded when it was asked is all Paydesk had recorded before asking: nothing to match.
+        Assert.Null(payment.GetProperty("reviewReason").GetString());
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task The_secret_key_and_webhook_secret_are_in_the_clear_nowhere_in_the_database_the_log_an_answer_or_a_page(Engine engine)
     {
         await using var host = await PaydeskHost.StartAsync(engine, new HostOptions());
