@@ -191,10 +191,14 @@ public sealed class PaymentOutcomes(
     public async Task<string> RecordReportedRefundAsync(Payment payment, ReportedRefund reported, string source, CancellationToken ct)
     {
         // One Paydesk asked for: its answer may not be recorded yet (the notification overtook it).
-        var ours = reported.Key is { } key
-            ? await db.Refunds.FirstOrDefaultAsync(r => r.Id == key && r.PaymentId == payment.Id, ct)
+        var oursId = reported.Key is { } key
+            ? await db.Refunds.AsNoTracking().Where(r => r.Id == key && r.PaymentId == payment.Id).Select(r => r.Id).FirstOrDefaultAsync(ct)
             : null;
-        ours ??= await db.Refunds.FirstOrDefaultAsync(r => r.PaymentId == payment.Id && r.ProviderRefundId == reported.ProviderRefundId, ct);
+        oursId ??= await db.Refunds.AsNoTracking().Where(r => r.PaymentId == payment.Id && r.ProviderRefundId == reported.ProviderRefundId)
+            .Select(r => r.Id).FirstOrDefaultAsync(ct);
+        // Read as it is now: this unit of work may have seen it requested before another recorded it
+        // (a query would answer that earlier copy), and it must be recorded once.
+        var ours = oursId is null ? null : await db.FreshAsync<Refund>(oursId, ct);
         if (ours is not null)
         {
             if (ours.ProviderRefundId is { } recorded && recorded != reported.ProviderRefundId)

@@ -61,6 +61,8 @@ public sealed class ReconcilePayment(
     {
         var reconciled = await RunAsync(paymentId, ct);
         if (reconciled?.Payment.Status is not (PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded)) return reconciled;
+        // A unit of work of its own: what the check read (a refund it requested, the order) may have moved since.
+        db.ChangeTracker.Clear();
         try
         {
             // False: refunds of Paydesk's own are in flight, and their job checks again when they settle.

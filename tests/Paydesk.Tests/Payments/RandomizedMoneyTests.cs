@@ -58,7 +58,7 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
             clock.Advance(RoundLength);
             await host.SettleAsync();
             (books, broken) = await auditor.CheckAsync();
-            Assert.True(broken.Count == 0 && work.WrongAnswers.IsEmpty, Report(seed, engine, $"round {round}", broken, work, plan));
+            if (broken.Count > 0 || !work.WrongAnswers.IsEmpty) Assert.Fail(await ReportAsync(shop.Tenant, seed, engine, $"round {round}", broken, work, plan));
             seen.UnionWith(books.Payments.Select(p => p.Status));
         }
 
@@ -68,7 +68,7 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
         await Task.WhenAll(final.Select(op => Task.Run(op.Run)));
         await host.SettleAsync();
         (books, broken) = await auditor.CheckAsync(final: true);
-        Assert.True(broken.Count == 0 && work.WrongAnswers.IsEmpty, Report(seed, engine, "the final reconcile", broken, work, final));
+        if (broken.Count > 0 || !work.WrongAnswers.IsEmpty) Assert.Fail(await ReportAsync(shop.Tenant, seed, engine, "the final reconcile", broken, work, final));
 
         output.WriteLine($"{books.Payments.Count} payments ({string.Join(", ", books.Payments.GroupBy(p => p.Status).Select(g => $"{g.Count()} {g.Key.ToApi()}"))}), " +
             $"{books.Refunds.Count} refunds, {books.Inbox.Count} notifications, {books.Invoices.Count} invoices, " +
@@ -120,7 +120,7 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
         await host.SettleAsync();
 
         (books, var broken) = await auditor.CheckAsync();
-        Assert.True(broken.Count == 0 && work.WrongAnswers.IsEmpty, Report(seed, engine, "the race", broken, work, shuffled));
+        if (broken.Count > 0 || !work.WrongAnswers.IsEmpty) Assert.Fail(await ReportAsync(shop.Tenant, seed, engine, "the race", broken, work, shuffled));
 
         // The provider reports each refund it made again, three times at once, while refunds of what is left race them: nothing new is recorded twice.
         var again = books.ProviderRefunds.SelectMany(m => Enumerable.Range(0, 3).Select(_ => work.Notify(payment, charge.Id, "partially_refunded",
@@ -132,7 +132,7 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
         clock.Advance(RoundLength);
         await host.SettleAsync();
         (books, broken) = await auditor.CheckAsync();
-        Assert.True(broken.Count == 0 && work.WrongAnswers.IsEmpty, Report(seed, engine, "the reports again", broken, work, again));
+        if (broken.Count > 0 || !work.WrongAnswers.IsEmpty) Assert.Fail(await ReportAsync(shop.Tenant, seed, engine, "the reports again", broken, work, again));
         payment = books.Payments.Single();
         charge = books.ChargeOf(paymentId)!;
         output.WriteLine($"Paydesk refunded {payment.RefundedMinor} in {books.Refunds.Count(r => r.Status == RefundStatus.Succeeded)} refunds; " +
@@ -147,10 +147,24 @@ public sealed class RandomizedMoneyTests(ITestOutputHelper output)
             ? int.Parse(given, CultureInfo.InvariantCulture)
             : Random.Shared.Next();
 
-    private static string Report(int seed, Engine engine, string when, List<string> broken, Workload work, IEnumerable<Workload.Op> ops) =>
-        $"Seed {seed} (PAYDESK_TEST_SEED={seed}), {engine}, after {when}:{Environment.NewLine}" +
-        string.Join(Environment.NewLine, broken.Concat(work.WrongAnswers).Take(25).Select(b => $"  - {b}")) +
-        $"{Environment.NewLine}What ran then: {string.Join("; ", ops.Select(op => op.What))}";
+    /// <summary>What broke, what ran then, and the operations log and refunds of each payment named: what a replay alone may not show again.</summary>
+    private static async Task<string> ReportAsync(TenantClient tenant, int seed, Engine engine, string when, List<string> broken, Workload work, IEnumerable<Workload.Op> ops)
+    {
+        var lines = broken.Concat(work.WrongAnswers).Take(25).ToList();
+        var report = new System.Text.StringBuilder($"Seed {seed} (PAYDESK_TEST_SEED={seed}), {engine}, after {when}:{Environment.NewLine}")
+            .AppendJoin(Environment.NewLine, lines.Select(b => $"  - {b}"))
+            .Append($"{Environment.NewLine}What ran then: {string.Join("; ", ops.Select(op => op.What))}");
+        foreach (var paymentId in lines.SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l, @"pay_\w+").Select(m => m.Value)).Distinct().Take(3))
+        {
+            var payment = await tenant.GetOk($"/api/v1/payments/{paymentId}");
+            report.Append($"{Environment.NewLine}{paymentId}, its log:");
+            foreach (var o in payment.GetProperty("operations").EnumerateArray())
+                report.Append($"{Environment.NewLine}    {o.Str("at")} {o.Str("kind")}: {o.Str("summary")}");
+            foreach (var r in payment.GetProperty("refunds").EnumerateArray())
+                report.Append($"{Environment.NewLine}    refund {r.Id()} {r.Str("status")} {r.GetProperty("amount").GetProperty("amount").GetInt64()} ({r.Str("origin")}): {r.Str("error")}");
+        }
+        return report.ToString();
+    }
 
     /// <summary>
     /// What the test does to Paydesk and the provider. Plans are drawn from the seeded generator

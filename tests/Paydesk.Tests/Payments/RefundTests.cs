@@ -185,6 +185,37 @@ public sealed class RefundTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_check_that_saw_a_refund_requested_finds_it_made_by_another_worker_and_records_it_no_second_time(Engine engine)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero));
+        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var (shop, _, paymentId) = await PaidPackage(host);
+        // The provider makes a refund of 500; its answer and its notice are lost: the refund waits, requested.
+        var faults = host.Services.GetRequiredService<FaultPoints>();
+        faults.Arm(FaultPoints.AfterProviderRefund);
+        faults.Arm(FaultPoints.MockRefundNotification);
+        var refundId = (await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 500_00, currency = "RON" } })).Id();
+
+        // A unit of work (a "check now" that queued this refund itself, say) has seen the refund requested…
+        await using var scope = host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Paydesk.Tenancy.TenantContext>().Set(shop.Tenant.TenantId, Paydesk.Tenancy.Role.TenantAdmin);
+        var db = scope.ServiceProvider.GetRequiredService<PaydeskDb>();
+        (await db.Refunds.SingleAsync(r => r.Id == refundId)).Status.ShouldBe(RefundStatus.Requested);
+        // …when a worker asks again and records the provider's answer.
+        clock.Advance(ExecuteRefund.Backoff[0]);
+        await host.RunDueJobsAsync();
+        (await Sums(host, shop.Tenant, paymentId)).Recorded.ShouldBe(500_00);
+
+        // Then it reads the provider's list of refunds: the refund on it is recorded already, by the worker.
+        await scope.ServiceProvider.GetRequiredService<SyncRefunds>().RunAsync(paymentId, CancellationToken.None);
+        await host.SettleAsync();
+        var (atProvider, recorded, payment) = await Sums(host, shop.Tenant, paymentId);
+        (atProvider, recorded).ShouldBe((500_00L, 500_00L));
+        Assert.Single(payment.GetProperty("refunds").EnumerateArray()).Str("status").ShouldBe("succeeded");
+        Assert.Null(payment.GetProperty("reviewReason").GetString());
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_refund_answered_after_reported_refunds_took_the_room_it_needs_is_flagged_and_never_records_more_than_was_taken(Engine engine)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero));
