@@ -156,8 +156,15 @@ internal sealed class PlanChangePurpose(IssueInvoice invoices, IssueCreditNote c
         if (change.Status != PlanChangeStatus.Pending || SubscriptionStates.IsFinal(subscription.Status))
             return PurposeAnswer.Refund($"The change of subscription {subscription.Id} to {change.ToPlanId} was given up before it was paid; this payment is refunded automatically.");
         var now = time.GetUtcNow();
-        Apply(subscription, change, now);
         var period = await db.SubscriptionPeriods.AsNoTracking().FirstAsync(p => p.Id == change.PeriodId, ct);
+        // Paid once the period it prices the rest of is over (a late answer, a renewal charged meanwhile at the old price):
+        // nothing of it is left to give, and the renewal's price must stay the one it was charged at.
+        if (period.EndsAt <= now || await db.SubscriptionPeriods.AnyAsync(p => p.SubscriptionId == subscription.Id && p.Number > period.Number, ct))
+        {
+            (change.Status, change.UpdatedAt) = (PlanChangeStatus.Canceled, now);
+            return PurposeAnswer.Refund($"The change of subscription {subscription.Id} to {change.ToPlanId} was paid after the period it was asked in had ended; this payment is refunded automatically.");
+        }
+        Apply(subscription, change, now);
         var description = await DescriptionAsync(db, change, ct);
         invoices.Run(db, new InvoiceDraft(SourceOf(change), subscription.CustomerId, payment.Id, payment.Amount,
         [

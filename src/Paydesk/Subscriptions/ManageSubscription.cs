@@ -52,6 +52,9 @@ public sealed class ManageSubscription(
         if (subscription.CancelsAt is not null) return Task.FromResult<Problem?>(Problem.Conflict($"Subscription {id} is canceled at its period's end; undo that first."));
         if (!SubscriptionStates.CanMove(subscription.Status, SubscriptionStatus.Paused))
             return Task.FromResult<Problem?>(Problem.Conflict($"Subscription {id} is {subscription.Status.ToApi()}: only an active one is paused."));
+        // A renewal being charged now: its outcome would renew what the customer was told is paused.
+        if (last.Status != PeriodStatus.Paid)
+            return Task.FromResult<Problem?>(Problem.Conflict($"Subscription {id} is being renewed; ask again once its renewal is settled."));
         (subscription.Status, subscription.PausedAt) = (SubscriptionStatus.Paused, at);
         return Task.FromResult<Problem?>(null);
     }, ct);
@@ -114,6 +117,17 @@ public sealed class ManageSubscription(
             if (period.Number == 0) await grants.RevokeAsync(db, new Source(Source.OrderKind, subscription.OrderId), now, ct, subscription.OrderLineId);
             await grants.RevokeAsync(db, RenewalPurpose.SourceOf(period), now, ct);
             await grants.RevokeAsync(db, RenewalPurpose.GraceOf(period), now, ct);
+        }
+        // What upgrades granted over the rest of a period still running ends with it; a downgrade waiting for the
+        // period's end has nothing left to do. (An upgrade still being paid is its payment's to settle: paid after
+        // the end, it is refunded.)
+        var runningIds = running.Select(p => p.Id).ToList();
+        var changes = await db.PlanChanges.Where(c => c.SubscriptionId == subscription.Id
+            && ((c.Status == PlanChangeStatus.Applied && runningIds.Contains(c.PeriodId)) || c.Status == PlanChangeStatus.Scheduled)).ToListAsync(ct);
+        foreach (var change in changes)
+        {
+            if (change.Status == PlanChangeStatus.Applied) await grants.RevokeAsync(db, PlanChangePurpose.SourceOf(change), now, ct);
+            else (change.Status, change.UpdatedAt) = (PlanChangeStatus.Canceled, now);
         }
         await notices.CanceledAsync(db, subscription, unpaid, ct);
     }

@@ -78,6 +78,12 @@ public sealed class RenewSubscription(
             // run that died is charged again (same key, one charge) once that run's time is surely up.
             if (payments.FirstOrDefault(p => p.Status is PaymentStatus.Created && RenewalPurpose.AttemptOf(p, last.Id) is not null) is { } created)
                 return created.CreatedAt + options.Value.ChargingFor > now ? (created.CreatedAt + options.Value.ChargingFor, null) : (null, new Charge(created, null, last, rules));
+            // Paid and the period still open: the payment did not fit the subscription and waits for a person; nothing more is charged for it.
+            if (payments.Any(p => p.Status is PaymentStatus.Succeeded or PaymentStatus.PartiallyRefunded))
+            {
+                log.LogWarning("Subscription {SubscriptionId}: period {Number} has a payment that paid nothing; it waits for a person", subscription.Id, last.Number);
+                return (null, null);
+            }
             // Pending or unknown (a charge, or the customer paying by hand): the provider's word, or the reconciler, settles it.
             if (payments.Any(p => p.Status is PaymentStatus.Created or PaymentStatus.Pending or PaymentStatus.Unknown)) return (now + Unsettled, null);
             // Each attempt failed (the subscription is past due): the next on the schedule, or the end of it.

@@ -88,7 +88,7 @@ internal sealed class RenewalPurpose(
         period.Status = PeriodStatus.Paid;
         period.PaymentId = payment.Id;
         period.PaidAt = now;
-        if (SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.Active).IsApply) subscription.Status = SubscriptionStatus.Active;
+        if (SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.Active).IsApply) (subscription.Status, subscription.PausedAt) = (SubscriptionStatus.Active, null);
         subscription.UpdatedAt = now;
         // The plan once, for the invoice's line and the next look's rules.
         var plan = await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == subscription.PlanId, ct);

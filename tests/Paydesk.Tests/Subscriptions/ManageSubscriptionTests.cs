@@ -84,6 +84,32 @@ public sealed class ManageSubscriptionTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_pause_asked_while_the_renewal_is_being_charged_is_refused_and_the_renewal_then_keeps_it_active(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "pays");
+        await using var _ = host;
+        // The renewal's charge is made, and its answer lost: the new period is open, its payment unknown.
+        await host.InTenantAsync(shop.Tenant.TenantId, db => db.SavedMethods.ExecuteUpdateAsync(u => u.SetProperty(m => m.ProviderMethodId, Paydesk.Payments.Mock.MockProvider.SavedMethodLosesAnswer)));
+        var endsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
+        clock.SetUtcNow(endsAt);
+        await host.SettleAsync();
+        var renewing = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        (renewing.Str("status"), renewing.GetProperty("periods")[1].Str("status")).ShouldBe(("active", "open"));
+
+        // Paused now, the charge's outcome would renew what the customer was told is paused.
+        var refused = await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/pause", new { })).ShouldBeProblem(409);
+        Assert.Contains("being renewed", refused.Str("detail"));
+
+        // The reconciler finds the charge made: the period is paid, the subscription active and not paused.
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await host.SettleAsync();
+        var renewed = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        (renewed.Str("status"), renewed.GetProperty("periods")[1].Str("status"), renewed.GetProperty("pausedAt").ValueKind).ShouldBe(("active", "paid", JsonValueKind.Null));
+        // Once renewed, it pauses.
+        (await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/pause", new { })).Str("status").ShouldBe("paused");
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_comped_period_is_paid_without_a_charge_whether_past_due_or_next(Engine engine)
     {
         var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines");

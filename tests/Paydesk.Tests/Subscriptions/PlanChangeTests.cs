@@ -134,6 +134,62 @@ public sealed class PlanChangeTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_cancel_now_after_an_upgrade_ends_what_the_upgrade_granted_and_the_waiting_downgrade(Engine engine)
+    {
+        var (host, clock, shop, id, basic, pro) = await OnBasicAsync(engine);
+        await using var _ = host;
+        clock.SetUtcNow(Start.AddDays(10));
+        (await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/change-plan", new { planId = pro })).Str("status").ShouldBe("applied");
+        await host.SettleAsync();
+        clock.SetUtcNow(Start.AddDays(11));
+        (await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/change-plan", new { planId = basic })).Str("status").ShouldBe("scheduled");
+        (await AllowedAsync(shop, "library"), await AllowedAsync(shop, "telerehab")).ShouldBe((true, true));
+
+        (await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/cancel", new { at = "now" })).Str("status").ShouldBe("canceled");
+        // Access ends now: the order's, and the upgrade's over the rest of the period.
+        (await AllowedAsync(shop, "library"), await AllowedAsync(shop, "telerehab")).ShouldBe((false, false));
+        var changes = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}/plan-changes")).EnumerateArray().Select(c => (c.Str("kind"), c.Str("status"))).ToList();
+        Assert.Equal([("upgrade", "applied"), ("downgrade", "canceled")], changes);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task An_upgrade_paid_after_its_period_ended_and_a_renewal_was_charged_is_refunded_and_the_renewal_pays_its_period(Engine engine)
+    {
+        var (host, clock, shop, id, basic, pro) = await OnBasicAsync(engine);
+        await using var _ = host;
+        // Every charge of the kept card is made and its answer lost.
+        await host.InTenantAsync(shop.Tenant.TenantId, db => db.SavedMethods.ExecuteUpdateAsync(u => u.SetProperty(m => m.ProviderMethodId, Paydesk.Payments.Mock.MockProvider.SavedMethodLosesAnswer)));
+        clock.SetUtcNow(End - TimeSpan.FromMinutes(3));
+        var upgrade = await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/change-plan", new { planId = pro });
+        upgrade.Str("status").ShouldBe("pending");
+        // The period ends; the renewal charges Basic's price for the next one.
+        clock.SetUtcNow(End);
+        await RenewalTests.RunRenewalNowAsync(host, clock, shop, id);
+        var renewal = await host.InTenantAsync(shop.Tenant.TenantId, db => db.Payments.Where(p => p.Purpose.StartsWith("renewal:")).Select(p => p.Id).SingleAsync());
+
+        // Then both are found made: the upgrade first.
+        await shop.Tenant.PostOk($"/api/v1/payments/{upgrade.Str("paymentId")}/reconcile", new { });
+        await shop.Tenant.PostOk($"/api/v1/payments/{renewal}/reconcile", new { });
+        await host.SettleAsync();
+
+        // The upgrade came too late to give anything: refunded, and the plan and price stay Basic's.
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        (subscription.Str("status"), subscription.Str("planId"), subscription.GetProperty("price").GetProperty("amount").GetInt64()).ShouldBe(("active", basic, 300_00));
+        Assert.Equal(("upgrade", "canceled"), (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}/plan-changes")).EnumerateArray().Select(c => (c.Str("kind"), c.Str("status"))).Single());
+        await shop.Tenant.PaymentWhenAsync(upgrade.Str("paymentId"), "refunded");
+        // The renewal paid its period: Basic's access, no flag, and the next charge a period on.
+        subscription.GetProperty("periods")[1].Str("status").ShouldBe("paid");
+        (await AllowedAsync(shop, "telerehab"), await AllowedAsync(shop, "library")).ShouldBe((true, false));
+        Assert.Null((await shop.Tenant.GetOk($"/api/v1/payments/{renewal}")).GetProperty("reviewReason").GetString());
+        // At the provider: the first month and the renewal kept, the upgrade given back.
+        var money = await host.InTenantAsync(shop.Tenant.TenantId, db => db.MockCharges.Where(c => c.Captures > 0)
+            .Select(c => new { c.AmountMinor, c.Captures, c.RefundedMinor }).ToListAsync());
+        Assert.Equal([(300_00L, 0L), (300_00L, 0L)], money.Where(m => m.AmountMinor == 300_00).Select(m => (m.AmountMinor, m.RefundedMinor)));
+        var late = Assert.Single(money, m => m.AmountMinor != 300_00);
+        (late.Captures, late.RefundedMinor).ShouldBe((1, late.AmountMinor));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task An_upgrade_refunded_in_full_is_undone_and_the_renewal_charges_the_old_price(Engine engine)
     {
         var (host, clock, shop, id, basic, pro) = await OnBasicAsync(engine);
