@@ -135,7 +135,10 @@ public sealed class PortalTests
         (await stranger.PostAsync(link, $"/t/{slug}/sign-in/link", new() { ["token"] = token })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var account = $"/t/{slug}/account";
         Assert.DoesNotContain("Renews on", await stranger.GetStringAsync(account));
-        (await stranger.PostAsync(account, $"{account}/subscriptions/{id}/pause", new())).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        // Every command, and the page that prices a change, answers as for a subscription that does not exist.
+        foreach (var command in new[] { "cancel", "undo-cancel", "pause", "resume", "card", "change" })
+            (await stranger.PostAsync(account, $"{account}/subscriptions/{id}/{command}", new() { ["plan"] = shop.Monthly })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await stranger.Http.GetAsync($"{account}/subscriptions/{id}/change?plan={shop.Monthly}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("active");
     }
 

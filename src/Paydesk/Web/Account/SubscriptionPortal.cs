@@ -102,6 +102,7 @@ internal static class SubscriptionPortal
             if (await AsCustomerAsync(http, db, slug, ct) is not { } visitor) return Results.NotFound();
             if (visitor.Redirect is { } signIn) return signIn;
             var preview = await change.RunAsync(id, new PlanChangeInput(plan, Preview: true), ct);
+            if (preview.Problem is { Status: StatusCodes.Status404NotFound }) return Results.NotFound();
             if (preview.Problem is { } problem) return Back(http, visitor, problem);
             var p = preview.Value!;
             var names = await db.Plans.AsNoTracking().Where(x => x.Id == p.FromPlanId || x.Id == p.ToPlanId).ToDictionaryAsync(x => x.Id, x => x.Name, ct);
@@ -120,6 +121,7 @@ internal static class SubscriptionPortal
             if (visitor.Redirect is { } signIn) return signIn;
             if (await Visitors.FormAsync(http, ct) is not { } form) return Results.BadRequest();
             var changed = await change.RunAsync(id, new PlanChangeInput(form["plan"].ToString(), Preview: false), ct);
+            if (changed.Problem is { Status: StatusCodes.Status404NotFound }) return Results.NotFound();
             return Back(http, visitor, changed.Problem ?? (changed.Value!.Status == "failed" ? Problem.Conflict(changed.Value.Status) : null));
         }).ExcludeFromDescription();
     }
