@@ -60,8 +60,16 @@ public sealed class ChangePlan(PaydeskDb db, ChargeSavedMethod charges, IdGenera
             if (plan.Id == subscription.PlanId && plan.Version == subscription.PlanVersion)
             {
                 if (waiting is null) return Problem.Conflict($"Subscription {subscriptionId} is on plan {plan.Id} already.");
-                // Back to the current plan: the scheduled downgrade is taken back.
-                if (input.Preview != true) (waiting.Status, waiting.UpdatedAt) = (PlanChangeStatus.Canceled, now);
+                // Back to the current plan: the scheduled downgrade is taken back. Previewed, that is staying where it is, for nothing.
+                if (input.Preview == true)
+                    return (new PlanChange
+                    {
+                        TenantId = "", Id = "", SubscriptionId = subscriptionId, CustomerId = subscription.CustomerId, PeriodId = period.Id, Kind = PlanChangeKind.Downgrade,
+                        FromPlanId = subscription.PlanId, FromPlanVersion = subscription.PlanVersion, FromAmountMinor = subscription.AmountMinor,
+                        ToPlanId = subscription.PlanId, ToPlanVersion = subscription.PlanVersion, ToAmountMinor = subscription.AmountMinor, Currency = subscription.Currency,
+                        EffectiveAt = now, CreatedAt = now, UpdatedAt = now,
+                    }, null);
+                (waiting.Status, waiting.UpdatedAt) = (PlanChangeStatus.Canceled, now);
                 await db.SaveChangesAsync(ct);
                 return (waiting, null);
             }

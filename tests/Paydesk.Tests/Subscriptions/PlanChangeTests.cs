@@ -134,6 +134,35 @@ public sealed class PlanChangeTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Choosing_the_current_plan_in_the_portal_takes_back_the_waiting_downgrade(Engine engine)
+    {
+        var (host, clock, shop, id, basic, pro) = await OnBasicAsync(engine);
+        await using var _ = host;
+        clock.SetUtcNow(Start.AddDays(10));
+        await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/change-plan", new { planId = pro });
+        await host.SettleAsync();
+        clock.SetUtcNow(Start.AddDays(11));
+        await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/change-plan", new { planId = basic });
+
+        // The preview of the current plan is staying on it, for nothing; it changes nothing.
+        var stay = await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/change-plan", new { planId = pro, preview = true });
+        (stay.Str("status"), stay.Str("fromPlanId"), stay.Str("toPlanId"), Minor(stay, "due")).ShouldBe(("preview", pro, pro, 0));
+        Assert.Equal(["applied", "scheduled"], (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}/plan-changes")).EnumerateArray().Select(c => c.Str("status")));
+
+        // In the portal: the page offers to stay on Pro, and its button does.
+        var slug = await host.SlugOfAsync(shop.Tenant.TenantId);
+        using var customer = await PortalTests.SignedInAsync(host, shop, slug);
+        var account = $"/t/{slug}/account";
+        var change = $"{account}/subscriptions/{id}/change?plan={pro}";
+        var page = await customer.GetStringAsync(change);
+        Assert.Contains("Stay on Pro", page);
+        Assert.Contains($"name=\"plan\" value=\"{pro}\"", page);
+        (await customer.PostAsync(change, $"{account}/subscriptions/{id}/change", new() { ["plan"] = pro })).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        Assert.Equal(["applied", "canceled"], (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}/plan-changes")).EnumerateArray().Select(c => c.Str("status")));
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("planId").ShouldBe(pro);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_cancel_now_after_an_upgrade_ends_what_the_upgrade_granted_and_the_waiting_downgrade(Engine engine)
     {
         var (host, clock, shop, id, basic, pro) = await OnBasicAsync(engine);

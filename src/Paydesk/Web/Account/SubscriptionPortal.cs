@@ -21,7 +21,11 @@ public sealed record SubscriptionRow(
 /// <summary>What the plan-change page shows: the prorated price before the customer confirms.</summary>
 public sealed record PlanChangePage(
     CultureInfo Culture, string Merchant, string Slug, string SubscriptionId, string From, string To, string ToPlanId, bool Up,
-    string Credit, string Charge, string Due, string EffectiveAt);
+    string Credit, string Charge, string Due, string EffectiveAt)
+{
+    /// <summary>The plan the customer is on: choosing it takes back the change waiting for the period's end.</summary>
+    public bool Keep { get; init; }
+}
 
 /// <summary>
 /// The customer's portal for their subscriptions, on their account page (<c>/t/{tenant}/account</c>):
@@ -111,7 +115,7 @@ internal static class SubscriptionPortal
             {
                 Page = new PlanChangePage(visitor.Culture, visitor.Tenant.Name, Uri.EscapeDataString(visitor.Tenant.Slug), id,
                     names.GetValueOrDefault(p.FromPlanId, p.FromPlanId), names.GetValueOrDefault(p.ToPlanId, p.ToPlanId), p.ToPlanId, p.Kind == "upgrade",
-                    Money(p.Credit), Money(p.Charge), Money(p.Due), Display.Date(p.EffectiveAt, visitor.Zone, visitor.Culture)),
+                    Money(p.Credit), Money(p.Charge), Money(p.Due), Display.Date(p.EffectiveAt, visitor.Zone, visitor.Culture)) { Keep = p.FromPlanId == p.ToPlanId },
             });
         }).ExcludeFromDescription();
 

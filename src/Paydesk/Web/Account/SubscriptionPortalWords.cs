@@ -34,6 +34,10 @@ public sealed class SubscriptionPortalWords
     /// <summary>A downgrade's note, by the date it takes effect.</summary>
     public required Func<string, string> DownAt { get; init; }
     public required string ConfirmDown { get; init; }
+    /// <summary>Staying on the current plan, which takes back the change waiting for the period's end, by the plan.</summary>
+    public required Func<string, string> KeepNote { get; init; }
+    /// <summary>The button that stays on the current plan, by the plan.</summary>
+    public required Func<string, string> ConfirmKeep { get; init; }
     public required string Back { get; init; }
     public required string Done { get; init; }
     /// <summary>Why something was not done, by the reason.</summary>
@@ -55,6 +59,7 @@ public sealed class SubscriptionPortalWords
             ChangeTitle = "Change your plan", Credit = "Unused part of your current plan", Charge = "The new plan for the rest of the period", Due = "To pay now",
             ConfirmUp = amount => $"Pay {amount} and change now", DownAt = date => $"The change takes effect on {date}; nothing is charged now and nothing is paid back.",
             ConfirmDown = "Change at the period's end", Back = "Back to your account",
+            KeepNote = plan => $"You stay on {plan}: the change planned for the period's end is taken back. Nothing is charged.", ConfirmKeep = plan => $"Stay on {plan}",
             Done = "Done.", NotDone = why => $"Not done: {why}",
         },
         ru: new()
@@ -72,6 +77,7 @@ public sealed class SubscriptionPortalWords
             ChangeTitle = "Смена тарифа", Credit = "Неиспользованная часть текущего тарифа", Charge = "Новый тариф до конца периода", Due = "К оплате сейчас",
             ConfirmUp = amount => $"Оплатить {amount} и перейти сейчас", DownAt = date => $"Переход произойдёт {date}; сейчас ничего не списывается и не возвращается.",
             ConfirmDown = "Перейти в конце периода", Back = "Вернуться в кабинет",
+            KeepNote = plan => $"Вы остаётесь на тарифе «{plan}»: переход в конце периода отменяется. Ничего не списывается.", ConfirmKeep = plan => $"Остаться на «{plan}»",
             Done = "Готово.", NotDone = why => $"Не выполнено: {why}",
         },
         ro: new()
@@ -89,6 +95,7 @@ public sealed class SubscriptionPortalWords
             ChangeTitle = "Schimbați planul", Credit = "Partea nefolosită a planului actual", Charge = "Noul plan pentru restul perioadei", Due = "De plată acum",
             ConfirmUp = amount => $"Plătiți {amount} și schimbați acum", DownAt = date => $"Schimbarea are loc pe {date}; nu se încasează și nu se restituie nimic acum.",
             ConfirmDown = "Schimbați la sfârșitul perioadei", Back = "Înapoi la cont",
+            KeepNote = plan => $"Rămâneți pe {plan}: schimbarea plănuită pentru sfârșitul perioadei se anulează. Nu se încasează nimic.", ConfirmKeep = plan => $"Rămâneți pe {plan}",
             Done = "Gata.", NotDone = why => $"Nu s-a făcut: {why}",
         });
 }
