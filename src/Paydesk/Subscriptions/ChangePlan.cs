@@ -38,7 +38,7 @@ public sealed class ChangePlan(PaydeskDb db, ChargeSavedMethod charges, IdGenera
         if (string.IsNullOrWhiteSpace(input.PlanId)) return Problem.Invalid("planId", "is required.");
         if (!await db.Subscriptions.AnyAsync(s => s.Id == subscriptionId, ct)) return Problem.NotFound("subscription", subscriptionId);
         var plan = await Catalog.PlanQueries.WithCurrentVersion(db.Plans).AsNoTracking().FirstOrDefaultAsync(p => p.Id == input.PlanId && p.ArchivedAt == null, ct);
-        if (plan is null) return Problem.Invalid("planId", $"no plan '{input.PlanId}' on sale.");
+        if (plan is null) return Problem.Invalid("planId", $"no plan '{Api.Text.Cut(input.PlanId, 100)}' on sale.");
 
         var asked = await db.InTransactionAsync<Result<(PlanChange Change, string? PaymentId)>>(async () =>
         {

@@ -282,6 +282,9 @@ public sealed class PlanChangeTests
         await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/change-plan", new { })).ShouldBeProblem(400, "planId");
         await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/change-plan", new { planId = shop.Package })).ShouldBeProblem(400, "planId");
         await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/change-plan", new { planId = "plan_nope" })).ShouldBeProblem(400, "planId");
+        // A very long one is named, not echoed whole.
+        var long5000 = await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/change-plan", new { planId = new string('x', 5000) })).ShouldBeProblem(400, "planId");
+        Assert.InRange(long5000.GetRawText().Length, 1, 1000);
         await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/sub_nope/change-plan", new { planId = shop.Monthly })).ShouldBeProblem(404);
     }
 
