@@ -184,17 +184,25 @@ public sealed class RefundTests
         done.Str("providerRefundId").ShouldBe(MockProviderRefundId(done.Id()));
     }
 
-    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
-    public async Task A_check_that_saw_a_refund_requested_finds_it_made_by_another_worker_and_records_it_no_second_time(Engine engine)
+    /// <summary>A paid package and a refund of it through the API that the provider makes, its answer and its notice both lost: the refund waits, requested.</summary>
+    private static async Task<(PaydeskHost Host, FakeTimeProvider Clock, Shop Shop, string PaymentId, string RefundId)> RefundAnswerAndNoticeLostAsync(Engine engine, long amount)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero));
-        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
+        var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
         var (shop, _, paymentId) = await PaidPackage(host);
-        // The provider makes a refund of 500; its answer and its notice are lost: the refund waits, requested.
         var faults = host.Services.GetRequiredService<FaultPoints>();
         faults.Arm(FaultPoints.AfterProviderRefund);
         faults.Arm(FaultPoints.MockRefundNotification);
-        var refundId = (await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 500_00, currency = "RON" } })).Id();
+        var refund = await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount, currency = "RON" } });
+        return (host, clock, shop, paymentId, refund.Id());
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_check_that_saw_a_refund_requested_finds_it_made_by_another_worker_and_records_it_no_second_time(Engine engine)
+    {
+        // The provider makes a refund of 500; its answer and its notice are lost: the refund waits, requested.
+        var (host, clock, shop, paymentId, refundId) = await RefundAnswerAndNoticeLostAsync(engine, 500_00);
+        await using var _ = host;
 
         // A unit of work (a "check now" that queued this refund itself, say) has seen the refund requested…
         await using var scope = host.Services.CreateAsyncScope();
@@ -218,14 +226,9 @@ public sealed class RefundTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_refund_answered_after_reported_refunds_took_the_room_it_needs_is_flagged_and_never_records_more_than_was_taken(Engine engine)
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero));
-        await using var host = await PaydeskHost.StartAsync(engine, new HostOptions { Clock = clock });
-        var (shop, _, paymentId) = await PaidPackage(host);
         // The provider makes the refund; its answer is lost, and so is its notice of it.
-        var faults = host.Services.GetRequiredService<FaultPoints>();
-        faults.Arm(FaultPoints.AfterProviderRefund);
-        faults.Arm(FaultPoints.MockRefundNotification);
-        await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { amount = new { amount = 1_000_00, currency = "RON" } });
+        var (host, clock, shop, paymentId, _) = await RefundAnswerAndNoticeLostAsync(engine, 1_000_00);
+        await using var __ = host;
         (await Sums(host, shop.Tenant, paymentId)).AtProvider.ShouldBe(1_000_00);
 
         // Meanwhile the provider reports a refund of 800 it did not make (a refund in its dashboard, as far as Paydesk can tell).
