@@ -128,9 +128,9 @@ internal sealed class OrderPurpose(
                 order.NextFulfilmentAt = null;
                 revoked = await grants.RevokeAsync(db, SourceOf(order), now, ct);
                 await OrderStock.ReturnUnshippedAsync(db, order, now, ct);
-                // The subscriptions it started end with it: nothing more is charged for what was given back.
+                // The subscriptions it started end with it: nothing more is charged for what was given back (a period paid on its own runs out).
                 foreach (var id in await db.Subscriptions.Where(s => s.OrderId == order.Id).Select(s => s.Id).ToListAsync(ct))
-                    await Subscriptions.ManageSubscription.EndAsync(db, grants, subscriptionNotices, (await db.LockedAsync<Subscriptions.Subscription>(id, ct))!, now, unpaid: false, ct);
+                    await Subscriptions.ManageSubscription.EndWithItsOrderAsync(db, grants, subscriptionNotices, jobs, (await db.LockedAsync<Subscriptions.Subscription>(id, ct))!, now, ct);
             }
         }
         await refunded.EnqueueAsync(db, order, refund, creditNote, revoked, duplicate: false, ct);

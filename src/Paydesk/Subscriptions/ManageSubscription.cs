@@ -80,9 +80,13 @@ public sealed class ManageSubscription(
     {
         if (subscription.Status is not (SubscriptionStatus.Active or SubscriptionStatus.PastDue))
             return Problem.Conflict($"Subscription {id} is {subscription.Status.ToApi()}: only an active or past-due one gets a period free.");
+        if (subscription.CancelsAt is not null)
+            return Problem.Conflict($"Subscription {id} is canceled at its period's end; undo that first.");
         var period = last;
         if (last.Status == PeriodStatus.Paid)
         {
+            // One period ahead at most: a second comp (the same form sent twice) gives nothing more.
+            if (last.StartsAt > at) return Problem.Conflict($"Subscription {id} has its next period given already.");
             var number = last.Number + 1;
             period = new SubscriptionPeriod
             {
@@ -130,6 +134,25 @@ public sealed class ManageSubscription(
             else (change.Status, change.UpdatedAt) = (PlanChangeStatus.Canceled, now);
         }
         await notices.CanceledAsync(db, subscription, unpaid, ct);
+    }
+
+    /// <summary>
+    /// The order that started the subscription was refunded in full: nothing more is charged. A period paid by a
+    /// payment of its own (or given free) that is running still runs to its end — the order's refund gave none of it
+    /// back — and the subscription is canceled then; otherwise it ends now. The caller holds the subscription's lock.
+    /// </summary>
+    internal static async Task EndWithItsOrderAsync(
+        PaydeskDb db, GrantEntitlements grants, Messages.RenewalNotices notices, JobQueue jobs, Subscription subscription, DateTimeOffset now, CancellationToken ct)
+    {
+        if (SubscriptionStates.IsFinal(subscription.Status)) return;
+        var last = await db.SubscriptionPeriods.Where(p => p.SubscriptionId == subscription.Id).OrderByDescending(p => p.Number).FirstAsync(ct);
+        if (last.Number > 0 && last.Status == PeriodStatus.Paid && last.EndsAt > now)
+        {
+            (subscription.CancelsAt, subscription.UpdatedAt) = (last.EndsAt, now);
+            await jobs.EnqueueAsync(db, RenewSubscription.JobKind, subscription.Id, last.EndsAt, ct);
+            return;
+        }
+        await EndAsync(db, grants, notices, subscription, now, unpaid: false, ct);
     }
 
     private async Task<DateTimeOffset> FirstLookAsync(Subscription subscription, SubscriptionPeriod paid, DateTimeOffset now, CancellationToken ct) =>

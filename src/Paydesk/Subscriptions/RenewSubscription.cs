@@ -85,6 +85,8 @@ public sealed class RenewSubscription(
                 return (null, null);
             }
             // Pending or unknown (a charge, or the customer paying by hand): the provider's word, or the reconciler, settles it.
+            // (A checkout to pay by hand is not opened while a retry is due — RenewalPurpose.CanPayAsync — so it holds a retry up
+            // by one checkout's life at most.)
             if (payments.Any(p => p.Status is PaymentStatus.Created or PaymentStatus.Pending or PaymentStatus.Unknown)) return (now + Unsettled, null);
             // Each attempt failed (the subscription is past due): the next on the schedule, or the end of it.
             var attempts = payments.Where(p => RenewalPurpose.AttemptOf(p, last.Id) is not null).ToList();

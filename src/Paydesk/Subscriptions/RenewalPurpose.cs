@@ -55,6 +55,12 @@ internal sealed class RenewalPurpose(
         // One payment of a period at a time (a partial unique index says so too): a charge, or a checkout, in flight.
         if (await db.Payments.Where(p => p.Purpose == purpose).AnyAsync(Payment.IsOpen, ct))
             return Problem.Conflict($"A payment of period {period.Number} is under way; wait for its outcome.");
+        // A retry of the card that is due goes first: a checkout opened again and again would hold the retries up for good
+        // (an open checkout is the period's one live payment). At most one checkout's life delays each retry.
+        var attempts = (await db.Payments.AsNoTracking().Where(p => p.Purpose == purpose).ToListAsync(ct)).Where(p => AttemptOf(p, period.Id) is not null).ToList();
+        if (attempts.Count > 0 && (await RenewalRules.OfAsync(db, subscription, options.Value, ct)).RetryAt(attempts.Count, attempts.Max(p => p.UpdatedAt)) is { } retry
+            && retry <= time.GetUtcNow())
+            return Problem.Conflict($"The card kept for the subscription is being charged again for period {period.Number} now; look again in an hour.");
         return null;
     }
 
@@ -77,7 +83,7 @@ internal sealed class RenewalPurpose(
         var period = (await db.LockedAsync<SubscriptionPeriod>(PeriodIdOf(payment.Purpose), ct))!;
         if (period.PaymentId == payment.Id) return PurposeAnswer.Accepted;
         if (period.Status == PeriodStatus.Paid)
-            return PurposeAnswer.Refund($"Period {period.Number} of subscription {period.SubscriptionId} is paid already (by {period.PaymentId}); this payment is refunded automatically.");
+            return PurposeAnswer.Refund($"Period {period.Number} of subscription {period.SubscriptionId} is paid already ({(period.PaymentId is { } by ? $"by {by}" : "given free")}); this payment is refunded automatically.");
         var subscription = (await db.LockedAsync<Subscription>(period.SubscriptionId, ct))!;
         if (SubscriptionStates.IsFinal(subscription.Status))
             return PurposeAnswer.Refund($"Subscription {subscription.Id} was canceled before period {period.Number} was paid; this payment is refunded automatically.");
@@ -88,6 +94,10 @@ internal sealed class RenewalPurpose(
         period.Status = PeriodStatus.Paid;
         period.PaymentId = payment.Id;
         period.PaidAt = now;
+        // Owed past its end (left unpaid, then paid by hand): the periods since went by with the subscription unpaid, not
+        // missed by Paydesk, so none of them is billed; the schedule starts again now, as a resume after a pause does.
+        if (subscription.Status == SubscriptionStatus.PastDue && period.EndsAt <= now)
+            (subscription.AnchorAt, subscription.AnchorNumber) = (now, period.Number + 1);
         if (SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.Active).IsApply) (subscription.Status, subscription.PausedAt) = (SubscriptionStatus.Active, null);
         subscription.UpdatedAt = now;
         // The plan once, for the invoice's line and the next look's rules.
@@ -117,7 +127,11 @@ internal sealed class RenewalPurpose(
         var period = (await db.LockedAsync<SubscriptionPeriod>(PeriodIdOf(payment.Purpose), ct))!;
         await creditNotes.RunAsync(db, refund, ct);
         if (period.PaymentId == payment.Id && payment.Status == PaymentStatus.Refunded)
+        {
+            // And what it kept while past due, if it was: the period is not paid for any more.
             await grants.RevokeAsync(db, SourceOf(period), time.GetUtcNow(), ct);
+            await grants.RevokeAsync(db, GraceOf(period), time.GetUtcNow(), ct);
+        }
     }
 
     /// <summary>
@@ -133,11 +147,13 @@ internal sealed class RenewalPurpose(
         if (SubscriptionStates.IsFinal(subscription.Status)) return;
         var now = time.GetUtcNow();
         var rules = await RenewalRules.OfAsync(db, subscription, options.Value, ct);
+        // Only a subscription that was paid for keeps its access past due: not one whose first period is owed
+        // (incomplete), nor a free trial whose first charge failed.
+        var paidFor = subscription.Status is SubscriptionStatus.Active or SubscriptionStatus.PastDue;
         if (SubscriptionStates.Decide(subscription.Status, SubscriptionStatus.PastDue).IsApply)
             (subscription.Status, subscription.UpdatedAt) = (SubscriptionStatus.PastDue, now);
         var retryAt = rules.RetryAt(attempt, now);
-        // Only a subscription that was paid for keeps its access past due; one whose first period is owed (incomplete) has none to keep.
-        if (rules.PastDue == Catalog.PastDueAccess.Keep && retryAt is not null && subscription.Status == SubscriptionStatus.PastDue)
+        if (rules.PastDue == Catalog.PastDueAccess.Keep && retryAt is not null && paidFor)
             await grants.IssueAsync(db, new GrantLine(GraceOf(period), period.Id, subscription.CustomerId, subscription.PlanId, subscription.PlanVersion, 1, subscription.Interval)
             {
                 Period = (period.StartsAt, period.EndsAt), AccessOnly = true,

@@ -12,10 +12,10 @@ public sealed class DunningTests
     private static readonly DateTimeOffset Start = new(2028, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>A monthly plan that keeps access while past due and tries a failed renewal again after 1 and 2 days, then <paramref name="after"/>.</summary>
-    private static Func<Shop, Task<string>> Plan(string after, string pastDue = "keep_access") => async shop =>
+    private static Func<Shop, Task<string>> Plan(string after, string pastDue = "keep_access", int? trialDays = null) => async shop =>
         (await shop.Tenant.PostOk("/api/v1/plans", new
         {
-            name = "Telerehab monthly", price = new { amount = 150_00, currency = "RON" }, interval = new { unit = "month", count = 1 },
+            name = "Telerehab monthly", price = new { amount = 150_00, currency = "RON" }, interval = new { unit = "month", count = 1 }, trialDays,
             grants = new object[] { new { type = "access", feature = "telerehab" }, new { type = "tokens", tokens = 100, every = "period" } },
             renewal = new { retryDays = new[] { 1, 2 }, pastDue, afterRetries = after },
         })).Id();
@@ -146,6 +146,109 @@ public sealed class DunningTests
             .OrderBy(p => p.CreatedAt).Select(p => p.Status).ToListAsync());
         Assert.Equal([Paydesk.Core.PaymentStatus.Failed, Paydesk.Core.PaymentStatus.Succeeded], attempts);
         Assert.DoesNotContain(await MailsAsync(host, shop), m => m.EventKey.StartsWith("subscription-canceled:"));
+    }
+
+    /// <summary>The failure email's link followed and its button pressed: the checkout's payment id.</summary>
+    private static async Task<string> OpenHandCheckoutAsync(PaydeskHost host, Shop shop, HttpClient browser)
+    {
+        var link = LinkIn((await MailsAsync(host, shop)).Last(m => m.EventKey.StartsWith("renewal-failed:")).TextBody);
+        var token = Uri.UnescapeDataString(link.Split("?t=")[1]);
+        var pressed = await browser.PostAsync(link.Split('?')[0], new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = token }));
+        pressed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        return pressed.Headers.Location!.ToString().TrimEnd('/').Split('/')[^1];
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_period_paid_by_hand_after_its_access_was_kept_past_due_and_then_refunded_in_full_ends_that_access(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("cancel"));
+        await using var _ = host;
+        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
+        clock.SetUtcNow(renewsAt);
+        await host.SettleAsync();
+        (await AllowedAsync(shop)).ShouldBe(true);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        var paymentId = await OpenHandCheckoutAsync(host, shop, browser);
+        (await browser.PostAsync($"/mock-pay/{paymentId}/succeed", new FormUrlEncodedContent(new Dictionary<string, string> { ["card"] = "pays" }))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[1].Str("status").ShouldBe("paid");
+
+        // Refunded in full: neither the period's access nor what was kept while it was past due remains.
+        await shop.Tenant.PostOk($"/api/v1/payments/{paymentId}/refunds", new { reason = "refund" });
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/payments/{paymentId}")).Str("status").ShouldBe("refunded");
+        (await AllowedAsync(shop)).ShouldBe(false);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_trial_whose_first_charge_fails_keeps_no_access_while_past_due(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, new DateTimeOffset(2028, 6, 1, 9, 0, 0, TimeSpan.Zero), "declines", Plan("cancel", trialDays: 14));
+        await using var _ = host;
+        (await AllowedAsync(shop)).ShouldBe(true);
+        clock.Advance(TimeSpan.FromDays(14));
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("past_due");
+        Assert.Equal(0, await host.InTenantAsync(shop.Tenant.TenantId, db => db.MockCharges.SumAsync(c => c.Captures)));
+        // Nothing was ever paid: there is no access to keep.
+        (await AllowedAsync(shop)).ShouldBe(false);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_period_left_unpaid_and_paid_by_hand_months_later_bills_none_of_the_months_between(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("leave_unpaid", pastDue: "suspend_access"));
+        await using var _ = host;
+        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
+        clock.SetUtcNow(renewsAt);
+        await host.SettleAsync();
+        foreach (var days in new[] { 1, 2 })
+        {
+            clock.Advance(TimeSpan.FromDays(days));
+            await host.SettleAsync();
+        }
+        // 95 days on, unpaid and without access all the while, the customer pays the owed period by hand.
+        clock.SetUtcNow(renewsAt.AddDays(95));
+        await host.SettleAsync();
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        var paymentId = await OpenHandCheckoutAsync(host, shop, browser);
+        (await browser.PostAsync($"/mock-pay/{paymentId}/succeed", new FormUrlEncodedContent(new Dictionary<string, string> { ["card"] = "pays" }))).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await host.SettleAsync();
+
+        // The owed period, then one starting now, charged now: the months between went by unpaid, not missed.
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        var periods = subscription.GetProperty("periods").EnumerateArray().ToList();
+        Assert.Equal(3, periods.Count);
+        (subscription.Str("status"), periods[2].Str("status"), periods[2].GetProperty("startsAt").GetDateTimeOffset()).ShouldBe(("active", "paid", clock.GetUtcNow()));
+        Assert.Equal(3 * 150_00, await host.InTenantAsync(shop.Tenant.TenantId, db => db.MockCharges.Where(c => c.Captures > 0).SumAsync(c => c.AmountMinor)));
+        (await AllowedAsync(shop)).ShouldBe(true);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_checkout_to_pay_by_hand_opened_again_and_again_does_not_hold_the_retries_up(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("cancel"));
+        await using var _ = host;
+        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
+        clock.SetUtcNow(renewsAt);
+        await host.SettleAsync();
+        // The customer opens the pay-by-hand checkout every 12 hours and never pays.
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
+        for (var hours = 0; hours <= 24 * 6; hours += 12)
+        {
+            clock.SetUtcNow(renewsAt + TimeSpan.FromHours(hours));
+            await host.SettleAsync();
+            if ((await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status") == "canceled") break;
+            // Opened, or the same one again, or refused while a retry of the card is due (or once it is canceled).
+            var link = LinkIn((await MailsAsync(host, shop)).Last(m => m.EventKey.StartsWith("renewal-failed:")).TextBody);
+            var pressed = await browser.PostAsync(link.Split('?')[0], new FormUrlEncodedContent(new Dictionary<string, string> { ["t"] = Uri.UnescapeDataString(link.Split("?t=")[1]) }));
+            Assert.True(pressed.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Conflict or HttpStatusCode.OK, $"pressed: {(int)pressed.StatusCode}");
+        }
+        // The retries ran on their days (1, then 2 more), each held up at most by one checkout's life (it lapses after a day,
+        // found by its next check): canceled within five days of the renewal failing (it took one to two weeks before), access ended.
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("canceled");
+        Assert.InRange(clock.GetUtcNow() - renewsAt, TimeSpan.FromDays(3), TimeSpan.FromDays(5));
+        (await AllowedAsync(shop)).ShouldBe(false);
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]

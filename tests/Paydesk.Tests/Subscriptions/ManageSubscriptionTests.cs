@@ -110,6 +110,52 @@ public sealed class ManageSubscriptionTests
     }
 
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task A_comp_is_refused_on_a_subscription_canceled_at_its_periods_end_and_given_once_ahead(Engine engine)
+    {
+        var (host, _, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "pays");
+        await using var __ = host;
+        await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/cancel", new { at = "period_end" });
+        // The free period would be taken back by the cancel at the period's end: refused, until the cancel is undone.
+        Assert.Contains("undo that first", (await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/comp", new { })).ShouldBeProblem(409)).Str("detail"));
+        await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/undo-cancel", new { });
+        // The next period given free, once: the same command again (a form sent twice) gives nothing more.
+        (await shop.Tenant.PostOk($"/api/v1/subscriptions/{id}/comp", new { })).GetProperty("periods").GetArrayLength().ShouldBe(2);
+        await (await shop.Tenant.Http.PostAsJsonAsync($"/api/v1/subscriptions/{id}/comp", new { })).ShouldBeProblem(409);
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods").GetArrayLength().ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
+    public async Task Refunding_the_first_order_months_later_lets_the_period_paid_on_its_own_run_out_then_ends_it(Engine engine)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "pays");
+        await using var _ = host;
+        var first = (await shop.Tenant.GetOk($"/api/v1/orders/{(await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("orderId")}")).Str("paidByPaymentId");
+        for (var i = 0; i < 2; i++)
+        {
+            var periods = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods");
+            clock.SetUtcNow(periods[periods.GetArrayLength() - 1].GetProperty("endsAt").GetDateTimeOffset());
+            await host.SettleAsync();
+        }
+        var current = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[2];
+        current.Str("status").ShouldBe("paid");
+        clock.Advance(TimeSpan.FromDays(2));
+
+        // The first month given back: nothing more is charged, but the month paid on its own stays the customer's.
+        await shop.Tenant.PostOk($"/api/v1/payments/{first}/refunds", new { reason = "first month goodwill" });
+        await host.SettleAsync();
+        var subscription = await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}");
+        subscription.GetProperty("cancelsAt").GetDateTimeOffset().ShouldBe(current.GetProperty("endsAt").GetDateTimeOffset());
+        (await AllowedAsync(shop)).ShouldBe(true);
+        (await shop.Tenant.GetOk($"/api/v1/payments/{current.Str("paymentId")}")).Str("status").ShouldBe("succeeded");
+
+        clock.SetUtcNow(current.GetProperty("endsAt").GetDateTimeOffset() + TimeSpan.FromHours(1));
+        await host.SettleAsync();
+        (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("canceled");
+        (await AllowedAsync(shop)).ShouldBe(false);
+        Assert.Equal(2, await RenewalChargesAsync(host, shop));
+    }
+
+    [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_comped_period_is_paid_without_a_charge_whether_past_due_or_next(Engine engine)
     {
         var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines");

@@ -85,7 +85,7 @@ internal static partial class AdminPages
                     changes.Select(c => $"{Date(c.CreatedAt)}: {plans.GetValueOrDefault(c.FromPlanId, c.FromPlanId)} → {plans.GetValueOrDefault(c.ToPlanId, c.ToPlanId)}, " +
                         $"{c.Kind.ToString().ToLowerInvariant()}, {c.Status.ToString().ToLowerInvariant()}, {Display.Amount(c.DueMinor, c.Currency, culture)}").ToList(),
                     CanCancel: role == Role.TenantAdmin && !SubscriptionStates.IsFinal(subscription.Status),
-                    CanComp: role == Role.TenantAdmin && subscription.Status is SubscriptionStatus.Active or SubscriptionStatus.PastDue),
+                    CanComp: role == Role.TenantAdmin && subscription.Status is SubscriptionStatus.Active or SubscriptionStatus.PastDue && subscription.CancelsAt is null),
                 Notice = error ?? (done is null ? null : AdminWords.All.For(culture).Done), NoticeIsError = error is not null,
             });
         });
