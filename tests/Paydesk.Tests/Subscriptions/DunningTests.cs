@@ -73,11 +73,8 @@ public sealed class DunningTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_period_left_unpaid_is_paid_by_hand_from_the_failure_email_and_the_new_card_pays_the_next_renewal(Engine engine)
     {
-        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("leave_unpaid", pastDue: "suspend_access"));
+        var (host, clock, shop, id, renewsAt) = await RenewalFailedAsync(engine, Plan("leave_unpaid", pastDue: "suspend_access"));
         await using var _ = host;
-        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
-        clock.SetUtcNow(renewsAt);
-        await host.SettleAsync();
         (await AllowedAsync(shop)).ShouldBe(false);
         foreach (var days in new[] { 1, 2 })
         {
@@ -128,11 +125,8 @@ public sealed class DunningTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_retry_after_the_customer_keeps_a_card_that_pays_restores_active(Engine engine)
     {
-        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("cancel"));
+        var (host, clock, shop, id, renewsAt) = await RenewalFailedAsync(engine, Plan("cancel"));
         await using var _ = host;
-        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
-        clock.SetUtcNow(renewsAt);
-        await host.SettleAsync();
         (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).Str("status").ShouldBe("past_due");
 
         // Meanwhile the customer buys another plan and keeps a card that pays: the newest card is what the retry charges.
@@ -148,6 +142,17 @@ public sealed class DunningTests
         Assert.DoesNotContain(await MailsAsync(host, shop), m => m.EventKey.StartsWith("subscription-canceled:"));
     }
 
+    /// <summary>Subscribed with a card that declines, and its first renewal (at <c>renewsAt</c>) tried and failed.</summary>
+    private static async Task<(PaydeskHost Host, Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock, Shop Shop, string Id, DateTimeOffset RenewsAt)> RenewalFailedAsync(
+        Engine engine, Func<Shop, Task<string>> plan)
+    {
+        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", plan);
+        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
+        clock.SetUtcNow(renewsAt);
+        await host.SettleAsync();
+        return (host, clock, shop, id, renewsAt);
+    }
+
     /// <summary>The failure email's link followed and its button pressed: the checkout's payment id.</summary>
     private static async Task<string> OpenHandCheckoutAsync(PaydeskHost host, Shop shop, HttpClient browser)
     {
@@ -161,11 +166,8 @@ public sealed class DunningTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_period_paid_by_hand_after_its_access_was_kept_past_due_and_then_refunded_in_full_ends_that_access(Engine engine)
     {
-        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("cancel"));
+        var (host, clock, shop, id, renewsAt) = await RenewalFailedAsync(engine, Plan("cancel"));
         await using var _ = host;
-        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
-        clock.SetUtcNow(renewsAt);
-        await host.SettleAsync();
         (await AllowedAsync(shop)).ShouldBe(true);
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
         var paymentId = await OpenHandCheckoutAsync(host, shop, browser);
@@ -197,11 +199,8 @@ public sealed class DunningTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_period_left_unpaid_and_paid_by_hand_months_later_bills_none_of_the_months_between(Engine engine)
     {
-        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("leave_unpaid", pastDue: "suspend_access"));
+        var (host, clock, shop, id, renewsAt) = await RenewalFailedAsync(engine, Plan("leave_unpaid", pastDue: "suspend_access"));
         await using var _ = host;
-        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
-        clock.SetUtcNow(renewsAt);
-        await host.SettleAsync();
         foreach (var days in new[] { 1, 2 })
         {
             clock.Advance(TimeSpan.FromDays(days));
@@ -227,11 +226,8 @@ public sealed class DunningTests
     [Theory, MemberData(nameof(Engines.All), MemberType = typeof(Engines))]
     public async Task A_checkout_to_pay_by_hand_opened_again_and_again_does_not_hold_the_retries_up(Engine engine)
     {
-        var (host, clock, shop, id) = await RenewalTests.SubscribedAsync(engine, Start, "declines", Plan("cancel"));
+        var (host, clock, shop, id, renewsAt) = await RenewalFailedAsync(engine, Plan("cancel"));
         await using var _ = host;
-        var renewsAt = (await shop.Tenant.GetOk($"/api/v1/subscriptions/{id}")).GetProperty("periods")[0].GetProperty("endsAt").GetDateTimeOffset();
-        clock.SetUtcNow(renewsAt);
-        await host.SettleAsync();
         // The customer opens the pay-by-hand checkout every 12 hours and never pays.
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
         for (var hours = 0; hours <= 24 * 6; hours += 12)
