@@ -74,7 +74,8 @@ trap 'remove_run "$run_tmp"' EXIT
 screenshots=artifacts/screenshots
 rm -rf "$screenshots"
 
-dotnet build Paydesk.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+# The build's own temporary directories go in this run's too, so they go with it.
+TMPDIR="$run_tmp" dotnet build Paydesk.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
 # --collect (not the settings file alone) loads coverlet's collector inside the test process too, which
 # writes what it counted when the tests end; without it that is left to the process's exit, which
