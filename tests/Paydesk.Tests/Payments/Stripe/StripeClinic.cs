@@ -11,6 +11,9 @@ public sealed record StripeClinic(TenantClient Tenant, ProviderEmulators Emulato
 {
     public StripeEmulator Emulator => Emulators.Stripe;
 
+    /// <summary>The PaymentIntent a paid Checkout Session made.</summary>
+    public string IntentOf(string sessionId) => Emulator.Find(sessionId)!["payment_intent"]!.ToString();
+
     public static async Task<StripeClinic> OpenAsync(PaydeskHost host, bool webhooks = true)
     {
         var emulators = await ProviderEmulators.Shared;

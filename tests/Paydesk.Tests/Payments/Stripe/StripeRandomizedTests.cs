@@ -26,7 +26,7 @@ public sealed class StripeRandomizedTests(ITestOutputHelper output)
         for (var i = 0; i < Payments; i++)
         {
             var (_, paymentId, sessionId) = await shop.BuyAsync(shop.Session);
-            bought.Add((paymentId, shop.Emulator.Find(sessionId)!["payment_intent"]!.ToString()));
+            bought.Add((paymentId, shop.IntentOf(sessionId)));
         }
         await RandomRefundRounds.RunAsync(output, seed, random, engine, Rounds, () => Plan(random, shop, bought),
             async () =>

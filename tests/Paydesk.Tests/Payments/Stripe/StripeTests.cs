@@ -120,7 +120,7 @@ public sealed class StripeTests
         var host = await PaydeskHost.Shared(engine);
         var shop = await StripeClinic.OpenAsync(host);
         var (order, paymentId, sessionId) = await shop.BuyAsync(shop.Session);
-        var intent = shop.Emulator.Find(sessionId)!["payment_intent"]!.ToString();
+        var intent = shop.IntentOf(sessionId);
 
         // Eight refunds of $50 at once, of a $120 payment: two fit, and Stripe gives back each of them once.
         var asked = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => shop.Tenant.PostRaw($"/api/v1/payments/{paymentId}/refunds", """{"amount":{"amount":5000,"currency":"USD"}}""")));
@@ -149,7 +149,7 @@ public sealed class StripeTests
         var host = await PaydeskHost.Shared(engine);
         var shop = await StripeClinic.OpenAsync(host);
         var (_, paymentId, sessionId) = await shop.BuyAsync(shop.Session);
-        var intent = shop.Emulator.Find(sessionId)!["payment_intent"]!.ToString();
+        var intent = shop.IntentOf(sessionId);
 
         // $20 given back in the dashboard: Paydesk asks for the list of refunds, and the answer is late.
         var late = shop.Emulator.Hold(shop.Stripe.SecretKey, "GET /v1/refunds");
@@ -262,7 +262,7 @@ public sealed class StripeTests
         var host = await PaydeskHost.Shared(engine);
         var shop = await StripeClinic.OpenAsync(host);
         var (order, paymentId, sessionId) = await shop.BuyAsync(shop.Session);
-        var intent = shop.Emulator.Find(sessionId)!["payment_intent"]!.ToString();
+        var intent = shop.IntentOf(sessionId);
 
         // Stripe's dispute names its PaymentIntent, not Paydesk's payment: Paydesk asks Stripe whose it is.
         shop.Emulator.Dispute(shop.Stripe.SecretKey, intent).Status.ShouldBe(200);
